@@ -1,0 +1,89 @@
+"""Metrics and tables computed from labels and predictions."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+
+
+def confusion_matrix(true_labels: np.ndarray, predicted_labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """Counts with true classes as rows and predicted classes as columns."""
+    matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(matrix, (np.asarray(true_labels, dtype=np.int64), np.asarray(predicted_labels, dtype=np.int64)), 1)
+    return matrix
+
+
+def confusion_rows(true_labels: np.ndarray, predicted_labels: np.ndarray, class_names: Sequence[str]) -> list[dict]:
+    """One ``{"actual", "predicted"}`` row per item, as DVC's confusion template reads."""
+    return [
+        {"actual": class_names[actual], "predicted": class_names[predicted]}
+        for actual, predicted in zip(np.asarray(true_labels).tolist(), np.asarray(predicted_labels).tolist())
+    ]
+
+
+def classification_report(true_labels: np.ndarray, predicted_labels: np.ndarray, class_names: Sequence[str]) -> dict:
+    """Precision, recall, F1 and support per class, plus accuracy and macro averages."""
+    matrix = confusion_matrix(true_labels, predicted_labels, len(class_names))
+    true_positives = np.diag(matrix).astype(float)
+    support = matrix.sum(axis=1)
+    predicted = matrix.sum(axis=0)
+    precision = np.divide(true_positives, predicted, out=np.zeros_like(true_positives), where=predicted > 0)
+    recall = np.divide(true_positives, support, out=np.zeros_like(true_positives), where=support > 0)
+    denominator = precision + recall
+    f1 = np.divide(2 * precision * recall, denominator, out=np.zeros_like(true_positives), where=denominator > 0)
+    report = {
+        name: {
+            "precision": round(float(precision[index]), 6),
+            "recall": round(float(recall[index]), 6),
+            "f1": round(float(f1[index]), 6),
+            "support": int(support[index]),
+        }
+        for index, name in enumerate(class_names)
+    }
+    report["accuracy"] = round(float(true_positives.sum() / max(matrix.sum(), 1)), 6)
+    report["macro_avg"] = {
+        "precision": round(float(precision.mean()), 6),
+        "recall": round(float(recall.mean()), 6),
+        "f1": round(float(f1.mean()), 6),
+        "support": int(support.sum()),
+    }
+    return report
+
+
+COMPARISON_COLUMNS = (
+    ("experiment", "experiment"),
+    ("inputs", "input kind"),
+    ("num_inputs", "inputs"),
+    ("hidden_units", "hidden nodes"),
+    ("trainable_parameters", "parameters"),
+    ("train_accuracy", "train acc"),
+    ("val_accuracy", "val acc"),
+    ("test_accuracy", "test acc"),
+    ("best_epoch", "best epoch"),
+    ("training_seconds", "seconds"),
+)
+
+
+def comparison_table(metrics_by_experiment: Mapping[str, Mapping]) -> dict[str, dict]:
+    """The comparison of the experiments, keyed by experiment name."""
+    table = {}
+    for name, metrics in metrics_by_experiment.items():
+        table[name] = {key: metrics[key] for key, _ in COMPARISON_COLUMNS if key in metrics and key != "experiment"}
+    return table
+
+
+def markdown_table(table: Mapping[str, Mapping]) -> str:
+    """Render :func:`comparison_table`'s result as a GitHub Markdown table."""
+    header = "| " + " | ".join(title for _, title in COMPARISON_COLUMNS) + " |"
+    rule = "|" + "|".join(" --- " if key in ("experiment", "inputs") else " ---: " for key, _ in COMPARISON_COLUMNS) + "|"
+    lines = [header, rule]
+    for name, row in table.items():
+        cells = []
+        for key, _ in COMPARISON_COLUMNS:
+            value = name if key == "experiment" else row.get(key, "")
+            if isinstance(value, float):
+                value = f"{value:.1f}" if key == "training_seconds" else f"{value:.4f}"
+            cells.append(str(value))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,65 @@
+"""The study's network: inputs -> one dense hidden layer -> softmax over classes."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+HIDDEN_LAYER = "hidden"
+
+
+def build_model(
+    num_inputs: int,
+    hidden_units: int,
+    num_classes: int,
+    activation: str,
+    optimizer: str,
+    learning_rate: float,
+) -> keras.Model:
+    """A compiled single-hidden-layer dense network.
+
+    The hidden layer is named ``hidden`` so later stages can read its
+    activations; the loss is sparse categorical cross-entropy on integer labels.
+    """
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(num_inputs,), name="inputs"),
+            keras.layers.Dense(hidden_units, activation=activation, name=HIDDEN_LAYER),
+            keras.layers.Dense(num_classes, activation="softmax", name="output"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}}),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def hidden_layer_model(model: keras.Model) -> keras.Model:
+    """A model that maps the inputs to the hidden layer's activations."""
+    return keras.Model(inputs=model.inputs, outputs=model.get_layer(HIDDEN_LAYER).output)
+
+
+class KeepBestWeights(keras.callbacks.Callback):
+    """Remember the weights of the epoch with the lowest monitored value and
+    restore them when training ends, as the study's ``ModelCheckpoint(
+    save_best_only=True)`` does, without writing a file per improvement."""
+
+    def __init__(self, monitor: str = "val_loss"):
+        super().__init__()
+        self.monitor = monitor
+        self.best_value = np.inf
+        self.best_epoch = 0  # 1-based, as Keras prints epochs
+        self.best_weights: list[np.ndarray] | None = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.monitor)
+        if value is not None and value < self.best_value:
+            self.best_value = float(value)
+            self.best_epoch = epoch + 1
+            self.best_weights = self.model.get_weights()
+
+    def on_train_end(self, logs=None):
+        if self.best_weights is not None:
+            self.model.set_weights(self.best_weights)

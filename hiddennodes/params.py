@@ -1,0 +1,200 @@
+"""Typed, validated view of ``params.yaml``.
+
+Every stage builds :class:`Params` from the raw mapping before any heavy work,
+so a typo or an out-of-range value fails in a second with one sentence that
+names the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from hiddennodes import PipelineError
+from hiddennodes.datasets import DATASETS
+
+OPTIMIZERS = ("adadelta", "adagrad", "adam", "adamax", "adamw", "nadam", "rmsprop", "sgd")
+ACTIVATIONS = (
+    "elu", "gelu", "leaky_relu", "linear", "relu", "selu",
+    "sigmoid", "softplus", "softsign", "swish", "tanh",
+)
+IMAGE_PIXELS = 28 * 28
+
+
+class ParamsError(PipelineError, ValueError):
+    """A value in params.yaml that the pipeline cannot use."""
+
+
+@dataclass(frozen=True)
+class DataParams:
+    dataset: str = "mnist"
+    mirror: str = ""
+    val_size: int = 5000
+
+
+@dataclass(frozen=True)
+class PcaParams:
+    variance: float = 0.95
+
+
+@dataclass(frozen=True)
+class RandomForestParams:
+    n_estimators: int = 100
+    top_pixels: int = 70
+
+
+@dataclass(frozen=True)
+class TrainingParams:
+    """How one network is trained: the study's defaults."""
+
+    activation: str = "relu"
+    optimizer: str = "rmsprop"
+    learning_rate: float = 0.001
+    epochs: int = 30
+    batch_size: int = 32
+
+
+@dataclass(frozen=True)
+class SmallParams(TrainingParams):
+    """Experiments 1 and 2: the study's one- and two-node networks."""
+
+    hidden_exp1: int = 1
+    hidden_exp2: int = 2
+
+
+@dataclass(frozen=True)
+class ModelParams(TrainingParams):
+    """Experiments 3 to 5: the best width, on pixels, PCA and selected pixels."""
+
+    hidden: int = 128
+
+
+@dataclass(frozen=True)
+class Params:
+    seed: int
+    data: DataParams
+    pca: PcaParams
+    rf: RandomForestParams
+    small: SmallParams
+    model: ModelParams
+
+    def training(self, section: str) -> TrainingParams:
+        """The training settings of a section (``small`` or ``model``)."""
+        if section not in ("small", "model"):
+            raise ParamsError(f"unknown training section {section!r}; use 'small' or 'model'.")
+        return getattr(self, section)
+
+    def hidden_units(self, key: str) -> int:
+        """The width stored under a dotted key such as ``model.hidden``."""
+        section, _, name = key.partition(".")
+        value = getattr(getattr(self, section, None), name, None)
+        if not isinstance(value, int) or "hidden" not in name:
+            raise ParamsError(f"{key!r} is not a hidden-width key in params.yaml; use e.g. 'model.hidden'.")
+        return value
+
+
+_SECTIONS = {
+    "data": DataParams,
+    "pca": PcaParams,
+    "rf": RandomForestParams,
+    "small": SmallParams,
+    "model": ModelParams,
+}
+
+
+def _fail(key: str, value: Any, allowed: str) -> ParamsError:
+    return ParamsError(f"params.yaml: {key} is {value!r}; {allowed}.")
+
+
+def _int(key: str, value: Any, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+        span = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        raise _fail(key, value, f"it must be a whole number {span}")
+    return value
+
+
+def _positive_float(key: str, value: Any, high: float | None = None) -> float:
+    number_ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number_ok or not value > 0 or (high is not None and value > high):
+        allowed = f"in (0, {high}]" if high is not None else "greater than 0"
+        raise _fail(key, value, f"it must be a number {allowed}")
+    return float(value)
+
+
+def _choice(key: str, value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise _fail(key, value, "allowed values are " + ", ".join(allowed))
+    return value
+
+
+def _section(name: str, raw: Any) -> dict[str, Any]:
+    cls = _SECTIONS[name]
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise _fail(name, raw, "it must be a mapping of keys to values")
+    known = {field.name for field in dataclasses.fields(cls)}
+    for key in raw:
+        if key not in known:
+            raise ParamsError(
+                f"params.yaml: unknown key {name}.{key}; the keys of {name} are " + ", ".join(sorted(known)) + "."
+            )
+    defaults = {field.name: field.default for field in dataclasses.fields(cls)}
+    return {**defaults, **raw}
+
+
+def _training(name: str, values: dict[str, Any]) -> dict[str, Any]:
+    values["activation"] = _choice(f"{name}.activation", values["activation"], ACTIVATIONS)
+    values["optimizer"] = _choice(f"{name}.optimizer", values["optimizer"], OPTIMIZERS)
+    values["learning_rate"] = _positive_float(f"{name}.learning_rate", values["learning_rate"])
+    values["epochs"] = _int(f"{name}.epochs", values["epochs"], 1)
+    values["batch_size"] = _int(f"{name}.batch_size", values["batch_size"], 1)
+    return values
+
+
+def parse_params(raw: Mapping[str, Any]) -> Params:
+    """Validate the mapping loaded from params.yaml and return typed params.
+
+    Raises:
+        ParamsError: naming the first bad key, its value and what is allowed.
+    """
+    if not isinstance(raw, Mapping):
+        raise ParamsError("params.yaml must be a mapping of sections; see the project's params.yaml for the layout.")
+    for key in raw:
+        if key != "seed" and key not in _SECTIONS:
+            raise ParamsError(
+                f"params.yaml: unknown section {key!r}; the sections are seed, " + ", ".join(_SECTIONS) + "."
+            )
+    seed = _int("seed", raw.get("seed", 42), 0, 2**32 - 1)
+
+    data = _section("data", raw.get("data"))
+    data["dataset"] = _choice("data.dataset", data["dataset"], tuple(DATASETS))
+    if not isinstance(data["mirror"], str):
+        raise _fail("data.mirror", data["mirror"], "it must be a folder path or URL in quotes, or \"\" for none")
+    if DATASETS[data["dataset"]].needs_mirror and not data["mirror"]:
+        raise _fail("data.mirror", data["mirror"], f"data.dataset {data['dataset']} reads its files from data.mirror, so set it to the folder that holds them")
+    data["val_size"] = _int("data.val_size", data["val_size"], 1)
+
+    pca = _section("pca", raw.get("pca"))
+    pca["variance"] = _positive_float("pca.variance", pca["variance"], 1)
+
+    rf = _section("rf", raw.get("rf"))
+    rf["n_estimators"] = _int("rf.n_estimators", rf["n_estimators"], 1)
+    rf["top_pixels"] = _int("rf.top_pixels", rf["top_pixels"], 1, IMAGE_PIXELS)
+
+    small = _training("small", _section("small", raw.get("small")))
+    small["hidden_exp1"] = _int("small.hidden_exp1", small["hidden_exp1"], 1)
+    small["hidden_exp2"] = _int("small.hidden_exp2", small["hidden_exp2"], 2)
+
+    model = _training("model", _section("model", raw.get("model")))
+    model["hidden"] = _int("model.hidden", model["hidden"], 1)
+
+    return Params(
+        seed=seed,
+        data=DataParams(**data),
+        pca=PcaParams(**pca),
+        rf=RandomForestParams(**rf),
+        small=SmallParams(**small),
+        model=ModelParams(**model),
+    )

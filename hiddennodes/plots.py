@@ -1,0 +1,124 @@
+"""Figures. Each function takes arrays and returns a matplotlib Figure; the
+stages save them. Figures are built without pyplot so no window or global
+state is involved."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+import seaborn as sns
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+
+CLASS_COLOURS = colormaps["tab10"]
+
+
+def pixel_importance_figure(importances: np.ndarray, selected: np.ndarray, title: str) -> Figure:
+    """Random-forest importance of each pixel as a 28x28 map, chosen pixels ringed."""
+    figure = Figure(figsize=(5.2, 4.6), layout="constrained")
+    axes = figure.add_subplot()
+    image = axes.imshow(importances.reshape(28, 28), cmap="viridis")
+    rows, columns = np.divmod(np.asarray(selected), 28)
+    axes.scatter(columns, rows, s=28, facecolors="none", edgecolors="red", linewidths=0.9, label=f"{len(selected)} chosen")
+    axes.set_title(title)
+    axes.set_xticks([])
+    axes.set_yticks([])
+    axes.legend(loc="lower right", fontsize=8)
+    figure.colorbar(image, ax=axes, label="importance")
+    return figure
+
+
+def confusion_figure(matrix: np.ndarray, class_names: Sequence[str], title: str) -> Figure:
+    """Counts of true (rows) against predicted (columns) classes."""
+    figure = Figure(figsize=(7, 6), layout="constrained")
+    axes = figure.add_subplot()
+    sns.heatmap(
+        matrix, annot=True, fmt="d", cmap="Blues", cbar=False, ax=axes,
+        xticklabels=class_names, yticklabels=class_names, annot_kws={"fontsize": 7},
+    )
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true")
+    axes.set_title(title)
+    return figure
+
+
+def learning_curves_figure(history: Mapping[str, tuple[np.ndarray, np.ndarray]], best_epoch: int, title: str) -> Figure:
+    """Loss and accuracy per epoch for training and validation.
+
+    Args:
+        history: ``{"train/loss": (epochs, values), "eval/loss": ..., "train/accuracy": ..., "eval/accuracy": ...}``.
+        best_epoch: the 1-based epoch whose weights were kept, marked on both panels.
+    """
+    figure = Figure(figsize=(10, 3.8), layout="constrained")
+    for index, metric in enumerate(("loss", "accuracy")):
+        axes = figure.add_subplot(1, 2, index + 1)
+        for split, label in (("train", "training"), ("eval", "validation")):
+            key = f"{split}/{metric}"
+            if key in history:
+                epochs, values = history[key]
+                axes.plot(epochs, values, marker=".", label=label)
+        axes.axvline(best_epoch, color="grey", linestyle="--", linewidth=1, label=f"kept: epoch {best_epoch}")
+        axes.set_xlabel("epoch")
+        axes.set_ylabel(metric)
+        axes.legend()
+    figure.suptitle(title)
+    return figure
+
+
+def activation_boxplot_figure(
+    hidden: np.ndarray, groups: np.ndarray, class_names: Sequence[str], grouped_by: str, title: str
+) -> Figure:
+    """Distribution of each hidden node's activation per class, one panel per node."""
+    hidden = np.asarray(hidden).reshape(len(groups), -1)
+    num_nodes = hidden.shape[1]
+    figure = Figure(figsize=(9, 3.6 * num_nodes), layout="constrained")
+    for node in range(num_nodes):
+        axes = figure.add_subplot(num_nodes, 1, node + 1)
+        per_class = [hidden[groups == label, node] for label in range(len(class_names))]
+        parts = axes.boxplot(per_class, patch_artist=True, showfliers=True, flierprops={"markersize": 2, "alpha": 0.3})
+        for label, box in enumerate(parts["boxes"]):
+            box.set_facecolor(CLASS_COLOURS(label))
+            box.set_alpha(0.75)
+        axes.set_xticks(range(1, len(class_names) + 1), class_names, rotation=30 if len(max(class_names, key=len)) > 2 else 0)
+        axes.set_xlabel(f"{grouped_by} class")
+        axes.set_ylabel(f"activation of hidden node {node}")
+    figure.suptitle(title)
+    return figure
+
+
+def activation_scatter_figure(
+    hidden: np.ndarray, groups: np.ndarray, class_names: Sequence[str], grouped_by: str, title: str
+) -> Figure:
+    """The first two hidden activations of every item, coloured by class."""
+    figure = Figure(figsize=(7.5, 6.5), layout="constrained")
+    axes = figure.add_subplot()
+    for label, name in enumerate(class_names):
+        chosen = groups == label
+        axes.scatter(hidden[chosen, 0], hidden[chosen, 1], s=3, alpha=0.45, color=CLASS_COLOURS(label), label=name, rasterized=True)
+    axes.set_xlabel("activation of hidden node 0")
+    axes.set_ylabel("activation of hidden node 1")
+    axes.legend(title=f"{grouped_by} class", markerscale=4, fontsize=8, loc="best")
+    axes.set_title(title)
+    return figure
+
+
+def comparison_figure(table: Mapping[str, Mapping], title: str) -> Figure:
+    """Train, validation and test accuracy of each experiment side by side."""
+    names = list(table)
+    figure = Figure(figsize=(8, 4), layout="constrained")
+    axes = figure.add_subplot()
+    width = 0.26
+    positions = np.arange(len(names))
+    for offset, (key, label) in enumerate((("train_accuracy", "train"), ("val_accuracy", "validation"), ("test_accuracy", "test"))):
+        values = [table[name][key] for name in names]
+        bars = axes.bar(positions + (offset - 1) * width, values, width, label=label)
+        if key == "test_accuracy":
+            axes.bar_label(bars, fmt="%.3f", fontsize=7, padding=2)
+    labels = [f"{name}\n{table[name]['num_inputs']}→{table[name]['hidden_units']}→10" for name in names]
+    axes.set_xticks(positions, labels)
+    axes.set_ylim(0, 1.05)
+    axes.set_ylabel("accuracy")
+    axes.legend(loc="lower right")
+    axes.set_title(title)
+    return figure
