@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+from sklearn.metrics import classification_report as sklearn_report
+
+from hiddennodes.evaluation import classification_report, comparison_table, confusion_matrix, confusion_rows, markdown_table
+
+
+def test_confusion_matrix_by_hand():
+    true = np.array([0, 0, 1, 2, 2, 2])
+    predicted = np.array([0, 1, 1, 2, 0, 2])
+    # rows are true classes, columns predicted: two 2s right, one 2 read as 0, one 0 read as 1
+    expected = np.array([[1, 1, 0], [0, 1, 0], [1, 0, 2]])
+    np.testing.assert_array_equal(confusion_matrix(true, predicted, 3), expected)
+
+
+def test_confusion_rows_for_dvc():
+    assert confusion_rows(np.array([1, 0]), np.array([1, 1]), ["zero", "one"]) == [
+        {"actual": "one", "predicted": "one"},
+        {"actual": "zero", "predicted": "one"},
+    ]
+
+
+def test_classification_report_agrees_with_scikit_learn():
+    rng = np.random.default_rng(0)
+    true = rng.integers(0, 4, 500)
+    predicted = np.where(rng.random(500) < 0.7, true, rng.integers(0, 4, 500))
+    names = ["a", "b", "c", "d"]
+    ours = classification_report(true, predicted, names)
+    theirs = sklearn_report(true, predicted, target_names=names, output_dict=True)
+    for name in names:
+        assert ours[name]["precision"] == pytest.approx(theirs[name]["precision"], abs=1e-6)
+        assert ours[name]["recall"] == pytest.approx(theirs[name]["recall"], abs=1e-6)
+        assert ours[name]["f1"] == pytest.approx(theirs[name]["f1-score"], abs=1e-6)
+        assert ours[name]["support"] == theirs[name]["support"]
+    assert ours["accuracy"] == pytest.approx(theirs["accuracy"], abs=1e-6)
+    assert ours["macro_avg"]["f1"] == pytest.approx(theirs["macro avg"]["f1-score"], abs=1e-6)
+
+
+def test_comparison_table_and_markdown():
+    metrics = {
+        "exp1": {"experiment": "exp1", "inputs": "pixels", "num_inputs": 784, "hidden_units": 1, "trainable_parameters": 805,
+                 "train_accuracy": 0.4, "val_accuracy": 0.39, "test_accuracy": 0.385, "best_epoch": 7, "training_seconds": 12.345,
+                 "test_loss": 1.5},
+    }
+    table = comparison_table(metrics)
+    assert table == {"exp1": {"inputs": "pixels", "num_inputs": 784, "hidden_units": 1, "trainable_parameters": 805,
+                              "train_accuracy": 0.4, "val_accuracy": 0.39, "test_accuracy": 0.385, "best_epoch": 7,
+                              "training_seconds": 12.345}}
+    lines = markdown_table(table).splitlines()
+    assert lines[0].startswith("| experiment | input kind | inputs | hidden nodes |")
+    assert lines[2] == "| exp1 | pixels | 784 | 1 | 805 | 0.4000 | 0.3900 | 0.3850 | 7 | 12.3 |"

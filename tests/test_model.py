@@ -1,0 +1,70 @@
+"""The network builder and the best-epoch rule, on real MNIST digits."""
+
+import gzip
+import os
+
+import numpy as np
+import pytest
+
+from conftest import MNIST_T10K
+from hiddennodes.datasets import DATASETS, verify
+from hiddennodes.model import KeepBestWeights, build_model, hidden_layer_model
+
+keras = pytest.importorskip("keras")
+
+
+@pytest.fixture(scope="module")
+def real_digits():
+    if not MNIST_T10K.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{MNIST_T10K} is missing; CI must have shared/ beside the project")
+        pytest.skip(f"{MNIST_T10K} not present (it sits beside the project on developer machines)")
+    mnist = DATASETS["mnist"]
+    images = verify(mnist, "test_images", (MNIST_T10K / "t10k-images-idx3-ubyte.gz").read_bytes())
+    labels = verify(mnist, "test_labels", (MNIST_T10K / "t10k-labels-idx1-ubyte.gz").read_bytes())
+    return images.reshape(-1, 784).astype(np.float32) / 255.0, labels
+
+
+def test_model_shape_and_parameter_count():
+    model = build_model(num_inputs=70, hidden_units=5, num_classes=10, activation="sigmoid", optimizer="adam", learning_rate=0.01)
+    assert model.count_params() == 70 * 5 + 5 + 5 * 10 + 10
+    assert model.get_layer("hidden").activation.__name__ == "sigmoid"
+    assert type(model.optimizer).__name__ == "Adam"
+    assert float(model.optimizer.learning_rate.numpy()) == pytest.approx(0.01)
+    hidden = hidden_layer_model(model).predict(np.zeros((3, 70), dtype=np.float32), verbose=0)
+    assert hidden.shape == (3, 5)
+
+
+def test_real_digits_reach_90_percent_and_best_epoch_is_kept(real_digits):
+    """784->128->10 on the first 8,000 real test digits, judged on the last 2,000."""
+    images, labels = real_digits
+    keras.utils.set_random_seed(0)
+    model = build_model(784, 128, 10, "relu", "rmsprop", 0.001)
+    keep_best = KeepBestWeights()
+    history = model.fit(
+        images[:7000], labels[:7000], validation_data=(images[7000:8000], labels[7000:8000]),
+        epochs=4, batch_size=32, callbacks=[keep_best], verbose=0,
+    )
+    val_losses = history.history["val_loss"]
+    assert keep_best.best_epoch == int(np.argmin(val_losses)) + 1
+    restored_loss, _ = model.evaluate(images[7000:8000], labels[7000:8000], verbose=0)
+    assert restored_loss == pytest.approx(min(val_losses), rel=1e-4)
+    _, held_out_accuracy = model.evaluate(images[8000:], labels[8000:], verbose=0)
+    assert held_out_accuracy >= 0.90
+
+
+def test_keep_best_weights_restores_an_earlier_epoch():
+    rng = np.random.default_rng(0)
+    inputs = rng.random((200, 8)).astype(np.float32)
+    labels = rng.integers(0, 10, 200)
+    keras.utils.set_random_seed(1)
+    # Random labels and a large learning rate: validation loss rises after the first epochs.
+    model = build_model(8, 64, 10, "relu", "adam", 0.05)
+    keep_best = KeepBestWeights()
+    history = model.fit(inputs[:150], labels[:150], validation_data=(inputs[150:], labels[150:]), epochs=8,
+                        callbacks=[keep_best], verbose=0)
+    val_losses = history.history["val_loss"]
+    assert keep_best.best_epoch < 8, "the fixture should make a later epoch worse"
+    final_loss, _ = model.evaluate(inputs[150:], labels[150:], verbose=0)
+    assert final_loss == pytest.approx(min(val_losses), rel=1e-4)
+    assert final_loss < val_losses[-1]

@@ -1,0 +1,173 @@
+"""The real pipeline, end to end, on a tiny synthetic dataset in a temporary copy."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from matplotlib.image import imread
+
+from synthetic import write_synthetic_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+TINY = {
+    "data": {"dataset": "custom", "val_size": 100},
+    "pca": {"variance": 0.9},
+    "rf": {"n_estimators": 5, "top_pixels": 20},
+    "small": {"epochs": 3, "learning_rate": 0.01},
+    "model": {"hidden": 4, "epochs": 3, "learning_rate": 0.01},
+}
+
+
+def run(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "DVC_NO_ANALYTICS": "1"}
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def stages_run(output: str) -> set[str]:
+    return set(re.findall(r"Running stage '([^']+)'", output))
+
+
+def project_files() -> list[str]:
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.split()
+    return [name for name in listed if (ROOT / name).is_file()]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A copy of the project with its own git repo and DVC, pointed at synthetic IDX files, after one `dvc repro`."""
+    base = tmp_path_factory.mktemp("pipeline")
+    mirror = write_synthetic_dataset(base / "mirror", train_size=600, test_size=200)
+    project = base / "project"
+    for name in project_files():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, project / name)
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    for section, values in TINY.items():
+        params[section].update(values)
+    params["data"]["mirror"] = str(mirror)
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    run(["git", "init", "-q"], project)
+    run(["git", "config", "user.email", "test@example.com"], project)
+    run(["git", "config", "user.name", "test"], project)
+    if not (project / ".dvc").is_dir():
+        run([str(BIN / "dvc"), "init", "-q"], project)
+    run(["git", "add", "-A"], project)
+    run(["git", "commit", "-qm", "tiny params"], project)
+    first = run([str(BIN / "dvc"), "repro"], project)
+    project.joinpath("first_repro.log").write_text(first.stdout)
+    run(["git", "add", "-A"], project)
+    run(["git", "commit", "-qm", "first run"], project)
+    return project
+
+
+def lock_outputs(project: Path) -> list[str]:
+    lock = yaml.safe_load((project / "dvc.lock").read_text())
+    return sorted({out["path"] for stage in lock["stages"].values() for out in stage.get("outs", [])})
+
+
+def test_first_repro_runs_every_stage(project):
+    ran = stages_run((project / "first_repro.log").read_text())
+    experiments = [f"exp{number}" for number in range(1, 6)]
+    expected = {"download", "prepare", "pca", "select_pixels", "boxplot", "scatter", "compare"}
+    expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in experiments}
+    assert ran == expected
+
+
+def test_every_declared_output_exists_and_parses(project):
+    outputs = lock_outputs(project)
+    assert len(outputs) >= 30
+    for name in outputs:
+        path = project / name
+        assert path.exists(), name
+        if path.is_dir():
+            assert any(path.iterdir()), name
+        elif path.suffix == ".json":
+            assert json.loads(path.read_text()), name
+        elif path.suffix == ".npz":
+            with np.load(path) as arrays:
+                assert arrays.files, name
+        elif path.suffix == ".png":
+            assert imread(path).shape[2] in (3, 4), name
+        elif path.suffix == ".md":
+            assert len(re.findall(r"^\| exp\d ", path.read_text(), re.M)) == 5
+        elif path.suffix == ".gz" or path.suffix == ".keras":
+            assert path.stat().st_size > 0
+    activations = np.load(project / "data/activations/exp2.npz")
+    assert activations["train_hidden"].shape == (500, 2)
+    assert activations["test_hidden"].shape == (200, 2)
+    assert activations["test_probabilities"].shape == (200, 10)
+    comparison = json.loads((project / "metrics/comparison.json").read_text())
+    assert list(comparison) == ["exp1", "exp2", "exp3", "exp4", "exp5"]
+    assert [row["hidden_units"] for row in comparison.values()] == [1, 2, 4, 4, 4]
+    assert comparison["exp5"]["num_inputs"] == 20
+    assert comparison["exp4"]["num_inputs"] == json.loads((project / "metrics/pca.json").read_text())["n_components"]
+    rows = json.loads((project / "plots/exp3/confusion.json").read_text())
+    assert len(rows) == 200 and set(rows[0]) == {"actual", "predicted"}
+    # Three epochs on 500 synthetic images: well above chance (0.1), far from perfect.
+    assert comparison["exp3"]["test_accuracy"] > 0.25
+
+
+def test_second_repro_runs_nothing(project):
+    result = run([str(BIN / "dvc"), "repro"], project)
+    assert stages_run(result.stdout) == set()
+    status = run([str(BIN / "dvc"), "status", "--json"], project)
+    assert json.loads(status.stdout) == {}
+
+
+def test_plots_render(project, tmp_path):
+    run([str(BIN / "dvc"), "plots", "show", "-o", str(tmp_path / "plots")], project)
+    html = (tmp_path / "plots" / "index.html").read_text()
+    assert "confusion" in html and "eval/loss" in html
+
+
+def test_same_params_and_seed_give_the_same_metrics(project):
+    before = json.loads((project / "metrics/exp3/train.json").read_text())
+    run([str(BIN / "dvc"), "repro", "--force", "--single-item", "train@exp3"], project)
+    after = json.loads((project / "metrics/exp3/train.json").read_text())
+    before.pop("training_seconds"), after.pop("training_seconds")
+    assert after == before
+    run([str(BIN / "dvc"), "checkout", "-f"], project)
+
+
+def test_width_change_reruns_only_what_reads_it(project):
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.hidden=3"], project)
+    expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in ("exp3", "exp4", "exp5")}
+    assert stages_run(result.stdout) == expected | {"compare"}
+    diff = json.loads(run([str(BIN / "dvc"), "metrics", "diff", "--json"], project).stdout)
+    exp3 = diff["metrics/exp3/train.json"]
+    assert exp3["hidden_units"]["old"] == 4 and exp3["hidden_units"]["new"] == 3
+    assert {"train_accuracy", "test_accuracy", "test_loss"} <= set(exp3)
+    assert "metrics/exp1/train.json" not in diff and "metrics/pca.json" not in diff
+    assert diff["metrics/comparison.json"]["exp3.hidden_units"]["new"] == 3
+
+
+def test_pca_variance_change_reruns_pca_and_exp4_only(project):
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "pca.variance=0.8"], project)
+    assert stages_run(result.stdout) == {"pca", "train@exp4", "activations@exp4", "evaluate@exp4", "compare"}
+
+
+def test_bad_param_stops_with_one_sentence(project):
+    params = (project / "params.yaml").read_text()
+    (project / "params.yaml").write_text(params.replace("hidden: 3", "hidden: 0"))
+    try:
+        result = run([str(BIN / "dvc"), "repro"], project, check=False)
+    finally:
+        (project / "params.yaml").write_text(params)
+    assert result.returncode != 0
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error: ")]
+    assert errors == ["error: params.yaml: model.hidden is 0; it must be a whole number of at least 1."]
