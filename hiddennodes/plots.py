@@ -119,6 +119,6 @@ def comparison_figure(table: Mapping[str, Mapping], title: str) -> Figure:
     axes.set_xticks(positions, labels)
     axes.set_ylim(0, 1.05)
     axes.set_ylabel("accuracy")
-    axes.legend(loc="lower right")
+    axes.legend(loc="upper left", fontsize=8)
     axes.set_title(title)
     return figure
