@@ -16,12 +16,12 @@ CLASS_COLOURS = colormaps["tab10"]
 
 def pixel_importance_figure(importances: np.ndarray, selected: np.ndarray, title: str) -> Figure:
     """Random-forest importance of each pixel as a 28x28 map, chosen pixels ringed."""
-    figure = Figure(figsize=(5.2, 4.6), layout="constrained")
+    figure = Figure(figsize=(6, 5.4), layout="constrained")
     axes = figure.add_subplot()
     image = axes.imshow(importances.reshape(28, 28), cmap="viridis")
     rows, columns = np.divmod(np.asarray(selected), 28)
     axes.scatter(columns, rows, s=28, facecolors="none", edgecolors="red", linewidths=0.9, label=f"{len(selected)} chosen")
-    axes.set_title(title)
+    axes.set_title(title, fontsize=10)
     axes.set_xticks([])
     axes.set_yticks([])
     axes.legend(loc="lower right", fontsize=8)

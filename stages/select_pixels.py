@@ -51,7 +51,7 @@ def main() -> None:
         "forest_val_accuracy": round(float(forest.score(splits["val"]["features"], splits["val"]["labels"])), 6),
     }
     write_json(args.metrics, metrics)
-    title = f"{info['title']}: random-forest pixel importance, top {len(selected)} ringed"
+    title = f"{info['title']}\nrandom-forest importance of each pixel, the {len(selected)} kept ringed"
     save_figure(args.plot, pixel_importance_figure(importances, selected, title))
     print(metrics)
 
