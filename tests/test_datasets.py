@@ -4,7 +4,6 @@ import hashlib
 import numpy as np
 import pytest
 
-from conftest import MNIST_T10K
 from hiddennodes.datasets import DATASETS, DatasetError, check_pair, verify
 from hiddennodes.idx import IdxError, encode_idx
 
@@ -46,18 +45,18 @@ def test_image_and_label_counts_must_match():
         check_pair(np.zeros((5, 28, 28)), np.zeros(4), "training")
 
 
-def test_real_mnist_test_files_match_their_checksums():
+def test_real_mnist_test_files_match_their_checksums(mnist_t10k):
     mnist = DATASETS["mnist"]
-    images = verify(mnist, "test_images", (MNIST_T10K / "t10k-images-idx3-ubyte.gz").read_bytes())
-    labels = verify(mnist, "test_labels", (MNIST_T10K / "t10k-labels-idx1-ubyte.gz").read_bytes())
+    images = verify(mnist, "test_images", (mnist_t10k / "t10k-images-idx3-ubyte.gz").read_bytes())
+    labels = verify(mnist, "test_labels", (mnist_t10k / "t10k-labels-idx1-ubyte.gz").read_bytes())
     assert images.shape == (10000, 28, 28)
     assert np.bincount(labels).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
-    assert hashlib.md5((MNIST_T10K / "t10k-labels-idx1-ubyte.gz").read_bytes()).hexdigest() == mnist.checksums["test_labels"].gz_md5
+    assert hashlib.md5((mnist_t10k / "t10k-labels-idx1-ubyte.gz").read_bytes()).hexdigest() == mnist.checksums["test_labels"].gz_md5
 
 
-def test_recompressed_identical_file_passes_and_altered_one_fails():
+def test_recompressed_identical_file_passes_and_altered_one_fails(mnist_t10k):
     mnist = DATASETS["mnist"]
-    raw = gzip.decompress((MNIST_T10K / "t10k-labels-idx1-ubyte.gz").read_bytes())
+    raw = gzip.decompress((mnist_t10k / "t10k-labels-idx1-ubyte.gz").read_bytes())
     recompressed = gzip.compress(raw, compresslevel=1, mtime=12345)
     assert verify(mnist, "test_labels", recompressed).size == 10000
     altered = bytearray(raw)

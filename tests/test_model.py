@@ -1,27 +1,20 @@
 """The network builder and the best-epoch rule, on real MNIST digits."""
 
-import gzip
-import os
-
+import keras
 import numpy as np
 import pytest
 
-from conftest import MNIST_T10K
 from hiddennodes.datasets import DATASETS, verify
 from hiddennodes.model import KeepBestWeights, build_model, hidden_layer_model
 
-keras = pytest.importorskip("keras")
+
 
 
 @pytest.fixture(scope="module")
-def real_digits():
-    if not MNIST_T10K.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"{MNIST_T10K} is missing; CI must have shared/ beside the project")
-        pytest.skip(f"{MNIST_T10K} not present (it sits beside the project on developer machines)")
+def real_digits(mnist_t10k):
     mnist = DATASETS["mnist"]
-    images = verify(mnist, "test_images", (MNIST_T10K / "t10k-images-idx3-ubyte.gz").read_bytes())
-    labels = verify(mnist, "test_labels", (MNIST_T10K / "t10k-labels-idx1-ubyte.gz").read_bytes())
+    images = verify(mnist, "test_images", (mnist_t10k / "t10k-images-idx3-ubyte.gz").read_bytes())
+    labels = verify(mnist, "test_labels", (mnist_t10k / "t10k-labels-idx1-ubyte.gz").read_bytes())
     return images.reshape(-1, 784).astype(np.float32) / 255.0, labels
 
 
