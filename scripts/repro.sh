@@ -15,5 +15,5 @@ if [ $# -eq 0 ]; then
 else
     dvc exp run "$@"
 fi
-dvc metrics show
-echo "Results: metrics/comparison.md, plots/ (dvc plots show writes dvc_plots/index.html)"
+cat metrics/comparison.md
+echo "Plots in plots/; 'dvc plots show' draws them all in dvc_plots/index.html; 'dvc exp show' lists every experiment."
