@@ -1,0 +1,113 @@
+"""Arrays behind the pictures of what each hidden node responds to.
+
+Pure functions of weights and activations; the figures are drawn elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+IMAGE_PIXELS = 28 * 28
+
+
+def weights_in_pixel_space(
+    hidden_weights: np.ndarray,
+    pca_components: np.ndarray | None = None,
+    pixel_indices: np.ndarray | None = None,
+) -> np.ndarray:
+    """Each hidden node's incoming weights as one value per pixel.
+
+    Args:
+        hidden_weights: the hidden layer's kernel, shape (inputs, nodes).
+        pca_components: for PCA inputs, the components (components, 784). A node
+            computes w . ((x - mean) @ C.T) = (C.T w) . x - (C.T w) . mean, so its
+            weights in pixel space are C.T w: the same as ``inverse_transform(w) - mean``.
+        pixel_indices: for selected-pixel inputs, the pixel of each input; the
+            other pixels get weight 0 (the node never sees them).
+
+    Returns:
+        Array (nodes, 784).
+    """
+    weights = np.asarray(hidden_weights, dtype=np.float64).T
+    if pca_components is not None:
+        return weights @ np.asarray(pca_components, dtype=np.float64)
+    if pixel_indices is not None:
+        placed = np.zeros((weights.shape[0], IMAGE_PIXELS))
+        placed[:, np.asarray(pixel_indices)] = weights
+        return placed
+    if weights.shape[1] != IMAGE_PIXELS:
+        raise ValueError(f"hidden weights have {weights.shape[1]} inputs; pass the PCA components or pixel indices to map them to 784 pixels.")
+    return weights
+
+
+def preferred_input_in_box(pixel_weights: np.ndarray) -> np.ndarray:
+    """The image in [0, 1]^784 that drives each node's pre-activation highest.
+
+    For one dense unit, w . x + b over the box is maximised pixel by pixel:
+    x = 1 where w > 0, else 0 (closed form, no optimisation needed). Because
+    every activation the pipeline offers is non-decreasing, this also
+    maximises the activation.
+    """
+    return (np.asarray(pixel_weights) > 0).astype(np.float32)
+
+
+def preferred_input_on_sphere(pixel_weights: np.ndarray, norm: float) -> np.ndarray:
+    """The input of L2 norm ``norm`` that maximises w . x: ``norm * w / |w|``."""
+    weights = np.asarray(pixel_weights, dtype=np.float64)
+    lengths = np.linalg.norm(weights, axis=-1, keepdims=True)
+    return norm * np.divide(weights, lengths, out=np.zeros_like(weights), where=lengths > 0)
+
+
+def class_tuning(hidden: np.ndarray, labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """Mean activation of each node for each class, shape (nodes, classes)."""
+    hidden = np.asarray(hidden, dtype=np.float64)
+    counts = np.bincount(labels, minlength=num_classes).astype(np.float64)
+    sums = np.zeros((num_classes, hidden.shape[1]))
+    np.add.at(sums, np.asarray(labels), hidden)
+    return (sums / np.maximum(counts, 1)[:, None]).T
+
+
+def selectivity_index(tuning: np.ndarray) -> np.ndarray:
+    """Class selectivity per node: (best - mean of the rest) / (best + mean of the rest).
+
+    0 for a node that responds equally to every class, 1 for one that responds
+    to a single class only (Morcos et al., 2018). Needs non-negative
+    activations (ReLU, sigmoid); nodes silent for every class get 0.
+    """
+    tuning = np.asarray(tuning, dtype=np.float64)
+    best = tuning.max(axis=1)
+    rest = (tuning.sum(axis=1) - best) / (tuning.shape[1] - 1)
+    total = best + rest
+    return np.divide(best - rest, total, out=np.zeros_like(best), where=total > 0)
+
+
+def dead_nodes(hidden: np.ndarray, threshold: float = 0.0) -> np.ndarray:
+    """True for each node whose activation never exceeds ``threshold``."""
+    return np.asarray(hidden).max(axis=0) <= threshold
+
+
+def describe_node(tuning_row: np.ndarray, class_names: Sequence[str], share: float = 0.5) -> str:
+    """One line such as "fires for 0s and 6s, silent for 1s".
+
+    Classes whose mean activation reaches ``share`` of the node's strongest
+    class count as firing; classes below a tenth of it as silent.
+    """
+    row = np.asarray(tuning_row, dtype=np.float64)
+    peak = row.max()
+    if peak <= 0:
+        return "never fires"
+    digits = all(len(name) == 1 and name.isdigit() for name in class_names)
+
+    def names(indices) -> str:
+        labels = [f"{class_names[i]}s" if digits else class_names[i] for i in indices]
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+    order = np.argsort(-row, kind="stable")
+    firing = [int(i) for i in order if row[i] >= share * peak]
+    silent = [int(i) for i in np.argsort(row, kind="stable") if row[i] < 0.1 * peak]
+    text = f"fires for {names(firing)}"
+    if silent:
+        text += f", silent for {names(silent)}"
+    return text
