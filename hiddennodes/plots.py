@@ -122,3 +122,58 @@ def comparison_figure(table: Mapping[str, Mapping], title: str) -> Figure:
     axes.legend(loc="upper left", fontsize=8)
     axes.set_title(title)
     return figure
+
+
+def image_grid_figure(
+    images: np.ndarray,
+    titles: Sequence[str] | None,
+    title: str,
+    columns: int,
+    symmetric: bool = False,
+    row_labels: Sequence[str] | None = None,
+) -> Figure:
+    """28x28 images in a grid on one shared colour scale.
+
+    One scale for the whole figure, so a brighter tile really is a larger value
+    (as scikit-learn's MNIST filter example does); ``symmetric`` centres it on 0
+    with a diverging map, for weights that can be negative.
+    """
+    images = np.asarray(images).reshape(len(images), 28, 28)
+    rows = int(np.ceil(len(images) / columns))
+    figure = Figure(figsize=(1.25 * columns + 0.8, 1.3 * rows + 0.7), layout="constrained")
+    if symmetric:
+        limit = float(np.abs(images).max()) or 1.0
+        scale = {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}
+    else:
+        scale = {"cmap": "gray_r", "vmin": float(images.min()), "vmax": float(images.max()) or 1.0}
+    grid = figure.subplots(rows, columns, squeeze=False)
+    for index, axes in enumerate(grid.flat):
+        axes.set_xticks([])
+        axes.set_yticks([])
+        if index >= len(images):
+            axes.set_axis_off()
+            continue
+        shown = axes.imshow(images[index], **scale)
+        if titles is not None:
+            axes.set_title(titles[index], fontsize=7)
+        if row_labels is not None and index % columns == 0:
+            axes.set_ylabel(row_labels[index // columns], fontsize=8)
+    if symmetric:
+        figure.colorbar(shown, ax=grid, shrink=0.6, label="weight")
+    figure.suptitle(title)
+    return figure
+
+
+def class_counts_figure(counts: Mapping[str, np.ndarray], class_names: Sequence[str], title: str) -> Figure:
+    """Images per class in each split, as grouped bars."""
+    figure = Figure(figsize=(9, 3.8), layout="constrained")
+    axes = figure.add_subplot()
+    positions = np.arange(len(class_names))
+    width = 0.8 / len(counts)
+    for offset, (split, values) in enumerate(counts.items()):
+        axes.bar(positions + (offset - (len(counts) - 1) / 2) * width, values, width, label=split)
+    axes.set_xticks(positions, class_names, rotation=30 if len(max(class_names, key=len)) > 2 else 0)
+    axes.set_ylabel("images")
+    axes.legend()
+    axes.set_title(title)
+    return figure

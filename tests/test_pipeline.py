@@ -83,7 +83,7 @@ def lock_outputs(project: Path) -> list[str]:
 def test_first_repro_runs_every_stage(project):
     ran = stages_run((project / "first_repro.log").read_text())
     experiments = [f"exp{number}" for number in range(1, 6)]
-    expected = {"download", "prepare", "pca", "select_pixels", "boxplot", "scatter", "compare"}
+    expected = {"download", "prepare", "overview", "pca", "select_pixels", "boxplot", "scatter", "compare"}
     expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in experiments}
     assert ran == expected
 
@@ -116,6 +116,8 @@ def test_every_declared_output_exists_and_parses(project):
     assert [row["hidden_units"] for row in comparison.values()] == [1, 2, 4, 4, 4]
     assert comparison["exp5"]["num_inputs"] == 20
     assert comparison["exp4"]["num_inputs"] == json.loads((project / "metrics/pca.json").read_text())["n_components"]
+    counts = json.loads((project / "metrics/class_counts.json").read_text())
+    assert [sum(counts[split].values()) for split in ("train", "val", "test")] == [500, 100, 200]
     rows = json.loads((project / "plots/exp3/confusion.json").read_text())
     assert len(rows) == 200 and set(rows[0]) == {"actual", "predicted"}
     # Three epochs on 500 synthetic images: well above chance (0.1), far from perfect.
