@@ -108,6 +108,34 @@ def describe_node(tuning_row: np.ndarray, class_names: Sequence[str], share: flo
     firing = [int(i) for i in order if row[i] >= share * peak]
     silent = [int(i) for i in np.argsort(row, kind="stable") if row[i] < 0.1 * peak]
     text = f"fires for {names(firing)}"
-    if silent:
+    if len(silent) > 2 and len(silent) == len(row) - len(firing):
+        text += ", silent for every other class"
+    elif silent:
         text += f", silent for {names(silent)}"
     return text
+
+
+def ablation_importance(hidden: np.ndarray, output_weights: np.ndarray, output_bias: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Accuracy lost when each hidden node is zeroed, one node at a time.
+
+    The output layer is softmax(hidden @ W + b); softmax does not change the
+    arg-max, so zeroing node j only removes ``hidden[:, j] * W[j]`` from the logits.
+    """
+    hidden = np.asarray(hidden, dtype=np.float64)
+    weights = np.asarray(output_weights, dtype=np.float64)
+    logits = hidden @ weights + np.asarray(output_bias, dtype=np.float64)
+    labels = np.asarray(labels)
+    base = np.mean(logits.argmax(axis=1) == labels)
+    lost = np.empty(hidden.shape[1])
+    for node in range(hidden.shape[1]):
+        ablated = logits - np.outer(hidden[:, node], weights[node])
+        lost[node] = base - np.mean(ablated.argmax(axis=1) == labels)
+    return lost
+
+
+def extreme_items(hidden: np.ndarray, node: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the ``count`` items that drive ``node`` most (strongest first),
+    and of ``count`` items that leave it at its lowest (for ReLU: at zero)."""
+    column = np.asarray(hidden)[:, node]
+    order = np.argsort(-column, kind="stable")
+    return order[:count], order[::-1][:count]

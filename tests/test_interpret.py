@@ -3,6 +3,8 @@ import pytest
 from sklearn.decomposition import PCA
 
 from hiddennodes.interpret import (
+    ablation_importance,
+    extreme_items,
     class_tuning,
     dead_nodes,
     describe_node,
@@ -69,4 +71,27 @@ def test_describe_node():
     row = np.array([5.0, 0.0, 1.0, 1.0, 1.0, 1.0, 4.0, 1.0, 1.0, 1.0])
     assert describe_node(row, digits) == "fires for 0s and 6s, silent for 1s"
     assert describe_node(np.zeros(10), digits) == "never fires"
+    assert describe_node(np.eye(10)[7], digits) == "fires for 7s, silent for every other class"
     assert describe_node(np.array([0.0, 2.0, 1.5]), ["Shirt", "Bag", "Coat"]) == "fires for Bag and Coat, silent for Shirt"
+
+
+def test_ablation_matches_zeroing_the_node_in_the_network_by_hand():
+    rng = np.random.default_rng(2)
+    hidden = np.maximum(rng.normal(size=(400, 6)), 0)
+    weights, bias = rng.normal(size=(6, 10)), rng.normal(size=10)
+    labels = (hidden @ weights + bias).argmax(axis=1)
+    labels[:40] = rng.integers(0, 10, 40)  # not every prediction right
+    lost = ablation_importance(hidden, weights, bias, labels)
+    base = np.mean((hidden @ weights + bias).argmax(axis=1) == labels)
+    for node in range(6):
+        zeroed = hidden.copy()
+        zeroed[:, node] = 0
+        assert lost[node] == pytest.approx(base - np.mean((zeroed @ weights + bias).argmax(axis=1) == labels))
+    assert lost.max() > 0
+
+
+def test_extreme_items():
+    hidden = np.array([[0.0, 1.0], [5.0, 0.0], [2.0, 0.0], [0.0, 3.0]])
+    top, silent = extreme_items(hidden, node=0, count=2)
+    assert top.tolist() == [1, 2]
+    assert set(silent.tolist()) == {0, 3}

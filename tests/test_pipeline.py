@@ -85,6 +85,7 @@ def test_first_repro_runs_every_stage(project):
     experiments = [f"exp{number}" for number in range(1, 6)]
     expected = {"download", "prepare", "overview", "pca", "select_pixels", "boxplot", "scatter", "compare"}
     expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in experiments}
+    expected |= {"interpret@exp1", "interpret@exp2", "interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5"}
     assert ran == expected
 
 
@@ -118,6 +119,9 @@ def test_every_declared_output_exists_and_parses(project):
     assert comparison["exp4"]["num_inputs"] == json.loads((project / "metrics/pca.json").read_text())["n_components"]
     counts = json.loads((project / "metrics/class_counts.json").read_text())
     assert [sum(counts[split].values()) for split in ("train", "val", "test")] == [500, 100, 200]
+    nodes = json.loads((project / "metrics/exp4/nodes.json").read_text())
+    assert nodes["hidden_units"] == 4 and [node["node"] for node in nodes["nodes"]] == [0, 1, 2, 3]
+    assert all(0 <= node["selectivity"] <= 1 and node["description"] for node in nodes["nodes"])
     rows = json.loads((project / "plots/exp3/confusion.json").read_text())
     assert len(rows) == 200 and set(rows[0]) == {"actual", "predicted"}
     # Three epochs on 500 synthetic images: well above chance (0.1), far from perfect.
@@ -149,6 +153,7 @@ def test_same_params_and_seed_give_the_same_metrics(project):
 def test_width_change_reruns_only_what_reads_it(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.hidden=3"], project)
     expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in ("exp3", "exp4", "exp5")}
+    expected |= {"interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5"}
     assert stages_run(result.stdout) == expected | {"compare"}
     diff = json.loads(run([str(BIN / "dvc"), "metrics", "diff", "--json"], project).stdout)
     exp3 = diff["metrics/exp3/train.json"]
@@ -160,7 +165,7 @@ def test_width_change_reruns_only_what_reads_it(project):
 
 def test_pca_variance_change_reruns_pca_and_exp4_only(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "pca.variance=0.8"], project)
-    assert stages_run(result.stdout) == {"pca", "train@exp4", "activations@exp4", "evaluate@exp4", "compare"}
+    assert stages_run(result.stdout) == {"pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret_projected@exp4", "compare"}
 
 
 def test_bad_param_stops_with_one_sentence(project):
