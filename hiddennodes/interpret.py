@@ -139,3 +139,37 @@ def extreme_items(hidden: np.ndarray, node: int, count: int) -> tuple[np.ndarray
     column = np.asarray(hidden)[:, node]
     order = np.argsort(-column, kind="stable")
     return order[:count], order[::-1][:count]
+
+
+def interval_overlap(values: np.ndarray, labels: np.ndarray, num_classes: int, low: float = 25, high: float = 75) -> np.ndarray:
+    """How much the classes' activation ranges overlap, for one node.
+
+    Each class's range is the [low, high] percentile interval of its values
+    (the box of a box plot by default); entry (a, b) is the length of the
+    intersection of the two intervals over the length of their union
+    (1: the same range, 0: disjoint).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    bounds = np.array([np.percentile(values[labels == label], [low, high]) if np.any(labels == label) else [np.nan, np.nan]
+                       for label in range(num_classes)])
+    lower = np.maximum(bounds[:, None, 0], bounds[None, :, 0])
+    upper = np.minimum(bounds[:, None, 1], bounds[None, :, 1])
+    union = np.maximum(bounds[:, None, 1], bounds[None, :, 1]) - np.minimum(bounds[:, None, 0], bounds[None, :, 0])
+    intersection = np.clip(upper - lower, 0, None)
+    same_point = (union == 0) & (intersection == 0) & (lower <= upper)
+    overlap = np.divide(intersection, union, out=np.where(same_point, 1.0, 0.0), where=union > 0)
+    return overlap
+
+
+def decision_regions(output_weights: np.ndarray, output_bias: np.ndarray, x_range: tuple[float, float],
+                     y_range: tuple[float, float], steps: int = 300) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The class the output layer picks at each point of a 2-D hidden space.
+
+    Returns grid x values, grid y values and the (steps, steps) class map.
+    """
+    xs = np.linspace(*x_range, steps)
+    ys = np.linspace(*y_range, steps)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
+    classes = (points @ np.asarray(output_weights)[:2] + np.asarray(output_bias)).argmax(axis=1)
+    return xs, ys, classes.reshape(steps, steps)

@@ -88,11 +88,19 @@ def activation_boxplot_figure(
 
 
 def activation_scatter_figure(
-    hidden: np.ndarray, groups: np.ndarray, class_names: Sequence[str], grouped_by: str, title: str
+    hidden: np.ndarray, groups: np.ndarray, class_names: Sequence[str], grouped_by: str, title: str,
+    regions: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> Figure:
-    """The first two hidden activations of every item, coloured by class."""
+    """The first two hidden activations of every item, coloured by class, over
+    the output layer's decision regions when ``regions`` (from
+    :func:`hiddennodes.interpret.decision_regions`) is given."""
     figure = Figure(figsize=(7.5, 6.5), layout="constrained")
     axes = figure.add_subplot()
+    if regions is not None:
+        xs, ys, classes = regions
+        axes.contourf(xs, ys, classes, levels=np.arange(len(class_names) + 1) - 0.5,
+                      colors=[CLASS_COLOURS(label) for label in range(len(class_names))], alpha=0.15)
+        axes.contour(xs, ys, classes, levels=np.arange(len(class_names) + 1) - 0.5, colors="grey", linewidths=0.5)
     for label, name in enumerate(class_names):
         chosen = groups == label
         axes.scatter(hidden[chosen, 0], hidden[chosen, 1], s=3, alpha=0.45, color=CLASS_COLOURS(label), label=name, rasterized=True)

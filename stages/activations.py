@@ -1,7 +1,8 @@
 """Stage activations: what the hidden layer outputs for every image.
 
 For the 55,000 training and 10,000 test images: the hidden-layer activations,
-the true labels, the predicted labels and the predicted class probabilities.
+the true labels, the predicted labels and the predicted class probabilities;
+plus the output layer's weights and bias.
 These arrays are what every interpretation plot is drawn from.
 """
 
@@ -40,6 +41,8 @@ def main() -> None:
         arrays[f"{split}_labels"] = data["labels"]
         arrays[f"{split}_predicted"] = probabilities.argmax(axis=1).astype(np.uint8)
         arrays[f"{split}_probabilities"] = probabilities.astype(np.float32)
+    # The output layer, so plots can draw its decision regions without TensorFlow.
+    arrays["output_weights"], arrays["output_bias"] = model.get_layer("output").get_weights()
     save_arrays(args.out, **arrays)
     print({key: value.shape for key, value in arrays.items()})
 

@@ -3,6 +3,8 @@ import pytest
 from sklearn.decomposition import PCA
 
 from hiddennodes.interpret import (
+    decision_regions,
+    interval_overlap,
     ablation_importance,
     extreme_items,
     class_tuning,
@@ -95,3 +97,23 @@ def test_extreme_items():
     top, silent = extreme_items(hidden, node=0, count=2)
     assert top.tolist() == [1, 2]
     assert set(silent.tolist()) == {0, 3}
+
+
+def test_interval_overlap_by_hand():
+    # class 0 spans 0..4, class 1 spans 2..6 (quartiles of evenly spaced values), class 2 sits at 10..12
+    values = np.concatenate([np.linspace(-2, 6, 5), np.linspace(0, 8, 5), np.linspace(9, 13, 5)])
+    labels = np.repeat([0, 1, 2], 5)
+    overlap = interval_overlap(values, labels, 3)
+    assert overlap[0, 1] == pytest.approx(2 / 6)  # intersection 2..4, union 0..6
+    assert overlap[0, 2] == 0 and overlap[1, 2] == 0
+    np.testing.assert_allclose(np.diag(overlap), 1)
+    np.testing.assert_allclose(overlap, overlap.T)
+
+
+def test_decision_regions_follow_the_output_layer():
+    # class 0 wins where x > y, class 1 where y > x
+    weights = np.array([[1.0, 0.0], [0.0, 1.0]])
+    xs, ys, classes = decision_regions(weights, np.zeros(2), (0, 1), (0, 1), steps=11)
+    assert classes.shape == (11, 11)
+    assert classes[0, 10] == 0  # y = 0, x = 1
+    assert classes[10, 0] == 1  # y = 1, x = 0
