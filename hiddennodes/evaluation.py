@@ -87,3 +87,42 @@ def markdown_table(table: Mapping[str, Mapping]) -> str:
             cells.append(str(value))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def most_confused_pairs(matrix: np.ndarray, count: int) -> list[tuple[int, int, int]]:
+    """The class pairs (a < b) mixed up most often, counting both directions.
+
+    Returns ``(a, b, mistakes)`` tuples, most mistakes first.
+    """
+    matrix = np.asarray(matrix)
+    symmetric = matrix + matrix.T
+    pairs = [(a, b, int(symmetric[a, b])) for a in range(len(matrix)) for b in range(a + 1, len(matrix))]
+    pairs.sort(key=lambda pair: (-pair[2], pair[0], pair[1]))
+    return [pair for pair in pairs[:count] if pair[2] > 0]
+
+
+def pair_cells(true_labels: np.ndarray, predicted_labels: np.ndarray, a: int, b: int, per_cell: int) -> dict[tuple[int, int], np.ndarray]:
+    """For the study's 2x2 grid of a pair: indices of up to ``per_cell`` items
+    in each cell (a read as a, a as b, b as a, b as b)."""
+    return {
+        (actual, predicted): np.flatnonzero((true_labels == actual) & (predicted_labels == predicted))[:per_cell]
+        for actual in (a, b)
+        for predicted in (a, b)
+    }
+
+
+def confident_mistakes(true_labels: np.ndarray, probabilities: np.ndarray, count: int) -> np.ndarray:
+    """Indices of the wrong predictions made with the highest probability."""
+    predicted = probabilities.argmax(axis=1)
+    wrong = np.flatnonzero(predicted != true_labels)
+    confidence = probabilities[wrong, predicted[wrong]]
+    return wrong[np.argsort(-confidence, kind="stable")][:count]
+
+
+def montage(images: np.ndarray, rows: int, columns: int) -> np.ndarray:
+    """Up to rows x columns 28x28 images tiled into one array (blank where fewer)."""
+    sheet = np.zeros((rows * 28, columns * 28), dtype=np.float32)
+    for index, image in enumerate(np.asarray(images).reshape(-1, 28, 28)[: rows * columns]):
+        row, column = divmod(index, columns)
+        sheet[row * 28:(row + 1) * 28, column * 28:(column + 1) * 28] = image
+    return sheet

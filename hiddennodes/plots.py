@@ -240,3 +240,22 @@ def node_gallery_figure(
         grid[row, 0].set_ylabel(row_labels[row], fontsize=7, rotation=0, ha="right", va="center")
     figure.suptitle(title)
     return figure
+
+
+def confused_pairs_figure(cells: Sequence[Mapping[tuple[int, int], np.ndarray]], class_names: Sequence[str], title: str) -> Figure:
+    """For each confused pair (a, b), the study's 2x2 grid of montages: true
+    class in rows, predicted class in columns."""
+    figure = Figure(figsize=(4.2 * len(cells), 4.6), layout="constrained")
+    panels = figure.subfigures(1, len(cells), squeeze=False)[0]
+    for panel, pair in zip(panels, cells):
+        (a, _), (_, b) = list(pair)[0], list(pair)[3]
+        grid = panel.subplots(2, 2)
+        for (actual, predicted), sheet in pair.items():
+            axes = grid[int(actual == b), int(predicted == b)]
+            axes.imshow(sheet, cmap="gray_r", vmin=0, vmax=1)
+            axes.set_xticks([])
+            axes.set_yticks([])
+            axes.set_title(f"{class_names[actual]} read as {class_names[predicted]}", fontsize=8,
+                           color="black" if actual == predicted else "firebrick")
+    figure.suptitle(title)
+    return figure

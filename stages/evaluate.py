@@ -1,8 +1,10 @@
 """Stage evaluate: how one experiment does on the test set.
 
 Writes the test confusion matrix (rows for DVC's ``confusion`` template and a
-PNG), a per-class classification report, and the learning curves drawn from
-DVCLive's per-epoch log with the kept epoch marked.
+PNG), a per-class classification report, the learning curves drawn from
+DVCLive's per-epoch log with the kept epoch marked, and the error analysis:
+the most confused class pairs as the study's 2x2 grids, and the most
+confident mistakes.
 """
 
 from __future__ import annotations
@@ -14,8 +16,20 @@ from pathlib import Path
 import numpy as np
 from common import load_arrays, read_json, run, save_figure, write_json
 
-from hiddennodes.evaluation import classification_report, confusion_matrix, confusion_rows
-from hiddennodes.plots import confusion_figure, learning_curves_figure
+from hiddennodes.evaluation import (
+    classification_report,
+    confident_mistakes,
+    confusion_matrix,
+    confusion_rows,
+    montage,
+    most_confused_pairs,
+    pair_cells,
+)
+from hiddennodes.plots import confused_pairs_figure, confusion_figure, image_grid_figure, learning_curves_figure
+
+CONFUSED_PAIRS = 3
+PER_CELL = 9  # a 3x3 montage per cell of the 2x2 grid
+MISTAKES = 20
 
 
 def read_history(live_dir: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -42,6 +56,9 @@ def main() -> None:
     parser.add_argument("--confusion", required=True, type=Path, help="confusion rows JSON for DVC")
     parser.add_argument("--confusion-png", required=True, type=Path)
     parser.add_argument("--curves-png", required=True, type=Path)
+    parser.add_argument("--test-images", required=True, type=Path, help="prepared test.npz: the pixel images shown")
+    parser.add_argument("--pairs-png", required=True, type=Path, help="the most confused class pairs")
+    parser.add_argument("--mistakes-png", required=True, type=Path, help="the most confident mistakes")
     args = parser.parse_args()
     info = read_json(args.dataset_info)
     class_names = info["class_names"]
@@ -56,6 +73,19 @@ def main() -> None:
     matrix = confusion_matrix(labels, predicted, len(class_names))
     save_figure(args.confusion_png, confusion_figure(matrix, class_names, title))
     save_figure(args.curves_png, learning_curves_figure(read_history(args.live), trained["best_epoch"], f"{args.experiment} ({shape})"))
+
+    images = load_arrays(args.test_images)["features"]
+    pairs = most_confused_pairs(matrix, CONFUSED_PAIRS)
+    cells = [
+        {cell: montage(images[indices], 3, 3) for cell, indices in pair_cells(labels, predicted, a, b, PER_CELL).items()}
+        for a, b, _ in pairs
+    ]
+    names = ", ".join(f"{class_names[a]}/{class_names[b]} ({mistakes})" for a, b, mistakes in pairs)
+    save_figure(args.pairs_png, confused_pairs_figure(cells, class_names, f"{args.experiment}: most confused pairs, test mistakes: {names}"))
+    probabilities = arrays["test_probabilities"]
+    wrong = confident_mistakes(labels, probabilities, MISTAKES)
+    titles = [f"{class_names[labels[i]]} → {class_names[predicted[i]]}\n{probabilities[i, predicted[i]]:.3f}" for i in wrong]
+    save_figure(args.mistakes_png, image_grid_figure(images[wrong], titles, f"{args.experiment}: the most confident mistakes (true → predicted, probability)", columns=10))
     print(f"{args.experiment}: test accuracy {np.mean(labels == predicted):.4f}")
 
 

@@ -49,3 +49,33 @@ def test_comparison_table_and_markdown():
     lines = markdown_table(table).splitlines()
     assert lines[0].startswith("| experiment | input kind | inputs | hidden nodes |")
     assert lines[2] == "| exp1 | pixels | 784 | 1 | 805 | 0.4000 | 0.3900 | 0.3850 | 7 | 12.3 |"
+
+
+def test_most_confused_pairs_count_both_directions():
+    from hiddennodes.evaluation import most_confused_pairs
+
+    matrix = np.array([[50, 3, 0], [4, 40, 1], [0, 6, 30]])
+    # 0/1: 3 + 4 = 7 mistakes; 1/2: 1 + 6 = 7; 0/2: none. Ties go to the lower pair.
+    assert most_confused_pairs(matrix, 5) == [(0, 1, 7), (1, 2, 7)]
+
+
+def test_pair_cells_and_confident_mistakes():
+    from hiddennodes.evaluation import confident_mistakes, pair_cells
+
+    true = np.array([0, 0, 1, 1, 1, 2])
+    predicted = np.array([0, 1, 1, 0, 0, 2])
+    cells = pair_cells(true, predicted, 0, 1, per_cell=1)
+    assert {cell: indices.tolist() for cell, indices in cells.items()} == {(0, 0): [0], (0, 1): [1], (1, 0): [3], (1, 1): [2]}
+    probabilities = np.full((6, 3), 0.1)
+    probabilities[np.arange(6), predicted] = [0.8, 0.6, 0.8, 0.7, 0.9, 0.8]
+    assert confident_mistakes(true, probabilities, 2).tolist() == [4, 3]
+
+
+def test_montage_places_images_in_reading_order():
+    from hiddennodes.evaluation import montage
+
+    images = np.stack([np.full((28, 28), value, dtype=np.float32) for value in (0.1, 0.2, 0.3)])
+    sheet = montage(images, 2, 2)
+    assert sheet.shape == (56, 56)
+    assert sheet[0, 0] == pytest.approx(0.1) and sheet[0, 30] == pytest.approx(0.2) and sheet[30, 0] == pytest.approx(0.3)
+    assert sheet[30, 30] == 0  # blank where there are fewer images
