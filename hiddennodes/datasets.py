@@ -18,6 +18,7 @@ from hiddennodes import PipelineError
 from hiddennodes.idx import IdxError, decode_idx
 
 IMAGE_SHAPE = (28, 28)
+IMAGE_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
 NUM_CLASSES = 10
 ROLES = ("train_images", "train_labels", "test_images", "test_labels")
 FILE_NAMES = {

@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-IMAGE_PIXELS = 28 * 28
+from hiddennodes.datasets import IMAGE_PIXELS
 
 
 def weights_in_pixel_space(

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from hiddennodes import PipelineError
-from hiddennodes.datasets import DATASETS
+from hiddennodes.datasets import DATASETS, IMAGE_PIXELS
 
 OPTIMIZERS = ("adadelta", "adagrad", "adam", "adamax", "adamw", "nadam", "rmsprop", "sgd")
 ACTIVATIONS = (
     "elu", "gelu", "leaky_relu", "linear", "relu", "selu",
     "sigmoid", "softplus", "softsign", "swish", "tanh",
 )
-IMAGE_PIXELS = 28 * 28
 
 
 class ParamsError(PipelineError, ValueError):
