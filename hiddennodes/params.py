@@ -70,6 +70,13 @@ class ModelParams(TrainingParams):
 
 
 @dataclass(frozen=True)
+class EmbeddingParams:
+    """The 2-D maps of the hidden activations (experiments 3 to 5)."""
+
+    perplexity: float = 30.0
+
+
+@dataclass(frozen=True)
 class Params:
     seed: int
     data: DataParams
@@ -77,6 +84,7 @@ class Params:
     rf: RandomForestParams
     small: SmallParams
     model: ModelParams
+    embedding: EmbeddingParams = EmbeddingParams()
 
     def training(self, section: str) -> TrainingParams:
         """The training settings of a section (``small`` or ``model``)."""
@@ -99,6 +107,7 @@ _SECTIONS = {
     "rf": RandomForestParams,
     "small": SmallParams,
     "model": ModelParams,
+    "embedding": EmbeddingParams,
 }
 
 
@@ -189,6 +198,10 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     model = _training("model", _section("model", raw.get("model")))
     model["hidden"] = _int("model.hidden", model["hidden"], 1)
 
+    embedding = _section("embedding", raw.get("embedding"))
+    # openTSNE needs at least 3 x perplexity neighbours per point; 100 is already far above useful.
+    embedding["perplexity"] = _positive_float("embedding.perplexity", embedding["perplexity"], 100)
+
     return Params(
         seed=seed,
         data=DataParams(**data),
@@ -196,4 +209,5 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
         rf=RandomForestParams(**rf),
         small=SmallParams(**small),
         model=ModelParams(**model),
+        embedding=EmbeddingParams(**embedding),
     )

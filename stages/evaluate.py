@@ -66,16 +66,18 @@ def main() -> None:
     arrays = load_arrays(args.activations)
     labels, predicted = arrays["test_labels"], arrays["test_predicted"]
 
-    write_json(args.report, classification_report(labels, predicted, class_names))
+    matrix = confusion_matrix(labels, predicted, len(class_names))
+    pairs = most_confused_pairs(matrix, CONFUSED_PAIRS)
+    report = classification_report(labels, predicted, class_names)
+    report["most_confused"] = [{"classes": [class_names[a], class_names[b]], "mistakes": mistakes} for a, b, mistakes in pairs]
+    write_json(args.report, report)
     write_json(args.confusion, confusion_rows(labels, predicted, class_names))
     shape = f"{trained['num_inputs']}→{trained['hidden_units']}→10"
     title = f"{args.experiment} ({trained['inputs']}, {shape}): test accuracy {trained['test_accuracy']:.4f}"
-    matrix = confusion_matrix(labels, predicted, len(class_names))
     save_figure(args.confusion_png, confusion_figure(matrix, class_names, title))
     save_figure(args.curves_png, learning_curves_figure(read_history(args.live), trained["best_epoch"], f"{args.experiment} ({shape})"))
 
     images = load_arrays(args.test_images)["features"]
-    pairs = most_confused_pairs(matrix, CONFUSED_PAIRS)
     cells = [
         {cell: montage(images[indices], 3, 3) for cell, indices in pair_cells(labels, predicted, a, b, PER_CELL).items()}
         for a, b, _ in pairs

@@ -2,10 +2,15 @@
 
 For every node: its incoming weights as a 28x28 image (PCA inputs projected
 back through the components, selected pixels placed where they are), its
-preferred input, its mean activation per class, a class-selectivity index,
+preferred input (closed form: the [0, 1] image with ink exactly where the
+weights are positive), its mean activation per class, a class-selectivity index,
 whether it is dead, and how much test accuracy is lost when it is zeroed.
 The most selective and the most important nodes are shown large with the
 training images that drive them most and some that leave them silent.
+For each output class, the image the whole network finds most typical of it,
+by regularised gradient ascent through the hidden layer (see
+``hiddennodes.interpret.class_preferred_inputs``), starting from a blank
+page of the training images' mean brightness.
 """
 
 from __future__ import annotations
@@ -21,15 +26,17 @@ from common import load_arrays, read_json, run, save_figure, write_json  # noqa:
 
 from hiddennodes.interpret import (  # noqa: E402
     ablation_importance,
+    class_preferred_inputs,
     class_tuning,
     dead_nodes,
     describe_node,
     extreme_items,
+    input_map,
     preferred_input_in_box,
     selectivity_index,
     weights_in_pixel_space,
 )
-from hiddennodes.plots import image_grid_figure, node_gallery_figure, tuning_heatmap_figure  # noqa: E402
+from hiddennodes.plots import class_preferred_figure, image_grid_figure, node_gallery_figure, tuning_heatmap_figure  # noqa: E402
 
 RANKED_NODES = 8  # nodes shown large per ranking
 TOP_IMAGES = 6
@@ -52,6 +59,7 @@ def main() -> None:
     parser.add_argument("--tuning-png", required=True, type=Path)
     parser.add_argument("--selective-png", required=True, type=Path)
     parser.add_argument("--important-png", required=True, type=Path)
+    parser.add_argument("--class-preferred-png", required=True, type=Path)
     args = parser.parse_args()
 
     import keras
@@ -61,7 +69,8 @@ def main() -> None:
     info = read_json(args.dataset_info)
     class_names = info["class_names"]
     model = keras.models.load_model(args.model)
-    kernel, _ = model.get_layer(HIDDEN_LAYER).get_weights()
+    hidden_layer = model.get_layer(HIDDEN_LAYER)
+    kernel, hidden_bias = hidden_layer.get_weights()
     output_weights, output_bias = model.get_layer("output").get_weights()
     pca = load_arrays(args.pca) if args.pca else None
     pixels = load_arrays(args.pixels) if args.pixels else None
@@ -80,6 +89,16 @@ def main() -> None:
     dead = dead_nodes(test_hidden)
     importance = ablation_importance(test_hidden, output_weights, output_bias, test_labels)
     preferred = preferred_input_in_box(pixel_weights)
+    matrix, offset = input_map(
+        kernel.shape[0],
+        pca_components=pca["components"] if pca else None,
+        pca_mean=pca["mean"] if pca else None,
+        pixel_indices=pixels["indices"] if pixels else None,
+    )
+    class_images, class_probabilities = class_preferred_inputs(
+        kernel, hidden_bias, hidden_layer.get_config()["activation"], output_weights, output_bias,
+        start=np.full(train_images.shape[1], train_images.mean()), input_matrix=matrix, input_offset=offset,
+    )
     nodes = [
         {
             "node": node,
@@ -98,6 +117,9 @@ def main() -> None:
             "hidden_units": len(nodes),
             "dead_nodes": int(dead.sum()),
             "mean_selectivity": round(float(selectivity.mean()), 4),
+            "class_preferred_probability": {
+                name: round(float(class_probabilities[label, label]), 4) for label, name in enumerate(class_names)
+            },
             "nodes": nodes,
         },
     )
@@ -112,6 +134,11 @@ def main() -> None:
             pixel_weights[:shown], titles, f"{args.experiment}: incoming weights of each hidden node, in pixel space (one colour scale)",
             columns=columns, symmetric=True, tile=1.25 if count <= 100 else 0.5,
         ),
+    )
+    save_figure(
+        args.class_preferred_png,
+        class_preferred_figure(class_images, class_probabilities, class_names,
+                               f"{args.experiment}: the input each class prefers (gradient ascent through the hidden layer)"),
     )
     save_figure(args.tuning_png, tuning_heatmap_figure(tuning, class_names, f"{args.experiment}: mean activation per class"))
 

@@ -24,3 +24,16 @@ def mnist_t10k() -> Path:
             pytest.fail(f"{MNIST_T10K} is missing; CI runs with shared/ beside the project")
         pytest.skip(f"{MNIST_T10K} not present (it sits beside the project on developer machines)")
     return MNIST_T10K
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Headless Chromium for the report's browser test; CI must have it (scripts/test.sh installs it)."""
+    from browser import find_chromium
+
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing; scripts/test.sh installs Debian's chromium package when run as root")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    return path

@@ -3,6 +3,13 @@ import pytest
 from sklearn.decomposition import PCA
 
 from hiddennodes.interpret import (
+    ACTIVATION_FUNCTIONS,
+    class_preferred_inputs,
+    input_map,
+    neighbour_agreement,
+    pca_embedding,
+    spread_points,
+    tsne_embedding,
     decision_regions,
     interval_overlap,
     ablation_importance,
@@ -117,3 +124,115 @@ def test_decision_regions_follow_the_output_layer():
     assert classes.shape == (11, 11)
     assert classes[0, 10] == 0  # y = 0, x = 1
     assert classes[10, 0] == 1  # y = 1, x = 0
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATION_FUNCTIONS))
+def test_numpy_activations_match_keras_and_their_derivatives(name):
+    import keras
+
+    forward, derivative = ACTIVATION_FUNCTIONS[name]
+    z = np.linspace(-4, 4, 81) + 0.013  # avoid the kink of ReLU-like functions at 0
+    expected = keras.ops.convert_to_numpy(keras.activations.get(name)(keras.ops.convert_to_tensor(z.astype(np.float32))))
+    np.testing.assert_allclose(forward(z), expected, rtol=1e-4, atol=1e-5)
+    step = 1e-5
+    np.testing.assert_allclose(derivative(z), (forward(z + step) - forward(z - step)) / (2 * step), rtol=1e-4, atol=1e-6)
+
+
+def _small_network(rng, inputs=784, nodes=6, classes=4):
+    return rng.normal(scale=0.1, size=(inputs, nodes)), rng.normal(scale=0.1, size=nodes), rng.normal(size=(nodes, classes)), rng.normal(size=classes)
+
+
+def _probabilities(images, kernel, bias, weights, output_bias, activation="relu"):
+    logits = ACTIVATION_FUNCTIONS[activation][0](images @ kernel + bias) @ weights + output_bias
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
+def test_class_preferred_inputs_raise_each_class_probability(activation):
+    rng = np.random.default_rng(1)
+    kernel, bias, weights, output_bias = _small_network(rng)
+    start = np.full(784, 0.2)
+    images, probabilities = class_preferred_inputs(kernel, bias, activation, weights, output_bias, start, steps=150, ink_cost=0, smoothness=0)
+    assert images.shape == (4, 784) and images.min() >= 0 and images.max() <= 1
+    before = _probabilities(start[None], kernel, bias, weights, output_bias, activation)[0]
+    np.testing.assert_allclose(probabilities, _probabilities(images.astype(np.float64), kernel, bias, weights, output_bias, activation), atol=1e-5)
+    for target in range(4):
+        assert probabilities[target, target] > before[target]
+        # No other class's preferred image is more typical of this class.
+        assert probabilities[:, target].argmax() == target
+    again, _ = class_preferred_inputs(kernel, bias, activation, weights, output_bias, start, steps=150, ink_cost=0, smoothness=0)
+    np.testing.assert_array_equal(images, again)
+
+
+def test_ink_cost_and_smoothness_regularise_the_preferred_inputs():
+    rng = np.random.default_rng(1)
+    kernel, bias, weights, output_bias = _small_network(rng)
+    start = np.full(784, 0.2)
+    plain, _ = class_preferred_inputs(kernel, bias, "relu", weights, output_bias, start, steps=150, ink_cost=0, smoothness=0)
+    sparse, _ = class_preferred_inputs(kernel, bias, "relu", weights, output_bias, start, steps=150, ink_cost=0.05, smoothness=0)
+    smooth, _ = class_preferred_inputs(kernel, bias, "relu", weights, output_bias, start, steps=150, ink_cost=0, smoothness=2.0)
+
+    def roughness(images):
+        images = images.reshape(-1, 28, 28)
+        return np.abs(np.diff(images, axis=1)).mean() + np.abs(np.diff(images, axis=2)).mean()
+
+    assert sparse.sum() < 0.8 * plain.sum()
+    assert roughness(smooth) < 0.8 * roughness(plain)
+
+
+def test_class_preferred_inputs_through_pca_equal_the_folded_network():
+    rng = np.random.default_rng(2)
+    pca = PCA(n_components=12, svd_solver="full").fit(rng.random((200, 784)))
+    kernel, bias, weights, output_bias = _small_network(rng, inputs=12)
+    matrix, offset = input_map(12, pca_components=pca.components_, pca_mean=pca.mean_)
+    images = rng.random((5, 784))
+    np.testing.assert_allclose(images @ matrix + offset, pca.transform(images), atol=1e-10)
+    through_pca, _ = class_preferred_inputs(kernel, bias, "relu", weights, output_bias, np.full(784, 0.2), matrix, offset, steps=50)
+    folded, _ = class_preferred_inputs(matrix @ kernel, bias + offset @ kernel, "relu", weights, output_bias, np.full(784, 0.2), steps=50)
+    np.testing.assert_allclose(through_pca, folded, atol=1e-5)
+
+
+def test_selected_pixel_input_map_picks_those_pixels():
+    matrix, offset = input_map(3, pixel_indices=np.array([5, 400, 783]))
+    images = np.random.default_rng(3).random((4, 784))
+    assert offset is None
+    np.testing.assert_array_equal(images @ matrix, images[:, [5, 400, 783]])
+    assert input_map(784) == (None, None)
+
+
+def test_spread_points_keep_their_distance():
+    points = np.random.default_rng(4).random((2000, 2)) * [10, 3]
+    chosen = spread_points(points, 0.1)
+    scaled = (points - points.min(axis=0)) / (points.max(axis=0) - points.min(axis=0))
+    gaps = np.linalg.norm(scaled[chosen][:, None] - scaled[chosen][None], axis=-1)
+    np.fill_diagonal(gaps, np.inf)
+    assert chosen[0] == 0 and gaps.min() >= 0.1
+    # Greedy and maximal: every other point is within the distance of a chosen one.
+    nearest = np.linalg.norm(scaled[:, None] - scaled[chosen][None], axis=-1).min(axis=1)
+    assert nearest.max() < 0.1
+    assert 20 < len(chosen) < 200
+
+
+def test_neighbour_agreement_of_separated_and_mixed_classes():
+    rng = np.random.default_rng(5)
+    labels = np.repeat(np.arange(4), 100)
+    separated = rng.normal(scale=0.1, size=(400, 2)) + np.array([[0, 0], [5, 0], [0, 5], [5, 5]])[labels]
+    assert neighbour_agreement(separated, labels) == 1.0
+    mixed = rng.normal(size=(400, 2))
+    assert abs(neighbour_agreement(mixed, labels) - 0.25) < 0.08
+
+
+def test_embeddings_separate_clustered_classes_and_repeat():
+    rng = np.random.default_rng(6)
+    labels = np.repeat(np.arange(3), 150)
+    centres = rng.normal(scale=4, size=(3, 60))
+    values = centres[labels] + rng.normal(size=(450, 60))
+    coordinates, variance = pca_embedding(values)
+    assert coordinates.shape == (450, 2) and 0 < variance.sum() <= 1 and variance[0] >= variance[1]
+    assert neighbour_agreement(coordinates, labels) > 0.95
+    first = tsne_embedding(values, seed=7, perplexity=20, pca_dimensions=20, n_jobs=1)
+    second = tsne_embedding(values, seed=7, perplexity=20, pca_dimensions=20, n_jobs=1)
+    assert first.shape == (450, 2)
+    np.testing.assert_allclose(first, second)
+    assert neighbour_agreement(first, labels) > 0.95

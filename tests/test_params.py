@@ -32,6 +32,7 @@ def test_project_params_are_valid_and_match_the_study():
         assert (section.epochs, section.batch_size, section.activation, section.optimizer) == (30, 32, "relu", "rmsprop")
     assert parsed.hidden_units("model.hidden") == 128
     assert parsed.hidden_units("small.hidden_exp2") == 2
+    assert parsed.embedding.perplexity == 30
 
 
 @pytest.mark.parametrize(
@@ -56,6 +57,8 @@ def test_project_params_are_valid_and_match_the_study():
         ({"data__dataset": "custom"}, r"data\.mirror is ''; data\.dataset custom reads its files from data\.mirror"),
         ({"model__hiden": 700}, r"unknown key model\.hiden; the keys of model are"),
         ({"seed": -1}, r"seed is -1; it must be a whole number from 0"),
+        ({"embedding__perplexity": 0}, r"embedding\.perplexity is 0; it must be a number in \(0, 100"),
+        ({"embedding__perplexity": 500}, r"embedding\.perplexity is 500; it must be a number in \(0, 100"),
     ],
 )
 def test_each_rule_names_key_value_and_what_is_allowed(changes, message):

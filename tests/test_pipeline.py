@@ -86,6 +86,7 @@ def test_first_repro_runs_every_stage(project):
     expected = {"download", "prepare", "overview", "pca", "select_pixels", "boxplot", "scatter", "compare"}
     expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in experiments}
     expected |= {"interpret@exp1", "interpret@exp2", "interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5"}
+    expected |= {"embed@exp3", "embed@exp4", "embed@exp5", "report"}
     assert ran == expected
 
 
@@ -106,6 +107,8 @@ def test_every_declared_output_exists_and_parses(project):
             assert imread(path).shape[2] in (3, 4), name
         elif path.suffix == ".md":
             assert len(re.findall(r"^\| exp\d ", path.read_text(), re.M)) == 5
+        elif path.suffix == ".html":
+            assert path.read_text().count("<img ") >= 50, name
         elif path.suffix == ".gz" or path.suffix == ".keras":
             assert path.stat().st_size > 0
     activations = np.load(project / "data/activations/exp2.npz")
@@ -122,6 +125,9 @@ def test_every_declared_output_exists_and_parses(project):
     nodes = json.loads((project / "metrics/exp4/nodes.json").read_text())
     assert nodes["hidden_units"] == 4 and [node["node"] for node in nodes["nodes"]] == [0, 1, 2, 3]
     assert all(0 <= node["selectivity"] <= 1 and node["description"] for node in nodes["nodes"])
+    assert len(nodes["class_preferred_probability"]) == 10
+    embedding = json.loads((project / "metrics/exp5/embedding.json").read_text())
+    assert embedding["images"] == 500 and 0 <= embedding["tsne_neighbour_agreement"] <= 1
     rows = json.loads((project / "plots/exp3/confusion.json").read_text())
     assert len(rows) == 200 and set(rows[0]) == {"actual", "predicted"}
     # Three epochs on 500 synthetic images: well above chance (0.1), far from perfect.
@@ -153,8 +159,8 @@ def test_same_params_and_seed_give_the_same_metrics(project):
 def test_width_change_reruns_only_what_reads_it(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.hidden=3"], project)
     expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in ("exp3", "exp4", "exp5")}
-    expected |= {"interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5"}
-    assert stages_run(result.stdout) == expected | {"compare"}
+    expected |= {"interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5", "embed@exp3", "embed@exp4", "embed@exp5"}
+    assert stages_run(result.stdout) == expected | {"compare", "report"}
     diff = json.loads(run([str(BIN / "dvc"), "metrics", "diff", "--json"], project).stdout)
     exp3 = diff["metrics/exp3/train.json"]
     assert exp3["hidden_units"]["old"] == 4 and exp3["hidden_units"]["new"] == 3
@@ -165,7 +171,23 @@ def test_width_change_reruns_only_what_reads_it(project):
 
 def test_pca_variance_change_reruns_pca_and_exp4_only(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "pca.variance=0.8"], project)
-    assert stages_run(result.stdout) == {"pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret_projected@exp4", "compare"}
+    assert stages_run(result.stdout) == {"pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret_projected@exp4", "embed@exp4",
+                                         "compare", "report"}
+
+
+def test_perplexity_change_redraws_only_the_maps_and_the_report(project):
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "embedding.perplexity=10"], project)
+    assert stages_run(result.stdout) == {"embed@exp3", "embed@exp4", "embed@exp5", "report"}
+
+
+def test_report_opens_offline_in_chromium_with_every_image(project, chromium):
+    from browser import check_page
+
+    page = check_page(project / "report.html", chromium)
+    assert page.console_errors == [] and page.failed_requests == []
+    assert page.title.startswith("What the hidden nodes learn")
+    assert len(page.images) == (project / "report.html").read_text().count("<img ")
+    assert all(image["decoded"] and image["width"] > 100 and image["height"] > 100 for image in page.images), page.images
 
 
 def test_bad_param_stops_with_one_sentence(project):

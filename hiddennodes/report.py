@@ -1,0 +1,195 @@
+"""The interpretation report: findings worded from the numbers, and one HTML page.
+
+Every sentence in the findings is built from the pipeline's metrics, so a new
+run with other params or another dataset rewrites them; nothing is claimed by
+hand. The page is self-contained: figures are embedded as ``data:`` URIs and
+there is no script or remote resource, so it opens offline and can be mailed.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from hiddennodes.evaluation import COMPARISON_COLUMNS
+
+
+@dataclass
+class Figure:
+    caption: str
+    png: bytes
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+
+def _points(difference: float) -> str:
+    return f"{100 * difference:+.1f} points"
+
+
+def _shape(row: Mapping) -> str:
+    return f"{row['num_inputs']}→{row['hidden_units']}→10"
+
+
+def model_findings(comparison: Mapping[str, Mapping], num_classes: int, pca: Mapping | None = None, pixels: Mapping | None = None) -> list[str]:
+    """Sentences comparing the experiments' accuracies."""
+    found = []
+    best = max(comparison, key=lambda name: comparison[name]["test_accuracy"])
+    row = comparison[best]
+    text = f"{best} ({row['inputs']}, {_shape(row)}) reads the test set best: accuracy {row['test_accuracy']:.2%}."
+    small = [name for name in ("exp1", "exp2") if name in comparison]
+    if small:
+        text += " With " + " and ".join(f"{comparison[name]['hidden_units']} hidden node{'s' if comparison[name]['hidden_units'] > 1 else ''} "
+                                        f"({name}) it is {comparison[name]['test_accuracy']:.2%}" for name in small)
+        text += f", against {1 / num_classes:.0%} by chance."
+    found.append(text)
+    if "exp3" in comparison:
+        base = comparison["exp3"]["test_accuracy"]
+        if "exp4" in comparison and pca:
+            found.append(
+                f"PCA inputs ({pca['n_components']} components keeping {pca['explained_variance']:.1%} of the pixel variance, exp4) "
+                f"change test accuracy by {_points(comparison['exp4']['test_accuracy'] - base)} against all 784 pixels (exp3)."
+            )
+        if "exp5" in comparison and pixels:
+            found.append(
+                f"The {pixels['top_pixels']} pixels the random forest ranks highest (exp5, {pixels['importance_covered']:.0%} of its importance) "
+                f"change test accuracy by {_points(comparison['exp5']['test_accuracy'] - base)} against all pixels."
+            )
+    gaps = {name: row["train_accuracy"] - row["test_accuracy"] for name, row in comparison.items() if "train_accuracy" in row}
+    if gaps:
+        widest = max(gaps, key=gaps.get)
+        found.append(f"The widest gap between training and test accuracy is {widest}'s, {_points(gaps[widest])[1:]}"
+                     + (": little overfitting." if gaps[widest] < 0.03 else ": it has started to memorise its training images."))
+    return found
+
+
+def overlap_finding(overlap: Mapping) -> str:
+    """One sentence on how well the single node's values separate the classes."""
+    text = (f"With one node (exp1), the middle halves of the classes' activations overlap by {overlap['mean_pairwise_iqr_overlap']:.0%} "
+            f"of their joint range on average; {overlap['overlapping_pairs']} of {overlap['pairs']} class pairs overlap at all")
+    alone = overlap["classes_with_a_range_of_their_own"]
+    if alone:
+        text += f", and {_names(alone)} {'has a range' if len(alone) == 1 else 'have ranges'} of {'its' if len(alone) == 1 else 'their'} own."
+    else:
+        text += ", and no class has a range of its own."
+    return text
+
+
+def _names(names: Sequence[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def node_findings(experiment: str, nodes: Mapping) -> list[str]:
+    """Sentences on one experiment's hidden nodes, from its ``nodes.json``."""
+    rows = nodes["nodes"]
+    found = []
+    count = len(rows)
+    found.append(
+        f"{experiment}: {nodes['dead_nodes']} of {count} hidden node{'s' if count > 1 else ''} never fire{'s' if count == 1 else ''} on the test set; "
+        f"mean class selectivity {nodes['mean_selectivity']:.2f} (0: responds to every class alike, 1: to one class only)."
+    )
+    live = [row for row in rows if not row["dead"]]
+    if live:
+        selective = max(live, key=lambda row: row["selectivity"])
+        important = max(live, key=lambda row: row["importance"])
+        found.append(
+            f"Its most selective node, {selective['node']}, {selective['description']} (selectivity {selective['selectivity']:.2f}); "
+            f"zeroing it changes test accuracy by {_points(-selective['importance'])}."
+        )
+        text = (f"Its most important node, {important['node']}, {important['description']}; "
+                f"zeroing it costs {_points(important['importance'])[1:]}")
+        if count > 2 and important["importance"] < 0.01:
+            text += ": no single node matters much, each class is spread over many nodes."
+        else:
+            text += "."
+        found.append(text)
+    preferred = nodes.get("class_preferred_probability")
+    if preferred:
+        weakest = min(preferred, key=preferred.get)
+        mean = sum(preferred.values()) / len(preferred)
+        found.append(
+            f"The images found by gradient ascent for each class get a mean probability of {mean:.2f} for their class; "
+            f"the hardest class to draw for this network is {weakest} ({preferred[weakest]:.2f})."
+        )
+    return found
+
+
+def embedding_finding(experiment: str, embedding: Mapping, num_classes: int) -> str:
+    return (
+        f"{experiment}: on the t-SNE map of its hidden activations {embedding['tsne_neighbour_agreement']:.0%} of each training image's "
+        f"10 nearest neighbours share its class, against {embedding['pca_neighbour_agreement']:.0%} on the 2-D PCA map "
+        f"({embedding['pca_variance_2d']:.0%} of the hidden variance) and {1 / num_classes:.0%} by chance."
+    )
+
+
+def error_finding(experiment: str, class_report: Mapping, class_names: Sequence[str]) -> str:
+    recalls = {name: class_report[name]["recall"] for name in class_names if name in class_report}
+    weakest, strongest = min(recalls, key=recalls.get), max(recalls, key=recalls.get)
+    text = f"{experiment} finds {recalls[strongest]:.0%} of the {strongest} test images but only {recalls[weakest]:.0%} of the {weakest}"
+    confused = class_report.get("most_confused") or []
+    if confused:
+        top = confused[0]
+        text += f"; it mixes up {top['classes'][0]} and {top['classes'][1]} most ({top['mistakes']} test mistakes, both ways)"
+    return text + "."
+
+
+def comparison_html(comparison: Mapping[str, Mapping]) -> str:
+    """The comparison table as HTML, with the same columns as the Markdown one."""
+    head = "".join(f"<th>{html.escape(title)}</th>" for _, title in COMPARISON_COLUMNS)
+    body = []
+    for name, row in comparison.items():
+        cells = []
+        for key, _ in COMPARISON_COLUMNS:
+            value = name if key == "experiment" else row.get(key, "")
+            if isinstance(value, float):
+                value = f"{value:.1f}" if key == "training_seconds" else f"{value:.4f}"
+            numeric = not isinstance(value, str) or value.replace(".", "", 1).isdigit()
+            cells.append(f"<td{' class=num' if numeric else ''}>{html.escape(str(value))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 1.5em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.7em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2em; }
+nav ul { columns: 3; } table { border-collapse: collapse; margin: 1em 0; font-size: .9em; }
+th, td { border: 1px solid #ccc; padding: .25em .6em; } td.num { text-align: right; } th { background: #f2f2f2; }
+figure { margin: 1.2em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { font-size: .9em; color: #555; } .findings li { margin: .3em 0; }
+"""
+
+
+def render_html(title: str, introduction: str, findings: Sequence[str], comparison: Mapping[str, Mapping], sections: Sequence[Section]) -> str:
+    """The whole report as one HTML document; ``findings`` and paragraphs are plain text."""
+    toc = "".join(f'<li><a href="#{section.anchor}">{html.escape(section.title)}</a></li>' for section in sections)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p>{html.escape(introduction)}</p>",
+        f'<nav><ul><li><a href="#findings">Findings</a></li><li><a href="#comparison">Comparison</a></li>{toc}</ul></nav>',
+        '<h2 id="findings">Findings</h2><ul class="findings">',
+        *(f"<li>{html.escape(sentence)}</li>" for sentence in findings),
+        "</ul>",
+        '<h2 id="comparison">Comparison of the experiments</h2>',
+        comparison_html(comparison),
+    ]
+    for section in sections:
+        parts.append(f'<h2 id="{section.anchor}">{html.escape(section.title)}</h2>')
+        parts += [f"<p>{html.escape(paragraph)}</p>" for paragraph in section.paragraphs]
+        for figure in section.figures:
+            data = base64.b64encode(figure.png).decode("ascii")
+            caption = html.escape(figure.caption)
+            parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{caption}"><figcaption>{caption}</figcaption></figure>')
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,133 @@
+"""Stage report: one self-contained HTML page with every experiment's results.
+
+Gathers the comparison table, each experiment's figures and short findings
+worded from the metrics (``hiddennodes.report``) into ``report.html``, with
+the figures embedded so the page needs no network and no other file. The
+files it reads follow the layout the other stages write under ``metrics/``
+and ``plots/``; ``report_inputs`` lists them, and dvc.yaml declares the same
+list (a test checks that the two agree).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from common import read_json, run, write_text
+
+from hiddennodes.report import (
+    Figure,
+    Section,
+    embedding_finding,
+    error_finding,
+    model_findings,
+    node_findings,
+    overlap_finding,
+    render_html,
+)
+
+EXPERIMENTS = ("exp1", "exp2", "exp3", "exp4", "exp5")
+EMBEDDED = ("exp3", "exp4", "exp5")
+
+# Per experiment: (file under plots/<experiment>/, caption), in the order shown.
+EXPERIMENT_FIGURES = (
+    ("learning_curves.png", "Learning curves from DVCLive; the kept (best validation) epoch is marked."),
+    ("confusion.png", "Test confusion matrix."),
+    ("nodes/weights.png", "Each hidden node's incoming weights as a 28×28 image, on one colour scale (red: ink raises the node)."),
+    ("nodes/tuning.png", "Mean activation of each node per class, nodes sorted by their preferred class."),
+    ("nodes/class_preferred.png", "The input each class prefers: regularised gradient ascent on the class's probability through the hidden layer."),
+    ("nodes/selective.png", "The most class-selective nodes: weights, preferred input (closed form), the training images that drive them most and some that leave them silent."),
+    ("nodes/important.png", "The most important nodes: those whose removal costs the most test accuracy."),
+    ("errors/confused_pairs.png", "The most confused class pairs: rows are the true class, columns the predicted one."),
+    ("errors/confident_mistakes.png", "The test images it gets wrong with the highest confidence."),
+)
+SPECIAL_FIGURES = {
+    "exp1": (("hidden_boxplot.png", "The single node's activation per predicted class (the study's box plot)."),
+             ("hidden_boxplot_true.png", "The single node's activation per true class.")),
+    "exp2": (("hidden_scatter.png", "The two nodes' activations coloured by predicted class, over the output layer's decision regions."),
+             ("hidden_scatter_true.png", "The same, coloured by true class.")),
+    **{name: (("embedding/pca.png", "Hidden activations of all training images, PCA to 2-D, with images drawn at their places."),
+              ("embedding/tsne.png", "The same by t-SNE (openTSNE, seeded): images the hidden layer treats as alike lie together."))
+       for name in EMBEDDED},
+}
+DATA_FIGURES = (
+    ("data/samples.png", "Sample training images per class."),
+    ("data/class_counts.png", "Images per class in each split."),
+    ("data/mean_images.png", "The mean training image of each class."),
+)
+
+
+def experiment_figures(experiment: str) -> list[tuple[str, str]]:
+    """The figures of one experiment's section: (path under plots/, caption)."""
+    figures = [(f"{experiment}/{name}", caption) for name, caption in EXPERIMENT_FIGURES]
+    # The study's own plots and the embeddings come right after the basics.
+    figures[2:2] = [(f"{experiment}/{name}", caption) for name, caption in SPECIAL_FIGURES.get(experiment, ())]
+    if experiment == "exp5":
+        figures.insert(2, ("pixel_importance.png", "The random forest's pixel importances; the selected pixels are ringed in red."))
+    return figures
+
+
+def report_inputs(metrics: Path, plots: Path) -> list[Path]:
+    """Every file the report reads, besides the dataset info."""
+    files = [metrics / name for name in ("comparison.json", "pca.json", "pixels.json", "exp1/overlap.json")]
+    for experiment in EXPERIMENTS:
+        files += [metrics / experiment / "nodes.json", metrics / experiment / "classification_report.json"]
+        if experiment in EMBEDDED:
+            files.append(metrics / experiment / "embedding.json")
+    names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
+    names += [name for experiment in EXPERIMENTS for name, _ in experiment_figures(experiment)]
+    return files + [plots / name for name in names]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--metrics", required=True, type=Path, help="the metrics folder")
+    parser.add_argument("--plots", required=True, type=Path, help="the plots folder")
+    parser.add_argument("--dataset-info", required=True, type=Path)
+    parser.add_argument("--out", required=True, type=Path)
+    args = parser.parse_args()
+    info = read_json(args.dataset_info)
+    class_names = info["class_names"]
+    comparison = read_json(args.metrics / "comparison.json")
+    pca, pixels = read_json(args.metrics / "pca.json"), read_json(args.metrics / "pixels.json")
+    nodes = {name: read_json(args.metrics / name / "nodes.json") for name in EXPERIMENTS}
+    reports = {name: read_json(args.metrics / name / "classification_report.json") for name in EXPERIMENTS}
+    embeddings = {name: read_json(args.metrics / name / "embedding.json") for name in EMBEDDED}
+
+    findings = model_findings(comparison, len(class_names), pca, pixels)
+    findings.append(overlap_finding(read_json(args.metrics / "exp1" / "overlap.json")))
+    for name in EXPERIMENTS:
+        findings += node_findings(name, nodes[name])
+    findings += [embedding_finding(name, embeddings[name], len(class_names)) for name in EMBEDDED]
+    findings += [error_finding(name, reports[name], class_names) for name in EXPERIMENTS]
+
+    def figure(name: str, caption: str) -> Figure:
+        return Figure(caption, (args.plots / name).read_bytes())
+
+    sections = [Section("data", f"The data: {info['title']}", [
+        f"Classes: {', '.join(class_names)}. Split as in the study: the first images of the training file validate, "
+        "the others train, and the test images are only used for the final figures.",
+    ], [figure(name, caption) for name, caption in DATA_FIGURES])]
+    for name in EXPERIMENTS:
+        row = comparison[name]
+        text = (f"{row['inputs']}: {row['num_inputs']} inputs → {row['hidden_units']} hidden nodes → {len(class_names)} classes, "
+                f"{row['trainable_parameters']:,} parameters; kept epoch {row['best_epoch']}; "
+                f"accuracy: train {row['train_accuracy']:.4f}, validation {row['val_accuracy']:.4f}, test {row['test_accuracy']:.4f}.")
+        paragraphs = [text, *node_findings(name, nodes[name])]
+        if name in EMBEDDED:
+            paragraphs.append(embedding_finding(name, embeddings[name], len(class_names)))
+        paragraphs.append(error_finding(name, reports[name], class_names))
+        figures = [figure(path, caption) for path, caption in experiment_figures(name)]
+        sections.append(Section(name, f"{name}: {row['hidden_units']} hidden node{'s' if row['hidden_units'] > 1 else ''} on {row['inputs']}", paragraphs, figures))
+    sections.append(Section("overall", "All experiments side by side", [], [figure("comparison.png", "Accuracy of every experiment on each split.")]))
+
+    title = f"What the hidden nodes learn: {info['title']}"
+    introduction = ("Five single-hidden-layer networks, from one hidden node to the best width, on all pixels, on PCA components "
+                    "and on the pixels a random forest ranks highest. For each, the report shows what each hidden node responds to. "
+                    "Every number and sentence here was generated by the pipeline from this run's metrics.")
+    write_text(args.out, render_html(title, introduction, findings, comparison, sections))
+    print(f"{args.out}: {len(sections)} sections, {sum(len(section.figures) for section in sections)} figures, {len(findings)} findings")
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,145 @@
+"""The report's findings, its HTML, and that dvc.yaml declares what it reads."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from matplotlib.figure import Figure as MatplotlibFigure
+
+from hiddennodes.report import Figure, Section, embedding_finding, error_finding, model_findings, node_findings, overlap_finding, render_html
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def row(inputs, num_inputs, hidden, train, test):
+    return {"inputs": inputs, "num_inputs": num_inputs, "hidden_units": hidden, "trainable_parameters": 10 * hidden,
+            "train_accuracy": train, "val_accuracy": test, "test_accuracy": test, "best_epoch": 3, "training_seconds": 12.5}
+
+
+COMPARISON = {
+    "exp1": row("pixels", 784, 1, 0.41, 0.40),
+    "exp2": row("pixels", 784, 2, 0.71, 0.70),
+    "exp3": row("pixels", 784, 128, 0.95, 0.86),
+    "exp4": row("pca", 188, 128, 0.92, 0.885),
+    "exp5": row("top pixels", 70, 128, 0.84, 0.82),
+}
+
+
+def test_model_findings_name_the_best_and_the_input_effects():
+    found = model_findings(COMPARISON, 10, {"n_components": 188, "explained_variance": 0.9503}, {"top_pixels": 70, "importance_covered": 0.304})
+    assert found[0] == ("exp4 (pca, 188→128→10) reads the test set best: accuracy 88.50%. With 1 hidden node (exp1) it is 40.00% "
+                        "and 2 hidden nodes (exp2) it is 70.00%, against 10% by chance.")
+    assert "188 components keeping 95.0%" in found[1] and "+2.5 points" in found[1]
+    assert "The 70 pixels" in found[2] and "30% of its importance" in found[2] and "-4.0 points" in found[2]
+    assert found[3].startswith("The widest gap between training and test accuracy is exp3's, 9.0 points: it has started to memorise")
+
+
+def test_overlap_finding_counts_and_names_the_separate_classes():
+    one = overlap_finding({"mean_pairwise_iqr_overlap": 0.168, "overlapping_pairs": 11, "pairs": 45, "classes_with_a_range_of_their_own": ["Trouser"]})
+    assert "overlap by 17% of their joint range" in one and "11 of 45 class pairs" in one and one.endswith("Trouser has a range of its own.")
+    two = overlap_finding({"mean_pairwise_iqr_overlap": 0.5, "overlapping_pairs": 40, "pairs": 45, "classes_with_a_range_of_their_own": ["0", "1"]})
+    assert two.endswith("0 and 1 have ranges of their own.")
+    none = overlap_finding({"mean_pairwise_iqr_overlap": 0.5, "overlapping_pairs": 45, "pairs": 45, "classes_with_a_range_of_their_own": []})
+    assert none.endswith("no class has a range of its own.")
+
+
+def node(number, selectivity, importance, description, dead=False):
+    return {"node": number, "selectivity": selectivity, "importance": importance, "dead": dead, "description": description}
+
+
+def test_node_findings_pick_the_most_selective_and_most_important_live_nodes():
+    nodes = {
+        "dead_nodes": 1, "mean_selectivity": 0.41, "class_preferred_probability": {"0": 0.95, "1": 0.80, "2": 0.99},
+        "nodes": [node(0, 0.2, 0.004, "fires for 0s and 6s, silent for 1s"), node(1, 0.0, 0.0, "never fires", dead=True),
+                  node(2, 0.9, 0.001, "fires for 7s, silent for every other class"), node(3, 0.5, 0.006, "fires for 3s")],
+    }
+    found = node_findings("exp3", nodes)
+    assert found[0].startswith("exp3: 1 of 4 hidden nodes never fire on the test set; mean class selectivity 0.41")
+    assert found[1] == "Its most selective node, 2, fires for 7s, silent for every other class (selectivity 0.90); zeroing it changes test accuracy by -0.1 points."
+    assert found[2] == "Its most important node, 3, fires for 3s; zeroing it costs 0.6 points: no single node matters much, each class is spread over many nodes."
+    assert "mean probability of 0.91" in found[3] and "is 1 (0.80)" in found[3]
+
+
+def test_embedding_and_error_findings():
+    text = embedding_finding("exp5", {"tsne_neighbour_agreement": 0.8123, "pca_neighbour_agreement": 0.55, "pca_variance_2d": 0.4}, 10)
+    assert text == ("exp5: on the t-SNE map of its hidden activations 81% of each training image's 10 nearest neighbours share its class, "
+                    "against 55% on the 2-D PCA map (40% of the hidden variance) and 10% by chance.")
+    report = {"A": {"recall": 0.9}, "B": {"recall": 0.5}, "C": {"recall": 0.7},
+              "most_confused": [{"classes": ["B", "C"], "mistakes": 42}]}
+    assert error_finding("exp3", report, ["A", "B", "C"]) == (
+        "exp3 finds 90% of the A test images but only 50% of the B; it mixes up B and C most (42 test mistakes, both ways).")
+
+
+def png_bytes() -> bytes:
+    figure = MatplotlibFigure(figsize=(2, 2))
+    figure.add_subplot().plot([0, 1], [1, 0])
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def small_report() -> str:
+    sections = [Section("exp1", "exp1 <one node>", ["a paragraph & more"], [Figure("a <plot>", png_bytes()), Figure("another", png_bytes())])]
+    return render_html("Title", "Intro", ["finding with <script>alert(1)</script>"], COMPARISON, sections)
+
+
+def test_html_is_self_contained_and_escapes_text():
+    page = small_report()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    sources = re.findall(r'<img src="([^"]+)"', page)
+    assert len(sources) == 2 and all(source.startswith("data:image/png;base64,") for source in sources)
+    assert not re.search(r'(src|href)="(?!data:|#)', page)  # nothing outside the page
+    assert page.count("<tr>") == 1 + len(COMPARISON) and ">0.8850<" in page and ">exp4<" in page
+
+
+def test_html_loads_in_chromium_without_errors(tmp_path, chromium):
+    from browser import check_page
+
+    path = tmp_path / "report.html"
+    path.write_text(small_report())
+    page = check_page(path, chromium)
+    assert page.title == "Title"
+    assert page.console_errors == [] and page.failed_requests == []
+    assert [image["decoded"] for image in page.images] == [True, True]
+    assert all(image["width"] == 200 for image in page.images)
+
+
+def test_browser_check_catches_broken_images_and_console_errors(tmp_path, chromium):
+    from browser import check_page
+
+    path = tmp_path / "broken.html"
+    path.write_text('<!DOCTYPE html><title>x</title><img alt="bad" src="data:image/png;base64,AAAA">'
+                    '<img alt="remote" src="http://127.0.0.1:9/none.png"><script>console.error("boom")</script>')
+    page = check_page(path, chromium)
+    assert "boom" in page.console_errors
+    assert len(page.failed_requests) == 1
+    assert [image["decoded"] for image in page.images] == [False, False]
+
+
+def test_dvc_yaml_declares_exactly_what_the_report_reads():
+    from report import report_inputs
+
+    stage = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]["report"]
+    data_deps = {dep for dep in stage["deps"] if not dep.endswith(".py")}
+    expected = {str(path) for path in report_inputs(Path("metrics"), Path("plots"))} | {"data/dataset.json"}
+    assert data_deps == expected
+    # And every one of them is written by some stage.
+    pipeline = yaml.safe_load((ROOT / "dvc.yaml").read_text())
+    variables = {name: value for entry in pipeline["vars"] for name, value in entry.items()}
+    written = set()
+    for definition in pipeline["stages"].values():
+        body = definition.get("do", definition)
+        keys = definition["foreach"] if "foreach" in definition else [None]
+        if isinstance(keys, str):
+            keys = variables[keys.removeprefix("${").removesuffix("}")]
+        items = keys.items() if isinstance(keys, dict) else [(key, key) for key in keys]
+        for key, item in items:
+            for section in ("outs", "metrics", "plots"):
+                for entry in body.get(section, []):
+                    path = next(iter(entry)) if isinstance(entry, dict) else entry
+                    written.add(path.replace("${key}", str(key)).replace("${item}", str(item)))
+    assert expected <= written, expected - written
