@@ -16,4 +16,5 @@ else
     dvc exp run "$@"
 fi
 cat metrics/comparison.md
+echo "The report: report.html (self-contained, open it in any browser)."
 echo "Plots in plots/; 'dvc plots show' draws them all in dvc_plots/index.html; 'dvc exp show' lists every experiment."

@@ -1,0 +1,104 @@
+"""Benchmark: how long the interpretation stages take, and t-SNE on its own.
+
+Run it in a project whose pipeline has run (``dvc repro``), ideally on
+full-size data (e.g. ``data.dataset: fashion_mnist``):
+
+    python benchmarks/interpretation.py            # t-SNE, then every interpretation stage
+    python benchmarks/interpretation.py --tsne-only
+
+Each stage is rerun with ``dvc repro --force --single-item STAGE`` (what a user
+waits for, DVC's own bookkeeping included) and its wall time and peak memory
+(largest resident set of the stage's processes) are printed as a table with
+the targets of the interpretation issue: t-SNE of 55,000 points under 2
+minutes, all interpretation stages together under 5 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hiddennodes.interpret import pca_embedding, tsne_embedding  # noqa: E402
+
+STAGES = (
+    "overview",
+    *(f"evaluate@exp{number}" for number in range(1, 6)),
+    "interpret@exp1", "interpret@exp2", "interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5",
+    "boxplot", "scatter",
+    "embed@exp3", "embed@exp4", "embed@exp5",
+    "report",
+)
+TSNE_TARGET_SECONDS = 120
+TOTAL_TARGET_SECONDS = 300
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak resident memory in MiB (the process and its children) and exit status."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.stderr.write(process.stderr.read().decode(errors="replace"))
+    return seconds, usage.ru_maxrss / 1024, process.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, default=Path.cwd(), help="a project whose pipeline has run")
+    parser.add_argument("--tsne-only", action="store_true")
+    args = parser.parse_args()
+    project = args.project.resolve()
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    activations = project / "data" / "activations" / "exp3.npz"
+    if not activations.is_file():
+        sys.exit(f"error: {activations} not found; run `dvc repro` in {project} first.")
+    with np.load(activations) as arrays:
+        hidden = arrays["train_hidden"]
+    seed = params.get("seed", 42)
+    perplexity = params.get("embedding", {}).get("perplexity", 30)
+    print(f"project: {project} (dataset {params['data']['dataset']}, {os.cpu_count()} cores)")
+
+    started = time.perf_counter()
+    pca_embedding(hidden)
+    pca_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    tsne_embedding(hidden, seed=seed, perplexity=perplexity)
+    tsne_seconds = time.perf_counter() - started
+    print(f"\n| map of exp3's hidden layer | points | dims | seconds | target |\n| --- | ---: | ---: | ---: | --- |")
+    print(f"| PCA to 2-D | {len(hidden):,} | {hidden.shape[1]} | {pca_seconds:.1f} | |")
+    verdict = "met" if tsne_seconds < TSNE_TARGET_SECONDS else "MISSED"
+    print(f"| t-SNE to 2-D (openTSNE, perplexity {perplexity:g}) | {len(hidden):,} | {hidden.shape[1]} | {tsne_seconds:.1f} | "
+          f"< {TSNE_TARGET_SECONDS} s: {verdict} |")
+    if args.tsne_only:
+        return
+
+    dvc = str(Path(sys.executable).parent / "dvc")
+    print("\n| stage | seconds | peak MiB |\n| --- | ---: | ---: |")
+    total = 0.0
+    failed = []
+    for stage in STAGES:
+        seconds, peak, status = timed([dvc, "repro", "--force", "--single-item", stage], project)
+        total += seconds
+        if status != 0:
+            failed.append(stage)
+        print(f"| {stage}{' (FAILED)' if status else ''} | {seconds:.1f} | {peak:.0f} |", flush=True)
+    verdict = "met" if total < TOTAL_TARGET_SECONDS else "MISSED"
+    print(f"| **all {len(STAGES)} interpretation stages** | **{total:.1f}** | target < {TOTAL_TARGET_SECONDS} s: {verdict} |")
+    if failed:
+        sys.exit(f"error: stages failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
