@@ -73,11 +73,9 @@ def comparison_table(metrics_by_experiment: Mapping[str, Mapping]) -> dict[str, 
     return table
 
 
-def markdown_table(table: Mapping[str, Mapping]) -> str:
-    """Render :func:`comparison_table`'s result as a GitHub Markdown table."""
-    header = "| " + " | ".join(title for _, title in COMPARISON_COLUMNS) + " |"
-    rule = "|" + "|".join(" --- " if key in ("experiment", "inputs") else " ---: " for key, _ in COMPARISON_COLUMNS) + "|"
-    lines = [header, rule]
+def table_cells(table: Mapping[str, Mapping]) -> list[list[str]]:
+    """The rows of :func:`comparison_table` as text cells in COMPARISON_COLUMNS order."""
+    rows = []
     for name, row in table.items():
         cells = []
         for key, _ in COMPARISON_COLUMNS:
@@ -85,8 +83,15 @@ def markdown_table(table: Mapping[str, Mapping]) -> str:
             if isinstance(value, float):
                 value = f"{value:.1f}" if key == "training_seconds" else f"{value:.4f}"
             cells.append(str(value))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+        rows.append(cells)
+    return rows
+
+
+def markdown_table(table: Mapping[str, Mapping]) -> str:
+    """Render :func:`comparison_table`'s result as a GitHub Markdown table."""
+    header = "| " + " | ".join(title for _, title in COMPARISON_COLUMNS) + " |"
+    rule = "|" + "|".join(" --- " if key in ("experiment", "inputs") else " ---: " for key, _ in COMPARISON_COLUMNS) + "|"
+    return "\n".join([header, rule] + ["| " + " | ".join(cells) + " |" for cells in table_cells(table)]) + "\n"
 
 
 def most_confused_pairs(matrix: np.ndarray, count: int) -> list[tuple[int, int, int]]:

@@ -324,6 +324,12 @@ def tsne_embedding(values: np.ndarray, seed: int, perplexity: float = 30.0, pca_
     the usual practice for t-SNE: it keeps the neighbourhoods and makes the
     neighbour search several times faster. The PCA initialisation and the seed
     make the layout repeatable.
+
+    Fewer iterations than openTSNE's defaults (125 exaggerated + 375 instead of
+    250 + 500) and a coarser interpolation grid (2 points per interval instead
+    of 1) take 55,000 points from 150 s to 70 s on two cores; measured on
+    Fashion-MNIST's hidden layer, the share of 10 nearest neighbours of the same
+    class moved from 0.841 to 0.839 (``benchmarks/interpretation.py``).
     """
     from openTSNE import TSNE
     from sklearn.decomposition import PCA
@@ -331,7 +337,8 @@ def tsne_embedding(values: np.ndarray, seed: int, perplexity: float = 30.0, pca_
     values = np.asarray(values, dtype=np.float64)
     if values.shape[1] > pca_dimensions:
         values = PCA(n_components=pca_dimensions, svd_solver="randomized", random_state=seed).fit_transform(values)
-    tsne = TSNE(perplexity=perplexity, initialization="pca", neighbors="annoy", random_state=seed, n_jobs=n_jobs, verbose=False)
+    tsne = TSNE(perplexity=perplexity, initialization="pca", neighbors="annoy", random_state=seed, n_jobs=n_jobs, verbose=False,
+                early_exaggeration_iter=125, n_iter=375, ints_in_interval=2)
     return np.asarray(tsne.fit(values), dtype=np.float32)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
-import seaborn as sns
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
@@ -33,6 +32,8 @@ def confusion_figure(matrix: np.ndarray, class_names: Sequence[str], title: str)
     """Counts of true (rows) against predicted (columns) classes."""
     figure = Figure(figsize=(7, 6), layout="constrained")
     axes = figure.add_subplot()
+    import seaborn as sns  # imported here: it takes seconds, and only this figure uses it
+
     sns.heatmap(
         matrix, annot=True, fmt="d", cmap="Blues", cbar=False, ax=axes,
         xticklabels=class_names, yticklabels=class_names, annot_kws={"fontsize": 7},
@@ -155,6 +156,23 @@ def image_grid_figure(
         scale = {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}
     else:
         scale = {"cmap": "gray_r", "vmin": float(images.min()), "vmax": float(images.max()) or 1.0}
+    if titles is None and row_labels is None:
+        # One image of all tiles, a pixel of background between them: hundreds of
+        # separate axes take seconds each to lay out and draw.
+        mosaic = np.full((rows * 29 - 1, columns * 29 - 1), np.nan)
+        for index, image in enumerate(images):
+            row, column = divmod(index, columns)
+            mosaic[row * 29:row * 29 + 28, column * 29:column * 29 + 28] = image
+        axes = figure.add_subplot()
+        colours = colormaps[scale.pop("cmap")].with_extremes(bad="white")
+        shown = axes.imshow(mosaic, cmap=colours, interpolation="nearest", **scale)
+        axes.set_xticks([])
+        axes.set_yticks([])
+        axes.set_xlabel(f"{len(images)} tiles, left to right and top to bottom")
+        if symmetric:
+            figure.colorbar(shown, ax=axes, shrink=0.6, label="weight")
+        figure.suptitle(title)
+        return figure
     grid = figure.subplots(rows, columns, squeeze=False)
     for index, axes in enumerate(grid.flat):
         axes.set_xticks([])
@@ -297,11 +315,15 @@ def embedding_figure(
 
 
 def class_preferred_figure(images: np.ndarray, probabilities: np.ndarray, class_names: Sequence[str], title: str) -> Figure:
-    """The input each class prefers, one tile per class on one [0, 1] scale,
-    titled with the probability the network gives that class for it."""
+    """The input each class prefers, one tile per class, titled with the
+    probability the network gives that class for it. One grey scale for all
+    tiles, from 0 to the darkest pixel of any of them (the ink cost keeps them
+    faint, so a [0, 1] scale would hide their shapes)."""
     titles = [f"{name}\np = {probabilities[label, label]:.2f}" for label, name in enumerate(class_names)]
-    figure = image_grid_figure(images, titles, title, columns=min(len(class_names), 10), tile=1.4)
+    darkest = float(np.max(images)) or 1.0
+    figure = image_grid_figure(images, titles, f"{title}\n(black = {darkest:.2f}, the darkest pixel of any tile)",
+                               columns=min(len(class_names), 10), tile=1.4)
     for axes in figure.axes:
         for image in axes.get_images():
-            image.set_clim(0, 1)
+            image.set_clim(0, darkest)
     return figure

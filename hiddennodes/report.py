@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from hiddennodes.evaluation import COMPARISON_COLUMNS
+from hiddennodes.evaluation import COMPARISON_COLUMNS, table_cells
 
 
 @dataclass
@@ -144,17 +144,12 @@ def error_finding(experiment: str, class_report: Mapping, class_names: Sequence[
 def comparison_html(comparison: Mapping[str, Mapping]) -> str:
     """The comparison table as HTML, with the same columns as the Markdown one."""
     head = "".join(f"<th>{html.escape(title)}</th>" for _, title in COMPARISON_COLUMNS)
-    body = []
-    for name, row in comparison.items():
-        cells = []
-        for key, _ in COMPARISON_COLUMNS:
-            value = name if key == "experiment" else row.get(key, "")
-            if isinstance(value, float):
-                value = f"{value:.1f}" if key == "training_seconds" else f"{value:.4f}"
-            numeric = not isinstance(value, str) or value.replace(".", "", 1).isdigit()
-            cells.append(f"<td{' class=num' if numeric else ''}>{html.escape(str(value))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    numeric = [key not in ("experiment", "inputs") for key, _ in COMPARISON_COLUMNS]
+    body = "".join(
+        "<tr>" + "".join(f"<td{' class=num' if right else ''}>{html.escape(cell)}</td>" for cell, right in zip(cells, numeric)) + "</tr>"
+        for cells in table_cells(comparison)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 STYLE = """

@@ -2,7 +2,8 @@
 
 For the 55,000 training and 10,000 test images: the hidden-layer activations,
 the true labels, the predicted labels and the predicted class probabilities;
-plus the output layer's weights and bias.
+plus the hidden layer's kernel, bias and activation and the output layer's
+weights and bias, so the interpretation stages need no TensorFlow.
 These arrays are what every interpretation plot is drawn from.
 """
 
@@ -29,7 +30,7 @@ def main() -> None:
 
     import keras
 
-    from hiddennodes.model import hidden_layer_model
+    from hiddennodes.model import HIDDEN_LAYER, hidden_layer_model
 
     model = keras.models.load_model(args.model)
     hidden_model = hidden_layer_model(model)
@@ -41,7 +42,10 @@ def main() -> None:
         arrays[f"{split}_labels"] = data["labels"]
         arrays[f"{split}_predicted"] = probabilities.argmax(axis=1).astype(np.uint8)
         arrays[f"{split}_probabilities"] = probabilities.astype(np.float32)
-    # The output layer, so plots can draw its decision regions without TensorFlow.
+    # Both layers' parameters, so interpretation and plots need no TensorFlow.
+    hidden_layer = model.get_layer(HIDDEN_LAYER)
+    arrays["hidden_kernel"], arrays["hidden_bias"] = hidden_layer.get_weights()
+    arrays["hidden_activation"] = np.array(hidden_layer.get_config()["activation"])
     arrays["output_weights"], arrays["output_bias"] = model.get_layer("output").get_weights()
     save_arrays(args.out, **arrays)
     print({key: value.shape for key, value in arrays.items()})

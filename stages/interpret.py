@@ -16,15 +16,12 @@ page of the training images' mean brightness.
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+from common import load_arrays, read_json, run, save_figure, write_json
 
-import numpy as np  # noqa: E402
-from common import load_arrays, read_json, run, save_figure, write_json  # noqa: E402
-
-from hiddennodes.interpret import (  # noqa: E402
+from hiddennodes.interpret import (
     ablation_importance,
     class_preferred_inputs,
     class_tuning,
@@ -36,7 +33,7 @@ from hiddennodes.interpret import (  # noqa: E402
     selectivity_index,
     weights_in_pixel_space,
 )
-from hiddennodes.plots import class_preferred_figure, image_grid_figure, node_gallery_figure, tuning_heatmap_figure  # noqa: E402
+from hiddennodes.plots import class_preferred_figure, image_grid_figure, node_gallery_figure, tuning_heatmap_figure
 
 RANKED_NODES = 8  # nodes shown large per ranking
 TOP_IMAGES = 6
@@ -47,7 +44,6 @@ GRID_LIMIT = 1024  # every node of the widest layers we train fits a grid of sma
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--experiment", required=True)
-    parser.add_argument("--model", required=True, type=Path)
     parser.add_argument("--activations", required=True, type=Path)
     parser.add_argument("--images", required=True, type=Path, help="prepared train.npz: the pixel images shown")
     parser.add_argument("--dataset-info", required=True, type=Path)
@@ -62,16 +58,11 @@ def main() -> None:
     parser.add_argument("--class-preferred-png", required=True, type=Path)
     args = parser.parse_args()
 
-    import keras
-
-    from hiddennodes.model import HIDDEN_LAYER
-
     info = read_json(args.dataset_info)
     class_names = info["class_names"]
-    model = keras.models.load_model(args.model)
-    hidden_layer = model.get_layer(HIDDEN_LAYER)
-    kernel, hidden_bias = hidden_layer.get_weights()
-    output_weights, output_bias = model.get_layer("output").get_weights()
+    activations = load_arrays(args.activations)
+    kernel, hidden_bias = activations["hidden_kernel"], activations["hidden_bias"]
+    output_weights, output_bias = activations["output_weights"], activations["output_bias"]
     pca = load_arrays(args.pca) if args.pca else None
     pixels = load_arrays(args.pixels) if args.pixels else None
     pixel_weights = weights_in_pixel_space(
@@ -79,7 +70,6 @@ def main() -> None:
         pca_components=pca["components"] if pca else None,
         pixel_indices=pixels["indices"] if pixels else None,
     )
-    activations = load_arrays(args.activations)
     test_hidden, test_labels = activations["test_hidden"], activations["test_labels"]
     train_hidden = activations["train_hidden"]
     train_images = load_arrays(args.images)["features"]
@@ -96,7 +86,7 @@ def main() -> None:
         pixel_indices=pixels["indices"] if pixels else None,
     )
     class_images, class_probabilities = class_preferred_inputs(
-        kernel, hidden_bias, hidden_layer.get_config()["activation"], output_weights, output_bias,
+        kernel, hidden_bias, str(activations["hidden_activation"]), output_weights, output_bias,
         start=np.full(train_images.shape[1], train_images.mean()), input_matrix=matrix, input_offset=offset,
     )
     nodes = [
