@@ -31,6 +31,8 @@ class Section:
 
 
 def _points(difference: float) -> str:
+    if abs(difference) < 0.0005:
+        return "less than 0.1 points"
     return f"{100 * difference:+.1f} points"
 
 
@@ -65,8 +67,9 @@ def model_findings(comparison: Mapping[str, Mapping], num_classes: int, pca: Map
     gaps = {name: row["train_accuracy"] - row["test_accuracy"] for name, row in comparison.items() if "train_accuracy" in row}
     if gaps:
         widest = max(gaps, key=gaps.get)
-        found.append(f"The widest gap between training and test accuracy is {widest}'s, {_points(gaps[widest])[1:]}"
-                     + (": little overfitting." if gaps[widest] < 0.03 else ": it has started to memorise its training images."))
+        row = comparison[widest]
+        found.append(f"The widest gap between training and test accuracy is {widest}'s: {row['train_accuracy']:.2%} on the images "
+                     f"it learnt from, {row['test_accuracy']:.2%} on unseen ones.")
     return found
 
 
@@ -100,12 +103,16 @@ def node_findings(experiment: str, nodes: Mapping) -> list[str]:
     if live:
         selective = max(live, key=lambda row: row["selectivity"])
         important = max(live, key=lambda row: row["importance"])
-        found.append(
-            f"Its most selective node, {selective['node']}, {selective['description']} (selectivity {selective['selectivity']:.2f}); "
-            f"zeroing it changes test accuracy by {_points(-selective['importance'])}."
-        )
-        text = (f"Its most important node, {important['node']}, {important['description']}; "
-                f"zeroing it costs {_points(important['importance'])[1:]}")
+        if selective is not important:
+            found.append(
+                f"Its most selective node, {selective['node']}, {selective['description']} (selectivity {selective['selectivity']:.2f}); "
+                f"zeroing it changes test accuracy by {_points(-selective['importance'])}."
+            )
+            text = f"Its most important node, {important['node']}, {important['description']}; "
+        else:
+            text = (f"Its most selective node, {important['node']}, is also its most important: it {important['description']} "
+                    f"(selectivity {important['selectivity']:.2f}); ")
+        text += f"zeroing it costs {_points(important['importance']).lstrip('+')}"
         if count > 2 and important["importance"] < 0.01:
             text += ": no single node matters much, each class is spread over many nodes."
         else:
