@@ -35,7 +35,7 @@ EXPERIMENT_FIGURES = (
     ("confusion.png", "Test confusion matrix."),
     ("nodes/weights.png", "Each hidden node's incoming weights as a 28×28 image, on one colour scale (red: ink raises the node)."),
     ("nodes/tuning.png", "Mean activation of each node per class, nodes sorted by their preferred class."),
-    ("nodes/class_preferred.png", "The input each class prefers: regularised gradient ascent on the class's probability through the hidden layer."),
+    ("nodes/class_preferred.png", "The input each class prefers: regularised gradient ascent on the class score (logit) through the hidden layer."),
     ("nodes/selective.png", "The most class-selective nodes: weights, preferred input (closed form), the training images that drive them most and some that leave them silent."),
     ("nodes/important.png", "The most important nodes: those whose removal costs the most test accuracy."),
     ("errors/confused_pairs.png", "The most confused class pairs: rows are the true class, columns the predicted one."),
