@@ -70,6 +70,8 @@ def project(tmp_path_factory) -> Path:
     run(["git", "commit", "-qm", "tiny params"], project)
     first = run([str(BIN / "dvc"), "repro"], project)
     project.joinpath("first_repro.log").write_text(first.stdout)
+    changed = run(["git", "status", "--porcelain", "--untracked-files=all"], project).stdout
+    project.joinpath("first_status.log").write_text(changed)
     run(["git", "add", "-A"], project)
     run(["git", "commit", "-qm", "first run"], project)
     return project
@@ -88,6 +90,13 @@ def test_first_repro_runs_every_stage(project):
     expected |= {"interpret@exp1", "interpret@exp2", "interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5"}
     expected |= {"embed@exp3", "embed@exp4", "embed@exp5", "report"}
     assert ran == expected
+
+
+def test_the_committed_gitignore_files_already_ignore_every_output(project):
+    # DVC adds each output to a .gitignore beside it; committed in advance, a
+    # user's `git status` after `dvc repro` shows only dvc.lock.
+    changed = (project / "first_status.log").read_text().splitlines()
+    assert changed == ["?? dvc.lock", "?? first_repro.log"]
 
 
 def test_every_declared_output_exists_and_parses(project):
