@@ -87,7 +87,7 @@ def main() -> None:
     started = time.perf_counter()
     tsne_embedding(hidden, seed=seed, perplexity=perplexity)
     tsne_seconds = time.perf_counter() - started
-    print(f"\n| map of exp3's hidden layer | points | dims | seconds | target |\n| --- | ---: | ---: | ---: | --- |")
+    print("\n| map of exp3's hidden layer | points | dims | seconds | target |\n| --- | ---: | ---: | ---: | --- |")
     print(f"| PCA to 2-D | {len(hidden):,} | {hidden.shape[1]} | {pca_seconds:.1f} | |")
     verdict = "met" if tsne_seconds < TSNE_TARGET_SECONDS else "MISSED"
     print(f"| t-SNE to 2-D (openTSNE, perplexity {perplexity:g}) | {len(hidden):,} | {hidden.shape[1]} | {tsne_seconds:.1f} | "

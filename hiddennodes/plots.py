@@ -266,7 +266,7 @@ def confused_pairs_figure(cells: Sequence[Mapping[tuple[int, int], np.ndarray]],
     figure = Figure(figsize=(4.2 * len(cells), 4.6), layout="constrained")
     panels = figure.subfigures(1, len(cells), squeeze=False)[0]
     for panel, pair in zip(panels, cells):
-        (a, _), (_, b) = list(pair)[0], list(pair)[3]
+        _, b = list(pair)[3]  # cells are (a, a), (a, b), (b, a), (b, b)
         grid = panel.subplots(2, 2)
         for (actual, predicted), sheet in pair.items():
             axes = grid[int(actual == b), int(predicted == b)]

@@ -6,7 +6,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 from matplotlib.figure import Figure as MatplotlibFigure
 
