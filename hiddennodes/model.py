@@ -15,11 +15,16 @@ def build_model(
     activation: str,
     optimizer: str,
     learning_rate: float,
+    steps_per_execution: int = 64,
 ) -> keras.Model:
     """A compiled single-hidden-layer dense network.
 
     The hidden layer is named ``hidden`` so later stages can read its
     activations; the loss is sparse categorical cross-entropy on integer labels.
+    ``steps_per_execution`` runs that many batches per call into TensorFlow:
+    the same updates in the same order (a test checks the weights match), with
+    far less per-batch Python overhead, which dominates these small networks
+    (hidden 128 on Fashion-MNIST: 8.4 s an epoch with 1, 2.6-3.0 s with 64).
     """
     model = keras.Sequential(
         [
@@ -32,6 +37,7 @@ def build_model(
         optimizer=keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}}),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
     )
     return model
 

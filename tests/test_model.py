@@ -61,3 +61,20 @@ def test_keep_best_weights_restores_an_earlier_epoch():
     final_loss, _ = model.evaluate(inputs[150:], labels[150:], verbose=0)
     assert final_loss == pytest.approx(min(val_losses), rel=1e-4)
     assert final_loss < val_losses[-1]
+
+
+def test_steps_per_execution_keeps_the_same_updates():
+    # Batches grouped into one TensorFlow call must train exactly like one call
+    # per batch: same shuffling, same order of updates, same weights.
+    rng = np.random.default_rng(3)
+    inputs = rng.random((1000, 40)).astype(np.float32)  # 32 batches of 32 with a remainder of 8
+    labels = rng.integers(0, 10, 1000)
+    weights = []
+    for steps in (1, 64, 5):
+        keras.utils.set_random_seed(11)
+        model = build_model(40, 16, 10, "relu", "rmsprop", 0.001, steps_per_execution=steps)
+        model.fit(inputs, labels, validation_data=(inputs[:100], labels[:100]), epochs=2, batch_size=32, shuffle=True, verbose=0)
+        weights.append(model.get_weights())
+    for other in weights[1:]:
+        for expected, actual in zip(weights[0], other):
+            np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-6)
