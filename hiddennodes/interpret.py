@@ -88,6 +88,12 @@ def dead_nodes(hidden: np.ndarray, threshold: float = 0.0) -> np.ndarray:
     return np.asarray(hidden).max(axis=0) <= threshold
 
 
+def english_list(names: Sequence[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def describe_node(tuning_row: np.ndarray, class_names: Sequence[str], share: float = 0.5) -> str:
     """One line such as "fires for 0s and 6s, silent for 1s".
 
@@ -101,8 +107,7 @@ def describe_node(tuning_row: np.ndarray, class_names: Sequence[str], share: flo
     digits = all(len(name) == 1 and name.isdigit() for name in class_names)
 
     def names(indices) -> str:
-        labels = [f"{class_names[i]}s" if digits else class_names[i] for i in indices]
-        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        return english_list(f"{class_names[i]}s" if digits else class_names[i] for i in indices)
 
     order = np.argsort(-row, kind="stable")
     firing = [int(i) for i in order if row[i] >= share * peak]
@@ -275,13 +280,6 @@ def class_preferred_inputs(
     images = np.tile(np.asarray(start, dtype=np.float64).reshape(1, -1), (classes, 1))
     moment, velocity = np.zeros_like(images), np.zeros_like(images)
 
-    def probabilities_of(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        pre = images @ kernel + kernel_bias
-        logits = forward(pre) @ weights + output_bias
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True), pre
-
     for step in range(1, steps + 1):
         pre = images @ kernel + kernel_bias
         # Back from the class's score through the output and hidden layers.
@@ -292,7 +290,9 @@ def class_preferred_inputs(
         velocity = 0.999 * velocity + 0.001 * gradient**2
         update = (moment / (1 - 0.9**step)) / (np.sqrt(velocity / (1 - 0.999**step)) + 1e-8)
         images = np.clip(images + step_size * update, 0.0, 1.0)
-    return images.astype(np.float32), probabilities_of(images)[0]
+    logits = forward(images @ kernel + kernel_bias) @ weights + output_bias
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return images.astype(np.float32), exp / exp.sum(axis=1, keepdims=True)
 
 
 def input_map(input_count: int, pca_components: np.ndarray | None = None, pca_mean: np.ndarray | None = None,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from hiddennodes.evaluation import COMPARISON_COLUMNS, table_cells
+from hiddennodes.interpret import english_list
 
 
 @dataclass
@@ -79,15 +80,10 @@ def overlap_finding(overlap: Mapping) -> str:
             f"of their joint range on average; {overlap['overlapping_pairs']} of {overlap['pairs']} class pairs overlap at all")
     alone = overlap["classes_with_a_range_of_their_own"]
     if alone:
-        text += f", and {_names(alone)} {'has a range' if len(alone) == 1 else 'have ranges'} of {'its' if len(alone) == 1 else 'their'} own."
+        text += f", and {english_list(alone)} {'has a range' if len(alone) == 1 else 'have ranges'} of {'its' if len(alone) == 1 else 'their'} own."
     else:
         text += ", and no class has a range of its own."
     return text
-
-
-def _names(names: Sequence[str]) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def node_findings(experiment: str, nodes: Mapping) -> list[str]:
