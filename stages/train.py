@@ -4,6 +4,11 @@ inputs -> Dense(hidden, activation) -> Dense(10, softmax), sparse categorical
 cross-entropy, the optimizer and learning rate from params, validation on the
 held-out split after every epoch, and the weights of the epoch with the lowest
 validation loss kept (the study's checkpointing). DVCLive logs every epoch.
+
+The loop is ``hiddennodes.training.fit``: the same updates as Keras's
+``model.fit``, with each epoch's batches run in one XLA-compiled call instead
+of one call per batch (3-8x faster on these small networks; see the README's
+Performance section).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ def main() -> None:
 
     from hiddennodes.datasets import NUM_CLASSES
     from hiddennodes.model import KeepBestWeights, build_model
+    from hiddennodes.training import EpochRunner
 
     keras.utils.set_random_seed(params.seed)
     tf.config.experimental.enable_op_determinism()
@@ -56,15 +62,15 @@ def main() -> None:
     # dvcyaml=False: DVCLive must not rewrite the project's dvc.yaml from inside a stage.
     with Live(str(args.live), dvcyaml=False, save_dvc_exp=False) as live:
         started = time.perf_counter()
-        model.fit(
+        runner = EpochRunner(model)
+        runner.fit(
             splits["train"]["features"],
             splits["train"]["labels"],
             validation_data=(splits["val"]["features"], splits["val"]["labels"]),
             epochs=settings.epochs,
             batch_size=settings.batch_size,
-            shuffle=True,
+            seed=params.seed,
             callbacks=[keep_best, DVCLiveCallback(live=live)],
-            verbose=2,
         )
         training_seconds = time.perf_counter() - started
 
@@ -80,9 +86,9 @@ def main() -> None:
         "epochs": settings.epochs,
     }
     for name, arrays in splits.items():
-        loss, accuracy = model.evaluate(arrays["features"], arrays["labels"], batch_size=1024, verbose=0)
-        metrics[f"{name}_loss"] = round(float(loss), 6)
-        metrics[f"{name}_accuracy"] = round(float(accuracy), 6)
+        scores = runner.evaluate(arrays["features"], arrays["labels"])
+        metrics[f"{name}_loss"] = round(scores["loss"], 6)
+        metrics[f"{name}_accuracy"] = round(scores["accuracy"], 6)
     metrics["training_seconds"] = round(training_seconds, 2)
 
     with atomic_path(args.model, suffix=".keras") as temporary:

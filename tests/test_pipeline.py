@@ -25,7 +25,9 @@ TINY = {
     "pca": {"variance": 0.9},
     "rf": {"n_estimators": 5, "top_pixels": 20},
     "small": {"epochs": 3, "learning_rate": 0.01},
-    "model": {"hidden": 4, "epochs": 3, "learning_rate": 0.01},
+    # Ten epochs of 16 batches: milliseconds with the compiled loop, and enough
+    # for 8 nodes to learn the bars whatever the seed (measured over 10 seeds).
+    "model": {"hidden": 8, "epochs": 10, "learning_rate": 0.003},
 }
 
 
@@ -126,21 +128,21 @@ def test_every_declared_output_exists_and_parses(project):
     assert activations["test_probabilities"].shape == (200, 10)
     comparison = json.loads((project / "metrics/comparison.json").read_text())
     assert list(comparison) == ["exp1", "exp2", "exp3", "exp4", "exp5"]
-    assert [row["hidden_units"] for row in comparison.values()] == [1, 2, 4, 4, 4]
+    assert [row["hidden_units"] for row in comparison.values()] == [1, 2, 8, 8, 8]
     assert comparison["exp5"]["num_inputs"] == 20
     assert comparison["exp4"]["num_inputs"] == json.loads((project / "metrics/pca.json").read_text())["n_components"]
     counts = json.loads((project / "metrics/class_counts.json").read_text())
     assert [sum(counts[split].values()) for split in ("train", "val", "test")] == [500, 100, 200]
     nodes = json.loads((project / "metrics/exp4/nodes.json").read_text())
-    assert nodes["hidden_units"] == 4 and [node["node"] for node in nodes["nodes"]] == [0, 1, 2, 3]
+    assert nodes["hidden_units"] == 8 and [node["node"] for node in nodes["nodes"]] == list(range(8))
     assert all(0 <= node["selectivity"] <= 1 and node["description"] for node in nodes["nodes"])
     assert len(nodes["class_preferred_probability"]) == 10
     embedding = json.loads((project / "metrics/exp5/embedding.json").read_text())
     assert embedding["images"] == 500 and 0 <= embedding["tsne_neighbour_agreement"] <= 1
     rows = json.loads((project / "plots/exp3/confusion.json").read_text())
     assert len(rows) == 200 and set(rows[0]) == {"actual", "predicted"}
-    # Three epochs on 500 synthetic images: well above chance (0.1), far from perfect.
-    assert comparison["exp3"]["test_accuracy"] > 0.25
+    # Ten epochs on 500 synthetic images of bars: far above chance (0.1).
+    assert comparison["exp3"]["test_accuracy"] > 0.6
 
 
 def test_second_repro_runs_nothing(project):
@@ -172,7 +174,7 @@ def test_width_change_reruns_only_what_reads_it(project):
     assert stages_run(result.stdout) == expected | {"compare", "report"}
     diff = json.loads(run([str(BIN / "dvc"), "metrics", "diff", "--json"], project).stdout)
     exp3 = diff["metrics/exp3/train.json"]
-    assert exp3["hidden_units"]["old"] == 4 and exp3["hidden_units"]["new"] == 3
+    assert exp3["hidden_units"]["old"] == 8 and exp3["hidden_units"]["new"] == 3
     assert {"train_accuracy", "test_accuracy", "test_loss"} <= set(exp3)
     assert "metrics/exp1/train.json" not in diff and "metrics/pca.json" not in diff
     assert diff["metrics/comparison.json"]["exp3.hidden_units"]["new"] == 3
