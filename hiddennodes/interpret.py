@@ -216,6 +216,33 @@ ACTIVATION_FUNCTIONS = {
         lambda z: _normal_cdf(z) + z * np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi),
     ),
 }
+# Keras saves the swish activation under its other name.
+ACTIVATION_FUNCTIONS["silu"] = ACTIVATION_FUNCTIONS["swish"]
+
+
+def forward(parameters: dict[str, np.ndarray], features: np.ndarray, chunk_rows: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+    """The network's hidden activations and class probabilities, in NumPy.
+
+    Args:
+        parameters: ``hidden_kernel``, ``hidden_bias``, ``hidden_activation``
+            (a Keras activation name), ``output_weights`` and ``output_bias``,
+            as ``hiddennodes.model.layer_parameters`` returns them.
+        features: one row per image, in the inputs the network was trained on.
+
+    Returns:
+        ``(hidden, probabilities)`` as ``float32``: what Keras's ``predict``
+        returns for the hidden layer and for the softmax output.
+    """
+    activation = ACTIVATION_FUNCTIONS[str(parameters["hidden_activation"])][0]
+    hidden = np.empty((len(features), parameters["hidden_kernel"].shape[1]), dtype=np.float32)
+    probabilities = np.empty((len(features), parameters["output_weights"].shape[1]), dtype=np.float32)
+    for start in range(0, len(features), chunk_rows):
+        rows = slice(start, start + chunk_rows)
+        hidden[rows] = activation(features[rows] @ parameters["hidden_kernel"] + parameters["hidden_bias"])
+        logits = hidden[rows] @ parameters["output_weights"] + parameters["output_bias"]
+        exponentials = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probabilities[rows] = exponentials / exponentials.sum(axis=1, keepdims=True)
+    return hidden, probabilities
 
 
 def _laplacian(images: np.ndarray) -> np.ndarray:

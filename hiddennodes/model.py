@@ -42,6 +42,21 @@ def build_model(
     return model
 
 
+def layer_parameters(model: keras.Model) -> dict[str, np.ndarray]:
+    """Both layers' weights and the hidden activation's name, as NumPy arrays:
+    all ``hiddennodes.interpret.forward`` needs to run the network without TensorFlow."""
+    hidden = model.get_layer(HIDDEN_LAYER)
+    hidden_kernel, hidden_bias = hidden.get_weights()
+    output_weights, output_bias = model.get_layer("output").get_weights()
+    return {
+        "hidden_kernel": hidden_kernel,
+        "hidden_bias": hidden_bias,
+        "hidden_activation": np.array(hidden.get_config()["activation"]),
+        "output_weights": output_weights,
+        "output_bias": output_bias,
+    }
+
+
 def hidden_layer_model(model: keras.Model) -> keras.Model:
     """A model that maps the inputs to the hidden layer's activations."""
     return keras.Model(inputs=model.inputs, outputs=model.get_layer(HIDDEN_LAYER).output)

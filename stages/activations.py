@@ -5,48 +5,39 @@ the true labels, the predicted labels and the predicted class probabilities;
 plus the hidden layer's kernel, bias and activation and the output layer's
 weights and bias, so the interpretation stages need no TensorFlow.
 These arrays are what every interpretation plot is drawn from.
+
+The network is run in NumPy from the weights the train stage saved beside the
+model (``weights.npz``): two matrix products, the same numbers Keras's
+``predict`` gives (a test checks it), without TensorFlow's start-up, and
+without rerunning when only the ``.keras`` file's save time changed.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+from common import load_arrays, run, save_arrays
 
-import numpy as np  # noqa: E402
-from common import load_arrays, run, save_arrays  # noqa: E402
-
-BATCH_SIZE = 2048  # inference only: large batches are fastest and change nothing
+from hiddennodes.interpret import forward
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", required=True, type=Path)
+    parser.add_argument("--weights", required=True, type=Path, help="the train stage's weights.npz")
     parser.add_argument("--inputs", required=True, type=Path, help="folder with train/test .npz")
     parser.add_argument("--out", required=True, type=Path)
     args = parser.parse_args()
-
-    import keras
-
-    from hiddennodes.model import HIDDEN_LAYER, hidden_layer_model
-
-    model = keras.models.load_model(args.model)
-    hidden_model = hidden_layer_model(model)
-    arrays = {}
+    parameters = load_arrays(args.weights)
+    arrays = dict(parameters)
     for split in ("train", "test"):
         data = load_arrays(args.inputs / f"{split}.npz")
-        probabilities = model.predict(data["features"], batch_size=BATCH_SIZE, verbose=0)
-        arrays[f"{split}_hidden"] = hidden_model.predict(data["features"], batch_size=BATCH_SIZE, verbose=0).astype(np.float32)
+        hidden, probabilities = forward(parameters, data["features"])
+        arrays[f"{split}_hidden"] = hidden
         arrays[f"{split}_labels"] = data["labels"]
         arrays[f"{split}_predicted"] = probabilities.argmax(axis=1).astype(np.uint8)
-        arrays[f"{split}_probabilities"] = probabilities.astype(np.float32)
-    # Both layers' parameters, so interpretation and plots need no TensorFlow.
-    hidden_layer = model.get_layer(HIDDEN_LAYER)
-    arrays["hidden_kernel"], arrays["hidden_bias"] = hidden_layer.get_weights()
-    arrays["hidden_activation"] = np.array(hidden_layer.get_config()["activation"])
-    arrays["output_weights"], arrays["output_bias"] = model.get_layer("output").get_weights()
+        arrays[f"{split}_probabilities"] = probabilities
     save_arrays(args.out, **arrays)
     print({key: value.shape for key, value in arrays.items()})
 

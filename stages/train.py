@@ -20,7 +20,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from common import atomic_path, load_params, load_splits, run, write_json  # noqa: E402
+from common import atomic_path, load_params, load_splits, run, save_arrays, write_json  # noqa: E402
 
 
 def main() -> None:
@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--section", required=True, choices=("small", "model"), help="params section with the training settings")
     parser.add_argument("--hidden-key", required=True, help="params key holding the hidden width")
     parser.add_argument("--model", required=True, type=Path, help="where to save the .keras model")
+    parser.add_argument("--weights", required=True, type=Path, help="where to save its layers' weights as .npz")
     parser.add_argument("--metrics", required=True, type=Path)
     parser.add_argument("--live", required=True, type=Path, help="DVCLive folder for the learning curves")
     args = parser.parse_args()
@@ -45,7 +46,7 @@ def main() -> None:
     from dvclive.keras import DVCLiveCallback
 
     from hiddennodes.datasets import NUM_CLASSES
-    from hiddennodes.model import KeepBestWeights, build_model
+    from hiddennodes.model import KeepBestWeights, build_model, layer_parameters
     from hiddennodes.training import EpochRunner
 
     keras.utils.set_random_seed(params.seed)
@@ -93,6 +94,7 @@ def main() -> None:
 
     with atomic_path(args.model, suffix=".keras") as temporary:
         model.save(temporary)
+    save_arrays(args.weights, **layer_parameters(model))
     write_json(args.metrics, metrics)
     print(metrics)
 

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from hiddennodes.datasets import DATASETS, verify
-from hiddennodes.model import KeepBestWeights, build_model, hidden_layer_model
+from hiddennodes.interpret import forward
+from hiddennodes.model import KeepBestWeights, build_model, hidden_layer_model, layer_parameters
+from hiddennodes.params import ACTIVATIONS
 
 
 
@@ -78,3 +80,16 @@ def test_steps_per_execution_keeps_the_same_updates():
     for other in weights[1:]:
         for expected, actual in zip(weights[0], other):
             np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_numpy_forward_pass_gives_what_keras_predicts(activation):
+    rng = np.random.default_rng(4)
+    keras.utils.set_random_seed(4)
+    model = build_model(30, 7, 10, activation, "adam", 0.01)
+    images = rng.random((2500, 30)).astype(np.float32) * 2 - 0.5
+    model.fit(images, rng.integers(0, 10, 2500), epochs=1, verbose=0)  # weights away from their initial values
+    hidden, probabilities = forward(layer_parameters(model), images, chunk_rows=1000)
+    np.testing.assert_allclose(hidden, hidden_layer_model(model).predict(images, verbose=0), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(probabilities, model.predict(images, verbose=0), rtol=1e-4, atol=1e-6)
+    assert hidden.dtype == probabilities.dtype == np.float32
