@@ -154,7 +154,8 @@ class EpochRunner:
         model = self.model
         images = tf.convert_to_tensor(train_images)
         labels = tf.cast(train_labels, tf.int32)
-        val_images, val_labels = validation_data
+        val_images = tf.convert_to_tensor(validation_data[0])
+        val_labels = tf.cast(validation_data[1], tf.int32)
         rng = np.random.default_rng(seed)
         callback_list = keras.callbacks.CallbackList(list(callbacks), add_history=True, model=model)
         model.stop_training = False

@@ -4,6 +4,7 @@ from sklearn.decomposition import PCA
 
 from hiddennodes.interpret import (
     ACTIVATION_FUNCTIONS,
+    approximate_neighbours,
     class_preferred_inputs,
     input_map,
     neighbour_agreement,
@@ -241,3 +242,22 @@ def test_embeddings_separate_clustered_classes_and_repeat():
     assert first.shape == (450, 2)
     np.testing.assert_allclose(first, second)
     assert neighbour_agreement(first, labels) > 0.95
+
+
+def test_approximate_neighbours_find_the_true_neighbours():
+    from sklearn.neighbors import NearestNeighbors
+
+    rng = np.random.default_rng(8)
+    points = rng.normal(size=(600, 10))
+    points[1] = points[0]  # a duplicate: neither may list itself
+    indices, distances = approximate_neighbours(points, 8, seed=0, trees=50)
+    reference_distances, reference_indices = NearestNeighbors(n_neighbors=9).fit(points).kneighbors(points)
+    assert indices.shape == distances.shape == (600, 8)
+    assert not np.any(indices == np.arange(600)[:, None])
+    assert indices[0, 0] == 1 and indices[1, 0] == 0 and distances[0, 0] == pytest.approx(0, abs=1e-6)
+    recall = np.mean([len(set(found) & set(true)) / 8 for found, true in zip(indices, reference_indices[:, 1:])])
+    assert recall > 0.9
+    np.testing.assert_allclose(distances, np.linalg.norm(points[indices] - points[:, None], axis=2), rtol=1e-5)
+    assert np.all(np.diff(distances, axis=1) >= -1e-9)
+    with pytest.raises(ValueError, match="between 1 and the number of rows less one"):
+        approximate_neighbours(points[:5], 5, seed=0)
