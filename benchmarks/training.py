@@ -45,6 +45,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+tf.get_logger().setLevel("ERROR")  # each run builds its own compiled functions; TF warns of "retracing"
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -245,19 +247,30 @@ def steady(seconds: list[float]) -> float:
     return statistics.median(seconds[1:]) if len(seconds) > 1 else seconds[0]
 
 
-def print_training_table(results: dict, rates: dict, examples: int) -> list[str]:
+def agrees(plain: float, project: list[float], examples: int) -> bool:
+    """Whether the plain fit's validation accuracy lies within the project
+    loop's run-to-run noise: inside the range of its seeds widened by two
+    binomial standard errors of an accuracy measured on ``examples`` images."""
+    margin = 2 * np.sqrt(plain * (1 - plain) / examples)
+    return min(project) - margin <= plain <= max(project) + margin
+
+
+def print_training_table(results: dict, rates: dict, examples: int, validation_size: int) -> list[str]:
     """Print the training table; return the targets missed."""
     steps = -(-examples // BATCH_SIZE)
     missed = []
     print("\n| inputs | hidden | Keras fit s/epoch | project s/epoch | speed-up | first-epoch extra (fit / project) "
-          "| val acc fit | val acc project | project, other seeds | matmul rate share | target |")
-    print("| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | --- |")
+          "| val acc fit | val acc project | project, other seeds | accuracies agree | matmul rate share | target |")
+    print("| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | --- | ---: | --- |")
     for (num_inputs, hidden_units), result in results.items():
         plain, project = result["plain"], result["project"]
         plain_epoch, project_epoch = steady(plain["epoch_seconds"]), steady(project["epoch_seconds"])
         ratio = plain_epoch / project_epoch
         extra = (f"{plain['epoch_seconds'][0] - plain_epoch:.1f} s / {project['epoch_seconds'][0] - project_epoch:.1f} s")
         seeds = ", ".join(f"{value:.4f}" for value in project["other_seeds"])
+        agree = agrees(plain["val_accuracy"], [project["val_accuracy"], *project["other_seeds"]], validation_size)
+        if not agree:
+            missed.append(f"{num_inputs}->{hidden_units} validation accuracies differ")
         share, verdicts = "", []
         if hidden_units in (1, 2):
             verdicts.append(f"≥ {TARGETS['small']:g}x: {'met' if ratio >= TARGETS['small'] else 'MISSED'}")
@@ -272,7 +285,7 @@ def print_training_table(results: dict, rates: dict, examples: int) -> list[str]
             if not met:
                 missed.append(f"{num_inputs}->{hidden_units} speed-up {ratio:.2f}x, matmul share {fraction:.0%}")
         print(f"| {num_inputs} | {hidden_units} | {plain_epoch:.2f} | {project_epoch:.3f} | **{ratio:.1f}x** | {extra} "
-              f"| {plain['val_accuracy']:.4f} | {project['val_accuracy']:.4f} | {seeds} | {share} | {'; '.join(verdicts)} |")
+              f"| {plain['val_accuracy']:.4f} | {project['val_accuracy']:.4f} | {seeds} | {'yes' if agree else 'NO'} | {share} | {'; '.join(verdicts)} |")
     print("\n| matmul rate, batch of 32 (forward + both gradients) | NumPy BLAS GFLOP/s | TensorFlow XLA GFLOP/s |")
     print("| --- | ---: | ---: |")
     for num_inputs, rate in rates.items():
@@ -336,7 +349,7 @@ def main() -> None:
                                                                args.extra_seeds)
                 print(f"  {num_inputs} -> {hidden_units}: done", flush=True)
             rates = {num_inputs: matmul_rate(num_inputs, 700) for num_inputs, hidden in CASES if hidden == 700}
-            missed += print_training_table(results, rates, len(inputs[784][1]))
+            missed += print_training_table(results, rates, len(inputs[784][1]), len(inputs[784][3]))
         if pipeline is not None:
             missed += print_pipeline_table(pipeline)
     finally:
