@@ -62,3 +62,15 @@ def test_real_mnist_digits_come_back_almost_unchanged(mnist_t10k):
         correlations.append(np.corrcoef(prepared.ravel(), image.ravel() / 255.0)[0, 1])
     assert np.median(correlations) > 0.95
     assert np.mean(np.array(correlations) > 0.8) > 0.9
+
+
+def test_uci_digits_are_prepared_like_mnist():
+    from hiddennodes.preprocess import uci_digits_as_mnist
+
+    images, labels = uci_digits_as_mnist()
+    assert images.shape == (1797, 28, 28) and labels.shape == (1797,)
+    assert set(np.unique(labels)) == set(range(10))
+    centres = np.array([ndimage.center_of_mass(image) for image in images[:100]])
+    assert np.all(np.abs(centres - 14) <= 0.5)
+    boxes = [max(np.ptp(np.nonzero(image)[0]), np.ptp(np.nonzero(image)[1])) + 1 for image in images[:100]]
+    assert min(boxes) >= 19 and max(boxes) <= 22
