@@ -87,7 +87,7 @@ def lock_outputs(project: Path) -> list[str]:
 def test_first_repro_runs_every_stage(project):
     ran = stages_run((project / "first_repro.log").read_text())
     experiments = [f"exp{number}" for number in range(1, 6)]
-    expected = {"download", "prepare", "overview", "pca", "select_pixels", "boxplot", "scatter", "compare"}
+    expected = {"download", "prepare", "overview", "pca", "select_pixels", "boxplot", "scatter", "compare", "realworld"}
     expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in experiments}
     expected |= {"interpret@exp1", "interpret@exp2", "interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5"}
     expected |= {"embed@exp3", "embed@exp4", "embed@exp5", "report"}
@@ -102,6 +102,9 @@ def test_the_committed_gitignore_files_already_ignore_every_output(project):
 
 
 def test_every_declared_output_exists_and_parses(project):
+    realworld = json.loads((project / "metrics/realworld.json").read_text())
+    assert realworld["applicable"] is False and "not handwritten digits" in realworld["reason"]
+    assert set(realworld) >= {f"exp{number}" for number in range(1, 6)}
     outputs = lock_outputs(project)
     assert len(outputs) >= 30
     for name in outputs:
@@ -171,7 +174,7 @@ def test_width_change_reruns_only_what_reads_it(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.hidden=3"], project)
     expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in ("exp3", "exp4", "exp5")}
     expected |= {"interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5", "embed@exp3", "embed@exp4", "embed@exp5"}
-    assert stages_run(result.stdout) == expected | {"compare", "report"}
+    assert stages_run(result.stdout) == expected | {"compare", "realworld", "report"}
     diff = json.loads(run([str(BIN / "dvc"), "metrics", "diff", "--json"], project).stdout)
     exp3 = diff["metrics/exp3/train.json"]
     assert exp3["hidden_units"]["old"] == 8 and exp3["hidden_units"]["new"] == 3
@@ -183,7 +186,7 @@ def test_width_change_reruns_only_what_reads_it(project):
 def test_pca_variance_change_reruns_pca_and_exp4_only(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "pca.variance=0.8"], project)
     assert stages_run(result.stdout) == {"pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret_projected@exp4", "embed@exp4",
-                                         "compare", "report"}
+                                         "compare", "realworld", "report"}
 
 
 def test_perplexity_change_redraws_only_the_maps_and_the_report(project):

@@ -1,6 +1,9 @@
 """hiddennodes-predict on real MNIST digits saved as pictures, and on bad files."""
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -28,11 +31,12 @@ def project(mnist_t10k, tmp_path_factory):
     (root / "models" / "exp3").mkdir(parents=True)
     np.savez(root / "models" / "exp3" / "weights.npz", **layer_parameters(model))
     (root / "metrics" / "exp3").mkdir(parents=True)
-    (root / "metrics" / "exp3" / "train.json").write_text(json.dumps({"inputs": "pixels"}))
-    (root / "data").mkdir()
-    (root / "data" / "dataset.json").write_text(json.dumps({"class_names": [str(digit) for digit in range(10)]}))
     held_out = slice(8000, 8300)
     raw_accuracy = float(np.mean(model.predict(features[held_out], verbose=0).argmax(axis=1) == labels[held_out]))
+    (root / "metrics" / "exp3" / "train.json").write_text(json.dumps({"inputs": "pixels", "test_accuracy": raw_accuracy}))
+    (root / "data").mkdir()
+    (root / "data" / "dataset.json").write_text(json.dumps(
+        {"dataset": "mnist", "title": "MNIST", "class_names": [str(digit) for digit in range(10)]}))
     return root, images[held_out], labels[held_out], raw_accuracy
 
 
@@ -84,3 +88,17 @@ def test_bad_files_get_one_line_each_and_the_rest_still_run(project, tmp_path, c
 def test_a_missing_model_is_one_sentence(tmp_path, capsys):
     assert main(["--project", str(tmp_path), "x.png"]) == 2
     assert "run `dvc repro` first" in capsys.readouterr().err
+
+
+def test_realworld_stage_reads_the_uci_digits_with_each_experiment(project):
+    root, _, _, raw_accuracy = project
+    script = Path(__file__).resolve().parent.parent / "stages" / "realworld.py"
+    subprocess.run([sys.executable, str(script), "exp3", "--dataset-info", "data/dataset.json", "--metrics",
+                    "metrics/realworld.json"], cwd=root, check=True, capture_output=True)
+    result = json.loads((root / "metrics" / "realworld.json").read_text())
+    assert result["applicable"] is True and result["uci_digits"] == 1797
+    row = result["exp3"]
+    assert row["mnist_test_accuracy"] == raw_accuracy
+    # Other writers and another scanner: well above chance, below MNIST's own test digits.
+    assert 0.6 < row["uci_accuracy"] < raw_accuracy
+    assert row["drop"] == pytest.approx(raw_accuracy - row["uci_accuracy"], abs=1e-6)
