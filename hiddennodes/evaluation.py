@@ -131,3 +131,58 @@ def montage(images: np.ndarray, rows: int, columns: int) -> np.ndarray:
         row, column = divmod(index, columns)
         sheet[row * 28:(row + 1) * 28, column * 28:(column + 1) * 28] = image
     return sheet
+
+
+def reliability_bins(probabilities: np.ndarray, labels: np.ndarray, bins: int = 10) -> dict[str, np.ndarray]:
+    """Confidence against accuracy, for a reliability diagram.
+
+    The confidence of a prediction is its top probability; predictions are
+    grouped by confidence into ``bins`` equal-width bins over [0, 1].
+
+    Returns:
+        ``edges`` (bins + 1), and per bin ``count``, mean ``confidence`` and
+        ``accuracy`` (NaN where a bin is empty).
+    """
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == labels
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
+    count = np.bincount(which, minlength=bins)
+    with np.errstate(invalid="ignore"):
+        mean_confidence = np.bincount(which, weights=confidence, minlength=bins) / count
+        accuracy = np.bincount(which, weights=correct, minlength=bins) / count
+    return {"edges": edges, "count": count, "confidence": mean_confidence, "accuracy": accuracy}
+
+
+def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray, bins: int = 10) -> float:
+    """The mean gap between confidence and accuracy over the bins, weighted by
+    how many predictions fall in each (Guo et al. 2017)."""
+    table = reliability_bins(probabilities, labels, bins)
+    filled = table["count"] > 0
+    gaps = np.abs(table["accuracy"][filled] - table["confidence"][filled])
+    return float(np.sum(gaps * table["count"][filled]) / len(labels))
+
+
+def accuracy_coverage(probabilities: np.ndarray, labels: np.ndarray) -> dict[str, np.ndarray]:
+    """What abstaining below a confidence threshold buys: for every threshold
+    (each distinct top probability), the share of predictions kept and their accuracy."""
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == labels
+    order = np.argsort(-confidence, kind="stable")
+    kept = np.arange(1, len(order) + 1)
+    accuracy = np.cumsum(correct[order]) / kept
+    # Ties share a threshold: keep the last position of each run of equal confidences.
+    last = np.r_[confidence[order][1:] != confidence[order][:-1], True]
+    return {"threshold": confidence[order][last], "coverage": kept[last] / len(order), "accuracy": accuracy[last]}
+
+
+def threshold_for_accuracy(probabilities: np.ndarray, labels: np.ndarray, target: float = 0.99) -> dict[str, float]:
+    """The lowest confidence threshold whose kept predictions reach ``target``
+    accuracy, and the share of inputs a person would still check by hand."""
+    curve = accuracy_coverage(probabilities, labels)
+    reaching = np.nonzero(curve["accuracy"] >= target)[0]
+    if reaching.size == 0:
+        return {"threshold": float("nan"), "coverage": 0.0, "accuracy": float("nan"), "checked_by_hand": 1.0}
+    best = reaching[np.argmax(curve["coverage"][reaching])]
+    return {"threshold": float(curve["threshold"][best]), "coverage": float(curve["coverage"][best]),
+            "accuracy": float(curve["accuracy"][best]), "checked_by_hand": float(1 - curve["coverage"][best])}

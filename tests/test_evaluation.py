@@ -79,3 +79,45 @@ def test_montage_places_images_in_reading_order():
     assert sheet.shape == (56, 56)
     assert sheet[0, 0] == pytest.approx(0.1) and sheet[0, 30] == pytest.approx(0.2) and sheet[30, 0] == pytest.approx(0.3)
     assert sheet[30, 30] == 0  # blank where there are fewer images
+
+
+def probability_rows(confidences, predicted, classes=3):
+    """Rows whose top probability is ``confidence`` on class ``predicted``, the rest spread evenly."""
+    rows = []
+    for confidence, label in zip(confidences, predicted):
+        row = np.full(classes, (1 - confidence) / (classes - 1))
+        row[label] = confidence
+        rows.append(row)
+    return np.array(rows)
+
+
+def test_calibration_error_and_reliability_bins_by_hand():
+    from hiddennodes.evaluation import expected_calibration_error, reliability_bins
+
+    # Four predictions at 0.95 (three right), two at 0.65 (one right).
+    probabilities = probability_rows([0.95, 0.95, 0.95, 0.95, 0.65, 0.65], [0, 1, 2, 0, 1, 2])
+    labels = np.array([0, 1, 2, 1, 1, 0])
+    table = reliability_bins(probabilities, labels, bins=10)
+    assert table["count"].tolist() == [0, 0, 0, 0, 0, 0, 2, 0, 0, 4]
+    assert table["accuracy"][9] == pytest.approx(0.75) and table["accuracy"][6] == pytest.approx(0.5)
+    assert table["confidence"][9] == pytest.approx(0.95) and np.isnan(table["accuracy"][0])
+    # (4 * |0.75 - 0.95| + 2 * |0.5 - 0.65|) / 6
+    assert expected_calibration_error(probabilities, labels) == pytest.approx((4 * 0.2 + 2 * 0.15) / 6)
+    perfect = probability_rows([1.0, 1.0], [0, 1])
+    assert expected_calibration_error(perfect, np.array([0, 1])) == 0.0
+
+
+def test_accuracy_coverage_and_the_threshold_for_99_percent_by_hand():
+    from hiddennodes.evaluation import accuracy_coverage, threshold_for_accuracy
+
+    confidences = [0.99, 0.98, 0.97, 0.90, 0.90, 0.60]
+    probabilities = probability_rows(confidences, [0, 0, 0, 0, 0, 0])
+    labels = np.array([0, 0, 0, 1, 0, 1])  # the three most confident are right, then one of the two ties, then wrong
+    curve = accuracy_coverage(probabilities, labels)
+    assert curve["threshold"].tolist() == [0.99, 0.98, 0.97, 0.90, 0.60]
+    assert curve["coverage"] == pytest.approx([1 / 6, 2 / 6, 3 / 6, 5 / 6, 1.0])
+    assert curve["accuracy"] == pytest.approx([1, 1, 1, 4 / 5, 4 / 6])
+    best = threshold_for_accuracy(probabilities, labels, target=0.99)
+    assert best == {"threshold": 0.97, "coverage": 0.5, "accuracy": 1.0, "checked_by_hand": 0.5}
+    never = threshold_for_accuracy(probability_rows([0.9], [1]), np.array([0]))
+    assert never["coverage"] == 0.0 and never["checked_by_hand"] == 1.0
