@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hiddennodes.interpret import forward
+from hiddennodes.interpret import forward, input_map
 from hiddennodes.preprocess import ImageError, prepare_digit
 
 SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
@@ -74,24 +74,24 @@ class Reader:
         with np.load(weights) as arrays:
             self.parameters = {key: arrays[key] for key in arrays.files}
         kind = json.loads((project / "metrics" / experiment / "train.json").read_text())["inputs"]
-        self.pca = self.pixels = None
+        inputs = self.parameters["hidden_kernel"].shape[0]
         if kind == "pca":
             with np.load(project / "models" / "pca.npz") as pca:
-                self.pca = (pca["components"], pca["mean"])
+                self.matrix, self.offset = input_map(inputs, pca_components=pca["components"], pca_mean=pca["mean"])
         elif kind == "top pixels":
             with np.load(project / "models" / "pixels.npz") as pixels:
-                self.pixels = pixels["indices"]
+                self.matrix, self.offset = input_map(inputs, pixel_indices=pixels["indices"])
+        else:
+            self.matrix, self.offset = input_map(inputs)
         self.class_names = json.loads((project / "data" / "dataset.json").read_text())["class_names"]
 
     def features(self, digits: np.ndarray) -> np.ndarray:
-        """The network's inputs for (n, 28, 28) digits in [0, 1]."""
+        """The network's inputs for (n, 28, 28) digits in [0, 1]: pixels, PCA components or selected pixels."""
         flat = digits.reshape(len(digits), -1).astype(np.float32)
-        if self.pca is not None:
-            components, mean = self.pca
-            return ((flat - mean) @ components.T).astype(np.float32)
-        if self.pixels is not None:
-            return flat[:, self.pixels]
-        return flat
+        if self.matrix is None:
+            return flat
+        inputs = flat @ self.matrix
+        return (inputs if self.offset is None else inputs + self.offset).astype(np.float32)
 
     def probabilities(self, digits: np.ndarray) -> np.ndarray:
         return forward(self.parameters, self.features(digits))[1]
