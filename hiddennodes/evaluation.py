@@ -186,3 +186,13 @@ def threshold_for_accuracy(probabilities: np.ndarray, labels: np.ndarray, target
     best = reaching[np.argmax(curve["coverage"][reaching])]
     return {"threshold": float(curve["threshold"][best]), "coverage": float(curve["coverage"][best]),
             "accuracy": float(curve["accuracy"][best]), "checked_by_hand": float(1 - curve["coverage"][best])}
+
+
+def kept_at_threshold(probabilities: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str, float]:
+    """The share of predictions whose confidence reaches ``threshold``, and their
+    accuracy (NaN if none is kept; a NaN threshold keeps none)."""
+    confidence = probabilities.max(axis=1)
+    kept = confidence >= threshold
+    correct = probabilities.argmax(axis=1) == labels
+    accuracy = float(np.mean(correct[kept])) if kept.any() else float("nan")
+    return {"coverage": float(np.mean(kept)), "accuracy": accuracy}

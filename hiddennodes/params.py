@@ -77,6 +77,48 @@ class EmbeddingParams:
 
 
 @dataclass(frozen=True)
+class RobustnessParams:
+    """The graded changes to the test images: level k of ``levels`` is k/levels of the way to the strongest."""
+
+    levels: int = 4
+    rotation: float = 30.0  # degrees, either way
+    shift: float = 5.0  # pixels, in a random direction
+    smaller: float = 0.6  # times the size
+    larger: float = 1.3
+    thinner: float = 1.0  # pixels of stroke removed on each side
+    thicker: float = 2.0  # pixels of stroke added on each side
+    noise: float = 0.4  # standard deviation, full ink being 1
+    blur: float = 2.0  # Gaussian sigma in pixels
+    contrast: float = 0.2  # share of the contrast kept
+
+    def strongest(self) -> dict[str, float]:
+        """The last level's severity of every change, by name."""
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self) if field.name != "levels"}
+
+
+@dataclass(frozen=True)
+class CalibrationParams:
+    """The reliability diagrams and the reject option."""
+
+    bins: int = 10  # equal-width confidence bins of the reliability diagram and the ECE
+    target_accuracy: float = 0.99  # the accuracy the kept answers must reach
+
+
+# Allowed (low, high] for each change's strongest severity, and why it ends there.
+ROBUSTNESS_RANGES = {
+    "rotation": (0.0, 180.0),  # beyond 180 degrees turns back
+    "shift": (0.0, 14.0),  # 14 pixels moves the centre to the field's edge
+    "smaller": (0.0, 1.0),  # below 1 (1 would be no change)
+    "larger": (1.0, 3.0),
+    "thinner": (0.0, 3.0),  # MNIST strokes are 2-4 pixels wide: 3 pixels a side erases them
+    "thicker": (0.0, 5.0),
+    "noise": (0.0, 1.0),
+    "blur": (0.0, 5.0),
+    "contrast": (0.0, 1.0),
+}
+
+
+@dataclass(frozen=True)
 class Params:
     seed: int
     data: DataParams
@@ -85,6 +127,8 @@ class Params:
     small: SmallParams
     model: ModelParams
     embedding: EmbeddingParams = EmbeddingParams()
+    robustness: RobustnessParams = RobustnessParams()
+    calibration: CalibrationParams = CalibrationParams()
 
     def training(self, section: str) -> TrainingParams:
         """The training settings of a section (``small`` or ``model``)."""
@@ -108,6 +152,8 @@ _SECTIONS = {
     "small": SmallParams,
     "model": ModelParams,
     "embedding": EmbeddingParams,
+    "robustness": RobustnessParams,
+    "calibration": CalibrationParams,
 }
 
 
@@ -202,6 +248,23 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     # openTSNE needs at least 3 x perplexity neighbours per point; 100 is already far above useful.
     embedding["perplexity"] = _positive_float("embedding.perplexity", embedding["perplexity"], 100)
 
+    robustness = _section("robustness", raw.get("robustness"))
+    robustness["levels"] = _int("robustness.levels", robustness["levels"], 1, 20)
+    for name, (low, high) in ROBUSTNESS_RANGES.items():
+        value = robustness[name]
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not number or not low < value <= high or (name in ("smaller", "contrast") and value == high):
+            upper = f"below {high:g}" if name in ("smaller", "contrast") else f"at most {high:g}"
+            raise _fail(f"robustness.{name}", value, f"it must be a number above {low:g} and {upper}")
+        robustness[name] = float(value)
+
+    calibration = _section("calibration", raw.get("calibration"))
+    calibration["bins"] = _int("calibration.bins", calibration["bins"], 1, 100)
+    target = calibration["target_accuracy"]
+    if isinstance(target, bool) or not isinstance(target, (int, float)) or not 0 < target < 1:
+        raise _fail("calibration.target_accuracy", target, "it must be a share above 0 and below 1, such as 0.99")
+    calibration["target_accuracy"] = float(target)
+
     return Params(
         seed=seed,
         data=DataParams(**data),
@@ -210,4 +273,6 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
         small=SmallParams(**small),
         model=ModelParams(**model),
         embedding=EmbeddingParams(**embedding),
+        robustness=RobustnessParams(**robustness),
+        calibration=CalibrationParams(**calibration),
     )

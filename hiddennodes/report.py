@@ -24,11 +24,18 @@ class Figure:
 
 
 @dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
 class Section:
     anchor: str
     title: str
     paragraphs: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
 
 def _points(difference: float) -> str:
@@ -144,6 +151,87 @@ def error_finding(experiment: str, class_report: Mapping, class_names: Sequence[
     return text + "."
 
 
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def realworld_findings(realworld: Mapping, robustness: Mapping, calibration: Mapping, experiment: str = "exp3") -> list[str]:
+    """Sentences answering "how would it read real digits?" for one experiment (the study's best width on pixels)."""
+    found = []
+    row = realworld.get(experiment, {})
+    if realworld.get("applicable") and "uci_accuracy" in row:
+        found.append(
+            f"On {realworld['uci_digits']:,} handwritten digits from other writers and another scanner (UCI, enlarged and prepared as MNIST's), "
+            f"{experiment} is right on {row['uci_accuracy']:.1%}, against {row['mnist_test_accuracy']:.1%} on MNIST's test digits "
+            f"({abs(100 * row['drop']):.1f} points {'lower' if row['drop'] >= 0 else 'higher'}): the better guide to customers' digits."
+        )
+    rates = robustness[experiment]["strongest"]
+    worst, best = min(rates, key=rates.get), max(rates, key=rates.get)
+    severity = robustness["severities"]
+    levels = max(int(key) for key in severity[worst] if key.isdigit())
+    clean = robustness[experiment]["clean"]
+    found.append(
+        f"{experiment} is most fragile to {worst}: at {severity[worst][str(levels)]:g} {severity[worst]['unit']} its test accuracy falls from "
+        f"{clean:.1%} to {rates[worst]:.1%}; it holds best under {best} ({rates[best]:.1%} at {severity[best][str(levels)]:g} {severity[best]['unit']})."
+    )
+    calibrated = calibration[experiment]
+    text = (f"{experiment}'s expected calibration error on the test digits is {calibrated['test_ece']:.3f} "
+            f"(mean confidence {calibrated['test_mean_confidence']:.1%}, accuracy {calibrated['test_accuracy']:.1%})")
+    if "uci_ece" in row:
+        text += f" and {row['uci_ece']:.3f} on the UCI digits"
+    found.append(text + ".")
+    target = calibration["target_accuracy"]
+    if calibrated["threshold"] is None:
+        found.append(f"No confidence threshold gives {experiment} {target:.0%} accuracy on the validation digits: every answer needs checking.")
+    else:
+        text = (f"To be {target:.0%} right on what it answers, {experiment} abstains below a top probability of {calibrated['threshold']:.3f} "
+                f"(picked on the validation digits): it then answers {calibrated['test_coverage']:.1%} of the test digits, "
+                f"{_share(calibrated['test_accuracy_kept'])} of them correctly, and a person checks {calibrated['test_checked_by_hand']:.1%}")
+        if "uci_coverage" in row:
+            text += (f"; on the UCI digits the same threshold answers {row['uci_coverage']:.1%}, "
+                     f"{_share(row['uci_accuracy_kept'])} correctly")
+        found.append(text + ".")
+    return found
+
+
+def realworld_table(realworld: Mapping, robustness: Mapping, calibration: Mapping, experiments: Sequence[str]) -> Table:
+    """Per experiment: accuracy at home and away, calibration, the reject option, and the most harmful change."""
+    headers = ["experiment", "MNIST test acc", "UCI acc", "test ECE", "UCI ECE", "threshold", "test answered", "acc answered",
+               "UCI answered", "UCI acc answered", "most harmful change (acc at strongest)"]
+    rows = []
+    for name in experiments:
+        real, calibrated, rates = realworld.get(name, {}), calibration[name], robustness[name]["strongest"]
+        worst = min(rates, key=rates.get)
+        threshold = calibrated["threshold"]
+        rows.append([
+            name, f"{calibrated['test_accuracy']:.4f}",
+            f"{real['uci_accuracy']:.4f}" if "uci_accuracy" in real else "n/a",
+            f"{calibrated['test_ece']:.4f}", f"{real['uci_ece']:.4f}" if "uci_ece" in real else "n/a",
+            "none" if threshold is None else f"{threshold:.3f}",
+            _share(calibrated["test_coverage"]), _share(calibrated["test_accuracy_kept"]),
+            _share(real.get("uci_coverage")), _share(real.get("uci_accuracy_kept")),
+            f"{worst} ({rates[worst]:.4f})",
+        ])
+    return Table(headers, rows)
+
+
+def strongest_table(robustness: Mapping, experiments: Sequence[str]) -> Table:
+    """Test accuracy of each experiment with no change and at each change's strongest severity."""
+    changes = list(robustness["severities"])
+    levels = {change: max(int(key) for key in robustness["severities"][change] if key.isdigit()) for change in changes}
+    headers = ["experiment", "no change"] + [f"{change} {robustness['severities'][change][str(levels[change])]:g}" for change in changes]
+    rows = [[name, f"{robustness[name]['clean']:.4f}"] + [f"{robustness[name]['strongest'][change]:.4f}" for change in changes]
+            for name in experiments]
+    return Table(headers, rows)
+
+
+def table_html(table: Table) -> str:
+    head = "".join(f"<th>{html.escape(title)}</th>" for title in table.headers)
+    body = "".join("<tr>" + "".join(f"<td{'' if index == 0 else ' class=num'}>{html.escape(cell)}</td>" for index, cell in enumerate(cells)) + "</tr>"
+                   for cells in table.rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def comparison_html(comparison: Mapping[str, Mapping]) -> str:
     """The comparison table as HTML, with the same columns as the Markdown one."""
     head = "".join(f"<th>{html.escape(title)}</th>" for _, title in COMPARISON_COLUMNS)
@@ -185,6 +273,7 @@ def render_html(title: str, introduction: str, findings: Sequence[str], comparis
     for section in sections:
         parts.append(f'<h2 id="{section.anchor}">{html.escape(section.title)}</h2>')
         parts += [f"<p>{html.escape(paragraph)}</p>" for paragraph in section.paragraphs]
+        parts += [table_html(table) for table in section.tables]
         for figure in section.figures:
             data = base64.b64encode(figure.png).decode("ascii")
             caption = html.escape(figure.caption)

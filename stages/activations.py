@@ -1,6 +1,6 @@
 """Stage activations: what the hidden layer outputs for every image.
 
-For the 55,000 training and 10,000 test images: the hidden-layer activations,
+For the 55,000 training, 5,000 validation and 10,000 test images: the hidden-layer activations,
 the true labels, the predicted labels and the predicted class probabilities;
 plus the hidden layer's kernel, bias and activation and the output layer's
 weights and bias, so the interpretation stages need no TensorFlow.
@@ -26,12 +26,12 @@ from hiddennodes.interpret import forward
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", required=True, type=Path, help="the train stage's weights.npz")
-    parser.add_argument("--inputs", required=True, type=Path, help="folder with train/test .npz")
+    parser.add_argument("--inputs", required=True, type=Path, help="folder with train/val/test .npz")
     parser.add_argument("--out", required=True, type=Path)
     args = parser.parse_args()
     parameters = load_arrays(args.weights)
     arrays = dict(parameters)
-    for split in ("train", "test"):
+    for split in ("train", "val", "test"):
         data = load_arrays(args.inputs / f"{split}.npz")
         hidden, probabilities = forward(parameters, data["features"])
         arrays[f"{split}_hidden"] = hidden

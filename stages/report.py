@@ -23,7 +23,10 @@ from hiddennodes.report import (
     model_findings,
     node_findings,
     overlap_finding,
+    realworld_findings,
+    realworld_table,
     render_html,
+    strongest_table,
 )
 
 EXPERIMENTS = ("exp1", "exp2", "exp3", "exp4", "exp5")
@@ -50,6 +53,12 @@ SPECIAL_FIGURES = {
               ("embedding/tsne.png", "The same by t-SNE (openTSNE, seeded): images the hidden layer treats as alike lie together."))
        for name in EMBEDDED},
 }
+REAL_FIGURES = (
+    ("robustness/curves.png", "Test accuracy as the digits are turned, moved, resized, thinned, thickened, made noisy, blurred and faded."),
+    ("robustness/examples.png", "One test image at every level of every change, to see what the severities mean."),
+    ("calibration/reliability.png", "Reliability diagrams: accuracy against confidence; bars on the diagonal mean the confidence can be trusted."),
+    ("calibration/coverage.png", "Accuracy on the digits the model answers against the share it answers, abstaining below a confidence threshold."),
+)
 DATA_FIGURES = (
     ("data/samples.png", "Sample training images per class."),
     ("data/class_counts.png", "Images per class in each split."),
@@ -69,13 +78,15 @@ def experiment_figures(experiment: str) -> list[tuple[str, str]]:
 
 def report_inputs(metrics: Path, plots: Path) -> list[Path]:
     """Every file the report reads, besides the dataset info."""
-    files = [metrics / name for name in ("comparison.json", "pca.json", "pixels.json", "exp1/overlap.json")]
+    files = [metrics / name for name in ("comparison.json", "pca.json", "pixels.json", "exp1/overlap.json",
+                                         "realworld.json", "robustness.json", "calibration.json")]
     for experiment in EXPERIMENTS:
         files += [metrics / experiment / "nodes.json", metrics / experiment / "classification_report.json"]
         if experiment in EMBEDDED:
             files.append(metrics / experiment / "embedding.json")
     names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
     names += [name for experiment in EXPERIMENTS for name, _ in experiment_figures(experiment)]
+    names += [name for name, _ in REAL_FIGURES]
     return files + [plots / name for name in names]
 
 
@@ -93,6 +104,7 @@ def main() -> None:
     nodes = {name: read_json(args.metrics / name / "nodes.json") for name in EXPERIMENTS}
     reports = {name: read_json(args.metrics / name / "classification_report.json") for name in EXPERIMENTS}
     embeddings = {name: read_json(args.metrics / name / "embedding.json") for name in EMBEDDED}
+    realworld, robustness, calibration = (read_json(args.metrics / f"{name}.json") for name in ("realworld", "robustness", "calibration"))
 
     findings = model_findings(comparison, len(class_names), pca, pixels)
     findings.append(overlap_finding(read_json(args.metrics / "exp1" / "overlap.json")))
@@ -100,6 +112,8 @@ def main() -> None:
         findings += node_findings(name, nodes[name])
     findings += [embedding_finding(name, embeddings[name], len(class_names)) for name in EMBEDDED]
     findings += [error_finding(name, reports[name], class_names) for name in EXPERIMENTS]
+    real_findings = realworld_findings(realworld, robustness, calibration)
+    findings += real_findings
 
     def figure(name: str, caption: str) -> Figure:
         return Figure(caption, (args.plots / name).read_bytes())
@@ -120,6 +134,12 @@ def main() -> None:
         figures = [figure(path, caption) for path, caption in experiment_figures(name)]
         sections.append(Section(name, f"{name}: {row['hidden_units']} hidden node{'s' if row['hidden_units'] > 1 else ''} on {row['inputs']}", paragraphs, figures))
     sections.append(Section("overall", "All experiments side by side", [], [figure("comparison.png", "Accuracy of every experiment on each split.")]))
+    paragraphs = [] if realworld["applicable"] else [f"Digits from other writers: not applicable. {realworld['reason']}"]
+    sections.append(Section(
+        "realworld", "Away from the training conditions: other writers, changed images, and when to abstain",
+        paragraphs + real_findings, [figure(name, caption) for name, caption in REAL_FIGURES],
+        [realworld_table(realworld, robustness, calibration, EXPERIMENTS),
+         strongest_table(robustness, EXPERIMENTS)]))
 
     title = f"What the hidden nodes learn: {info['title']}"
     introduction = ("Five single-hidden-layer networks, from one hidden node to the best width, on all pixels, on PCA components "

@@ -33,6 +33,10 @@ def test_project_params_are_valid_and_match_the_study():
     assert parsed.hidden_units("model.hidden") == 128
     assert parsed.hidden_units("small.hidden_exp2") == 2
     assert parsed.embedding.perplexity == 30
+    assert parsed.robustness.levels == 4
+    assert (parsed.calibration.bins, parsed.calibration.target_accuracy) == (10, 0.99)
+    assert parsed.robustness.strongest() == {"rotation": 30, "shift": 5, "smaller": 0.6, "larger": 1.3, "thinner": 1,
+                                             "thicker": 2, "noise": 0.4, "blur": 2, "contrast": 0.2}
 
 
 @pytest.mark.parametrize(
@@ -59,6 +63,13 @@ def test_project_params_are_valid_and_match_the_study():
         ({"seed": -1}, r"seed is -1; it must be a whole number from 0"),
         ({"embedding__perplexity": 0}, r"embedding\.perplexity is 0; it must be a number in \(0, 100"),
         ({"embedding__perplexity": 500}, r"embedding\.perplexity is 500; it must be a number in \(0, 100"),
+        ({"robustness__rotation": 270}, r"robustness\.rotation is 270; it must be a number above 0 and at most 180"),
+        ({"robustness__smaller": 1}, r"robustness\.smaller is 1; it must be a number above 0 and below 1"),
+        ({"robustness__larger": 0.5}, r"robustness\.larger is 0\.5; it must be a number above 1 and at most 3"),
+        ({"robustness__contrast": "low"}, r"robustness\.contrast is 'low'; it must be a number above 0 and below 1"),
+        ({"calibration__target_accuracy": 1}, r"calibration\.target_accuracy is 1; it must be a share above 0 and below 1"),
+        ({"calibration__bins": 0}, r"calibration\.bins is 0; it must be a whole number from 1 to 100"),
+        ({"robustness__levels": 0}, r"robustness\.levels is 0; it must be a whole number from 1 to 20"),
     ],
 )
 def test_each_rule_names_key_value_and_what_is_allowed(changes, message):

@@ -87,7 +87,8 @@ def lock_outputs(project: Path) -> list[str]:
 def test_first_repro_runs_every_stage(project):
     ran = stages_run((project / "first_repro.log").read_text())
     experiments = [f"exp{number}" for number in range(1, 6)]
-    expected = {"download", "prepare", "overview", "pca", "select_pixels", "boxplot", "scatter", "compare", "realworld"}
+    expected = {"download", "prepare", "overview", "pca", "select_pixels", "boxplot", "scatter", "compare", "realworld",
+                "robustness", "calibration"}
     expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in experiments}
     expected |= {"interpret@exp1", "interpret@exp2", "interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5"}
     expected |= {"embed@exp3", "embed@exp4", "embed@exp5", "report"}
@@ -103,8 +104,17 @@ def test_the_committed_gitignore_files_already_ignore_every_output(project):
 
 def test_every_declared_output_exists_and_parses(project):
     realworld = json.loads((project / "metrics/realworld.json").read_text())
-    assert realworld["applicable"] is False and "not handwritten digits" in realworld["reason"]
+    assert realworld["applicable"] is False and "test networks trained on MNIST" in realworld["reason"]
     assert set(realworld) >= {f"exp{number}" for number in range(1, 6)}
+    # The robustness stage's unchanged test set and the calibration stage read the network as training measured it.
+    robustness = json.loads((project / "metrics/robustness.json").read_text())
+    calibration = json.loads((project / "metrics/calibration.json").read_text())
+    for number in range(1, 6):
+        test_accuracy = json.loads((project / f"metrics/exp{number}/train.json").read_text())["test_accuracy"]
+        assert robustness[f"exp{number}"]["clean"] == pytest.approx(test_accuracy, abs=1 / 200)
+        assert calibration[f"exp{number}"]["test_accuracy"] == pytest.approx(test_accuracy, abs=1 / 200)
+        assert len(robustness[f"exp{number}"]["strongest"]) == 9
+    assert robustness["test_images"] == 200
     outputs = lock_outputs(project)
     assert len(outputs) >= 30
     for name in outputs:
@@ -174,7 +184,7 @@ def test_width_change_reruns_only_what_reads_it(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.hidden=3"], project)
     expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in ("exp3", "exp4", "exp5")}
     expected |= {"interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5", "embed@exp3", "embed@exp4", "embed@exp5"}
-    assert stages_run(result.stdout) == expected | {"compare", "realworld", "report"}
+    assert stages_run(result.stdout) == expected | {"compare", "realworld", "robustness", "calibration", "report"}
     diff = json.loads(run([str(BIN / "dvc"), "metrics", "diff", "--json"], project).stdout)
     exp3 = diff["metrics/exp3/train.json"]
     assert exp3["hidden_units"]["old"] == 8 and exp3["hidden_units"]["new"] == 3
@@ -186,12 +196,20 @@ def test_width_change_reruns_only_what_reads_it(project):
 def test_pca_variance_change_reruns_pca_and_exp4_only(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "pca.variance=0.8"], project)
     assert stages_run(result.stdout) == {"pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret_projected@exp4", "embed@exp4",
-                                         "compare", "realworld", "report"}
+                                         "compare", "realworld", "robustness", "calibration", "report"}
 
 
 def test_perplexity_change_redraws_only_the_maps_and_the_report(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "embedding.perplexity=10"], project)
     assert stages_run(result.stdout) == {"embed@exp3", "embed@exp4", "embed@exp5", "report"}
+
+
+def test_robustness_and_calibration_settings_rerun_only_their_stages(project):
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "robustness.rotation=45", "-S", "calibration.target_accuracy=0.95"], project)
+    assert stages_run(result.stdout) == {"robustness", "calibration", "realworld", "report"}
+    robustness = json.loads((project / "metrics/robustness.json").read_text())
+    assert robustness["severities"]["rotation"]["4"] == 45
+    assert json.loads((project / "metrics/calibration.json").read_text())["target_accuracy"] == 0.95
 
 
 def test_report_opens_offline_in_chromium_with_every_image(project, chromium):

@@ -11,9 +11,12 @@ import pytest
 from PIL import Image
 
 from hiddennodes.datasets import DATASETS, verify
+from hiddennodes.interpret import forward
 from hiddennodes.model import build_model, layer_parameters
 from hiddennodes.predict import main
 from hiddennodes.training import EpochRunner
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +40,16 @@ def project(mnist_t10k, tmp_path_factory):
     (root / "data").mkdir()
     (root / "data" / "dataset.json").write_text(json.dumps(
         {"dataset": "mnist", "title": "MNIST", "class_names": [str(digit) for digit in range(10)]}))
+    # What the pipeline's stages read: the params, the pixel test split (the 2,000
+    # held-out digits) and the activations file with validation and test probabilities.
+    (root / "params.yaml").write_text((ROOT / "params.yaml").read_text())
+    (root / "data" / "prepared").mkdir()
+    np.savez(root / "data" / "prepared" / "test.npz", features=features[8000:], labels=labels[8000:])
+    (root / "data" / "activations").mkdir()
+    parameters = layer_parameters(model)
+    np.savez(root / "data" / "activations" / "exp3.npz",
+             val_probabilities=forward(parameters, features[7000:8000])[1], val_labels=labels[7000:8000],
+             test_probabilities=forward(parameters, features[8000:])[1], test_labels=labels[8000:])
     return root, images[held_out], labels[held_out], raw_accuracy
 
 
@@ -90,15 +103,70 @@ def test_a_missing_model_is_one_sentence(tmp_path, capsys):
     assert "run `dvc repro` first" in capsys.readouterr().err
 
 
+def stage(root: Path, name: str, *args: str) -> dict:
+    """Run a stage script in ``root``; its metrics JSON (the value after --metrics)."""
+    subprocess.run([sys.executable, str(ROOT / "stages" / f"{name}.py"), *args], cwd=root, check=True, capture_output=True)
+    return json.loads((root / args[args.index("--metrics") + 1]).read_text())
+
+
+def calibration(root: Path) -> dict:
+    return stage(root, "calibration", "data/activations/exp3.npz", "--dataset-info", "data/dataset.json", "--metrics",
+                 "metrics/calibration.json", "--reliability-png", "plots/reliability.png", "--coverage-png", "plots/coverage.png")
+
+
+def test_calibration_stage_picks_the_threshold_on_validation_and_reports_the_held_out_digits(project):
+    root = project[0]
+    result = calibration(root)["exp3"]
+    with np.load(root / "data/activations/exp3.npz") as arrays:
+        validation = arrays["val_probabilities"], arrays["val_labels"]
+        probabilities, labels = arrays["test_probabilities"], arrays["test_labels"]
+    accuracy = float(np.mean(probabilities.argmax(axis=1) == labels))
+    assert result["test_accuracy"] == pytest.approx(accuracy, abs=1e-6)
+    # The threshold is the validation digits' own: the answers at or above it are 99% right there.
+    kept = validation[0].max(axis=1) >= result["threshold"]
+    assert np.mean(validation[0][kept].argmax(axis=1) == validation[1][kept]) >= 0.99
+    assert result["val_coverage"] == pytest.approx(kept.mean(), abs=1e-6)
+    # On the held-out digits abstaining buys accuracy at the price of coverage.
+    assert 0.5 < result["test_coverage"] < 1 and result["test_accuracy_kept"] > accuracy
+    assert result["test_checked_by_hand"] == pytest.approx(1 - result["test_coverage"], abs=1e-6)
+    assert 0 <= result["test_ece"] < 0.1
+    assert (root / "plots/reliability.png").stat().st_size > 0 and (root / "plots/coverage.png").stat().st_size > 0
+
+
+def test_robustness_stage_on_real_digits(project):
+    root = project[0]
+    result = stage(root, "robustness", "exp3", "--test", "data/prepared/test.npz", "--dataset-info", "data/dataset.json",
+                   "--metrics", "metrics/robustness.json", "--curves-png", "plots/curves.png", "--examples-png", "plots/examples.png")
+    with np.load(root / "data/activations/exp3.npz") as arrays:
+        clean = float(np.mean(arrays["test_probabilities"].argmax(axis=1) == arrays["test_labels"]))
+    exp3 = result["exp3"]
+    assert result["test_images"] == 2000 and exp3["clean"] == pytest.approx(clean, abs=1e-6)
+    assert set(exp3["strongest"]) == set(result["severities"]) and len(exp3["strongest"]) == 9
+    assert result["severities"]["rotation"]["4"] == 30 and result["severities"]["contrast"]["4"] == 0.2
+    for change, accuracies in exp3["levels"].items():
+        assert accuracies["0"] == exp3["clean"] and accuracies["4"] == exp3["strongest"][change]
+    # A dense network on raw pixels has no built-in invariance: turning or moving the digits costs a lot.
+    for change in ("rotation", "shift", "noise"):
+        assert exp3["strongest"][change] < clean - 0.1, (change, exp3["strongest"][change])
+    # Same params and seed, same numbers.
+    again = stage(root, "robustness", "exp3", "--test", "data/prepared/test.npz", "--dataset-info", "data/dataset.json",
+                  "--metrics", "metrics/robustness.json", "--curves-png", "plots/curves.png", "--examples-png", "plots/examples.png")
+    assert again == result
+
+
 def test_realworld_stage_reads_the_uci_digits_with_each_experiment(project):
     root, _, _, raw_accuracy = project
-    script = Path(__file__).resolve().parent.parent / "stages" / "realworld.py"
-    subprocess.run([sys.executable, str(script), "exp3", "--dataset-info", "data/dataset.json", "--metrics",
-                    "metrics/realworld.json"], cwd=root, check=True, capture_output=True)
-    result = json.loads((root / "metrics" / "realworld.json").read_text())
+    thresholds = calibration(root)
+    result = stage(root, "realworld", "exp3", "--dataset-info", "data/dataset.json", "--calibration", "metrics/calibration.json",
+                   "--metrics", "metrics/realworld.json")
     assert result["applicable"] is True and result["uci_digits"] == 1797
     row = result["exp3"]
     assert row["mnist_test_accuracy"] == raw_accuracy
     # Other writers and another scanner: well above chance, below MNIST's own test digits.
     assert 0.6 < row["uci_accuracy"] < raw_accuracy
     assert row["drop"] == pytest.approx(raw_accuracy - row["uci_accuracy"], abs=1e-6)
+    # The MNIST threshold answers fewer of the unfamiliar digits, and those it answers are more often right.
+    assert row["threshold"] == thresholds["exp3"]["threshold"]
+    assert row["uci_coverage"] < thresholds["exp3"]["test_coverage"]
+    assert row["uci_accuracy_kept"] > row["uci_accuracy"]
+    assert row["uci_ece"] > thresholds["exp3"]["test_ece"]

@@ -1,0 +1,77 @@
+"""Stage robustness: how each experiment's test accuracy falls as the digits move away from MNIST's conditions.
+
+The test images are turned, shifted, shrunk, enlarged, thinned, thickened,
+made noisy, blurred and faded (``hiddennodes.robustness``), each in
+``robustness.levels`` steps up to the strongest severity set in params.yaml,
+and every experiment reads every changed set. The random part of each change
+(which way a digit turns or moves, its noise) is drawn once per image from
+``seed``, so a curve follows the same digits getting worse, and a rerun gives
+the same numbers. Writes the accuracies (metrics JSON), the curves, and one
+test digit at every level of every change, so the severities can be seen.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+from common import load_arrays, load_params, read_json, run, save_figure, write_json
+
+from hiddennodes.plots import changed_examples_figure, robustness_figure
+from hiddennodes.predict import Reader
+from hiddennodes.robustness import CHANGES, changed_images, severities
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("experiments", nargs="+", help="experiment names, e.g. exp1 exp2")
+    parser.add_argument("--test", required=True, type=Path, help="the prepared test.npz (pixels)")
+    parser.add_argument("--dataset-info", required=True, type=Path)
+    parser.add_argument("--metrics", required=True, type=Path)
+    parser.add_argument("--curves-png", required=True, type=Path)
+    parser.add_argument("--examples-png", required=True, type=Path)
+    args = parser.parse_args()
+    params = load_params()
+    settings = params.robustness
+    info = read_json(args.dataset_info)
+    test = load_arrays(args.test)
+    images, labels = test["features"].reshape(-1, 28, 28), test["labels"]
+    readers = {name: Reader(Path.cwd(), name) for name in args.experiments}
+
+    strongest = settings.strongest()
+    levels = {name: severities(name, value, settings.levels) for name, value in strongest.items()}
+    clean = {name: float(np.mean(reader.probabilities(images).argmax(axis=1) == labels)) for name, reader in readers.items()}
+    curves = {name: {change: [clean[name]] for change in strongest} for name in readers}
+    # One digit per change, a different one each, to show what the levels look like.
+    shown = {change: index for index, change in enumerate(strongest)}
+    examples = {change: [images[shown[change]]] for change in strongest}
+    for change, _, _, changed in changed_images(images, strongest, settings.levels, params.seed):
+        examples[change].append(changed[shown[change]])
+        for name, reader in readers.items():
+            curves[name][change].append(float(np.mean(reader.probabilities(changed).argmax(axis=1) == labels)))
+
+    result = {
+        "test_images": int(len(labels)),
+        "severities": {change: {"unit": CHANGES[change].unit, **{str(level): round(float(value), 6) for level, value in enumerate(levels[change])}}
+                       for change in strongest},
+    }
+    for name in readers:
+        result[name] = {
+            "clean": round(clean[name], 6),
+            "strongest": {change: round(curves[name][change][-1], 6) for change in strongest},
+            "levels": {change: {str(level): round(value, 6) for level, value in enumerate(curves[name][change])} for change in strongest},
+        }
+    write_json(args.metrics, result)
+    units = {change: CHANGES[change].unit for change in strongest}
+    save_figure(args.curves_png, robustness_figure(
+        {name: {change: np.array(values) for change, values in by_change.items()} for name, by_change in curves.items()},
+        levels, units, f"{info['title']}: test accuracy as the images move away from the training conditions"))
+    save_figure(args.examples_png, changed_examples_figure(
+        examples, levels, units, f"{info['title']}:\neach change from none to the strongest"))
+    for name in readers:
+        print(name, result[name]["clean"], result[name]["strongest"])
+
+
+if __name__ == "__main__":
+    run(main)
