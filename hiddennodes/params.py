@@ -102,6 +102,7 @@ class CalibrationParams:
 
     bins: int = 10  # equal-width confidence bins of the reliability diagram and the ECE
     target_accuracy: float = 0.99  # the accuracy the kept answers must reach
+    certainty: float = 0.95  # ... with this confidence (Wilson's lower bound); 0.5 takes the validation accuracy as it is
 
 
 # Allowed (low, high] for each change's strongest severity, and why it ends there.
@@ -264,6 +265,10 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     if isinstance(target, bool) or not isinstance(target, (int, float)) or not 0 < target < 1:
         raise _fail("calibration.target_accuracy", target, "it must be a share above 0 and below 1, such as 0.99")
     calibration["target_accuracy"] = float(target)
+    certainty = calibration["certainty"]
+    if isinstance(certainty, bool) or not isinstance(certainty, (int, float)) or not 0.5 <= certainty < 1:
+        raise _fail("calibration.certainty", certainty, "it must be a probability from 0.5 (no margin) to below 1, such as 0.95")
+    calibration["certainty"] = float(certainty)
 
     return Params(
         seed=seed,

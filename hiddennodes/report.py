@@ -182,10 +182,11 @@ def realworld_findings(realworld: Mapping, robustness: Mapping, calibration: Map
     found.append(text + ".")
     target = calibration["target_accuracy"]
     if calibrated["threshold"] is None:
-        found.append(f"No confidence threshold gives {experiment} {target:.0%} accuracy on the validation digits: every answer needs checking.")
+        found.append(f"No confidence threshold gives {experiment} {target:.0%} accuracy on the validation digits with "
+                     f"{calibration.get('certainty', 0.5):.0%} certainty: every answer needs checking.")
     else:
         text = (f"To be {target:.0%} right on what it answers, {experiment} abstains below a top probability of {calibrated['threshold']:.3f} "
-                f"(picked on the validation digits): it then answers {calibrated['test_coverage']:.1%} of the test digits, "
+                f"(the lowest at which its validation answers reach {target:.0%} with {calibration.get('certainty', 0.5):.0%} certainty): it then answers {calibrated['test_coverage']:.1%} of the test digits, "
                 f"{_share(calibrated['test_accuracy_kept'])} of them correctly, and a person checks {calibrated['test_checked_by_hand']:.1%}")
         if "uci_coverage" in row:
             text += (f"; on the UCI digits the same threshold answers {row['uci_coverage']:.1%}, "

@@ -121,3 +121,32 @@ def test_accuracy_coverage_and_the_threshold_for_99_percent_by_hand():
     assert best == {"threshold": 0.97, "coverage": 0.5, "accuracy": 1.0, "checked_by_hand": 0.5}
     never = threshold_for_accuracy(probability_rows([0.9], [1]), np.array([0]))
     assert never["coverage"] == 0.0 and never["checked_by_hand"] == 1.0
+    # Three right out of three is not evidence of 99% accuracy with 95% certainty: nothing qualifies.
+    assert threshold_for_accuracy(probabilities, labels, target=0.99, certainty=0.95)["coverage"] == 0.0
+
+
+def test_wilson_lower_bound_against_known_values():
+    from hiddennodes.evaluation import wilson_lower_bound
+
+    # Wilson's 95% two-sided interval for 81/263 is [0.2553, 0.3662] (Newcombe 1998, table I); its lower end is the one-sided 97.5% bound.
+    assert wilson_lower_bound(81, 263, 0.975) == pytest.approx(0.2553, abs=5e-5)
+    assert wilson_lower_bound(np.array([5, 990]), np.array([10, 1000]), 0.5) == pytest.approx([0.5, 0.99])
+    # All of n right: the bound is n / (n + z^2), rising towards 1 with n.
+    z = 1.6448536269514722
+    assert wilson_lower_bound(np.array([100, 1000]), np.array([100, 1000]), 0.95) == pytest.approx([100 / (100 + z**2), 1000 / (1000 + z**2)])
+
+
+def test_the_certain_threshold_keeps_fewer_digits_than_the_observed_one():
+    from hiddennodes.evaluation import threshold_for_accuracy
+
+    rng = np.random.default_rng(0)
+    confidence = 1 - 0.5 * rng.uniform(size=5000) ** 4  # most near 1, as a good model's
+    labels = np.zeros(5000, dtype=int)
+    predicted = np.where(rng.uniform(size=5000) < confidence, 0, 1)  # right as often as it is confident: calibrated
+    probabilities = np.zeros((5000, 2))
+    probabilities[np.arange(5000), predicted] = confidence
+    probabilities[np.arange(5000), 1 - predicted] = 1 - confidence
+    observed = threshold_for_accuracy(probabilities, labels, 0.99)
+    certain = threshold_for_accuracy(probabilities, labels, 0.99, certainty=0.95)
+    assert observed["accuracy"] >= 0.99 and certain["accuracy"] >= 0.99
+    assert certain["threshold"] > observed["threshold"] and certain["coverage"] < observed["coverage"]

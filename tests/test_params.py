@@ -34,7 +34,7 @@ def test_project_params_are_valid_and_match_the_study():
     assert parsed.hidden_units("small.hidden_exp2") == 2
     assert parsed.embedding.perplexity == 30
     assert parsed.robustness.levels == 4
-    assert (parsed.calibration.bins, parsed.calibration.target_accuracy) == (10, 0.99)
+    assert (parsed.calibration.bins, parsed.calibration.target_accuracy, parsed.calibration.certainty) == (10, 0.99, 0.95)
     assert parsed.robustness.strongest() == {"rotation": 30, "shift": 5, "smaller": 0.6, "larger": 1.3, "thinner": 1,
                                              "thicker": 2, "noise": 0.4, "blur": 2, "contrast": 0.2}
 
@@ -68,6 +68,7 @@ def test_project_params_are_valid_and_match_the_study():
         ({"robustness__larger": 0.5}, r"robustness\.larger is 0\.5; it must be a number above 1 and at most 3"),
         ({"robustness__contrast": "low"}, r"robustness\.contrast is 'low'; it must be a number above 0 and below 1"),
         ({"calibration__target_accuracy": 1}, r"calibration\.target_accuracy is 1; it must be a share above 0 and below 1"),
+        ({"calibration__certainty": 0.3}, r"calibration\.certainty is 0\.3; it must be a probability from 0\.5 \(no margin\) to below 1"),
         ({"calibration__bins": 0}, r"calibration\.bins is 0; it must be a whole number from 1 to 100"),
         ({"robustness__levels": 0}, r"robustness\.levels is 0; it must be a whole number from 1 to 20"),
     ],
