@@ -162,7 +162,7 @@ def realworld_findings(realworld: Mapping, robustness: Mapping, calibration: Map
     if realworld.get("applicable") and "uci_accuracy" in row:
         found.append(
             f"On {realworld['uci_digits']:,} handwritten digits from other writers and another scanner (UCI, enlarged and prepared as MNIST's), "
-            f"{experiment} is right on {row['uci_accuracy']:.1%}, against {row['mnist_test_accuracy']:.1%} on MNIST's test digits "
+            f"{experiment} is right on {row['uci_accuracy']:.1%}, against {row['test_accuracy']:.1%} on MNIST's test digits "
             f"({abs(100 * row['drop']):.1f} points {'lower' if row['drop'] >= 0 else 'higher'}): the better guide to customers' digits."
         )
     rates = robustness[experiment]["strongest"]

@@ -45,7 +45,7 @@ def main() -> None:
         result["reason"] = f"the UCI digits test networks trained on MNIST, and this run's data is {info['title']}."
     for experiment in args.experiments:
         test_accuracy = read_json(Path("metrics") / experiment / "train.json")["test_accuracy"]
-        row = {"mnist_test_accuracy": test_accuracy}
+        row = {"test_accuracy": test_accuracy}
         if applicable:
             probabilities = Reader(Path.cwd(), experiment).probabilities(images)
             accuracy = float(np.mean(probabilities.argmax(axis=1) == labels))

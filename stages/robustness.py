@@ -47,7 +47,7 @@ def main() -> None:
     shown = {change: index for index, change in enumerate(strongest)}
     examples = {change: [images[shown[change]]] for change in strongest}
     for change, _, _, changed in changed_images(images, strongest, settings.levels, params.seed):
-        examples[change].append(changed[shown[change]])
+        examples[change].append(changed[shown[change]].copy())  # a copy: a view would keep the whole set alive
         for name, reader in readers.items():
             curves[name][change].append(float(np.mean(reader.probabilities(changed).argmax(axis=1) == labels)))
 

@@ -161,7 +161,7 @@ def test_realworld_stage_reads_the_uci_digits_with_each_experiment(project):
                    "--metrics", "metrics/realworld.json")
     assert result["applicable"] is True and result["uci_digits"] == 1797
     row = result["exp3"]
-    assert row["mnist_test_accuracy"] == raw_accuracy
+    assert row["test_accuracy"] == raw_accuracy
     # Other writers and another scanner: well above chance, below MNIST's own test digits.
     assert 0.6 < row["uci_accuracy"] < raw_accuracy
     assert row["drop"] == pytest.approx(raw_accuracy - row["uci_accuracy"], abs=1e-6)

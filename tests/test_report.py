@@ -9,7 +9,20 @@ from pathlib import Path
 import yaml
 from matplotlib.figure import Figure as MatplotlibFigure
 
-from hiddennodes.report import Figure, Section, embedding_finding, error_finding, model_findings, node_findings, overlap_finding, render_html
+from hiddennodes.report import (
+    Figure,
+    Section,
+    Table,
+    embedding_finding,
+    error_finding,
+    model_findings,
+    node_findings,
+    overlap_finding,
+    realworld_findings,
+    realworld_table,
+    render_html,
+    strongest_table,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,6 +108,35 @@ def png_bytes() -> bytes:
 def small_report() -> str:
     sections = [Section("exp1", "exp1 <one node>", ["a paragraph & more"], [Figure("a <plot>", png_bytes()), Figure("another", png_bytes())])]
     return render_html("Title", "Intro", ["finding with <script>alert(1)</script>"], COMPARISON, sections)
+
+
+REALWORLD = {"applicable": True, "uci_digits": 1797,
+             "exp3": {"test_accuracy": 0.97, "uci_accuracy": 0.83, "drop": 0.14, "uci_ece": 0.11, "threshold": 0.96,
+                      "uci_coverage": 0.7, "uci_accuracy_kept": 0.927}}
+ROBUSTNESS = {"severities": {"rotation": {"unit": "degrees", "0": 0, "1": 15, "2": 30}, "blur": {"unit": "sigma in pixels", "0": 0, "1": 1, "2": 2}},
+              "exp3": {"clean": 0.97, "strongest": {"rotation": 0.6, "blur": 0.83}}}
+CALIBRATION = {"target_accuracy": 0.99, "certainty": 0.95,
+               "exp3": {"test_ece": 0.022, "test_accuracy": 0.97, "test_mean_confidence": 0.95, "threshold": 0.96,
+                        "test_coverage": 0.886, "test_accuracy_kept": 0.986, "test_checked_by_hand": 0.114}}
+
+
+def test_realworld_findings_and_tables_say_the_numbers():
+    found = realworld_findings(REALWORLD, ROBUSTNESS, CALIBRATION)
+    assert found[0].startswith("On 1,797 handwritten digits") and "right on 83.0%, against 97.0%" in found[0] and "14.0 points lower" in found[0]
+    assert "most fragile to rotation: at 30 degrees its test accuracy falls from 97.0% to 60.0%" in found[1]
+    assert "holds best under blur (83.0% at 2 sigma in pixels)" in found[1]
+    assert "0.022" in found[2] and "0.110 on the UCI digits" in found[2]
+    assert "99% with 95% certainty" in found[3] and "answers 88.6% of the test digits, 98.6% of them correctly, and a person checks 11.4%" in found[3]
+    assert "UCI digits the same threshold answers 70.0%, 92.7% correctly" in found[3]
+    table = realworld_table(REALWORLD, ROBUSTNESS, CALIBRATION, ["exp3"])
+    assert table.rows == [["exp3", "0.9700", "0.8300", "0.0220", "0.1100", "0.960", "88.6%", "98.6%", "70.0%", "92.7%", "rotation (0.6000)"]]
+    assert strongest_table(ROBUSTNESS, ["exp3"]).headers == ["experiment", "no change", "rotation 30", "blur 2"]
+    # Another dataset: no UCI sentence, and no threshold means every answer is checked.
+    other = {**CALIBRATION, "exp3": {**CALIBRATION["exp3"], "threshold": None}}
+    found = realworld_findings({"applicable": False, "exp3": {"test_accuracy": 0.97}}, ROBUSTNESS, other)
+    assert not found[0].startswith("On ") and found[-1].startswith("No confidence threshold gives exp3 99%")
+    page = render_html("t", "i", [], COMPARISON, [Section("s", "S", tables=[Table(["a", "b"], [["x<", "1"]])])])
+    assert "<th>a</th><th>b</th>" in page and "<td>x&lt;</td><td class=num>1</td>" in page
 
 
 def test_html_is_self_contained_and_escapes_text():
