@@ -60,16 +60,24 @@ COMPARISON_COLUMNS = (
     ("train_accuracy", "train acc"),
     ("val_accuracy", "val acc"),
     ("test_accuracy", "test acc"),
+    ("repeats", "seeds"),
+    ("test_accuracy_mean", "test acc mean"),
+    ("test_accuracy_ci95", "95% interval"),
     ("best_epoch", "best epoch"),
     ("training_seconds", "seconds"),
 )
+BASELINE_PREFIX = "logreg"
 
 
-def comparison_table(metrics_by_experiment: Mapping[str, Mapping]) -> dict[str, dict]:
-    """The comparison of the experiments, keyed by experiment name."""
+def comparison_table(metrics_by_experiment: Mapping[str, Mapping], baseline: Mapping[str, Mapping] | None = None) -> dict[str, dict]:
+    """The comparison of the experiments, keyed by experiment name, then one
+    ``logreg <inputs>`` row per input kind of the logistic-regression baseline (0 hidden nodes)."""
     table = {}
     for name, metrics in metrics_by_experiment.items():
         table[name] = {key: metrics[key] for key, _ in COMPARISON_COLUMNS if key in metrics and key != "experiment"}
+    for kind, metrics in (baseline or {}).items():
+        row = {key: metrics[key] for key, _ in COMPARISON_COLUMNS if key in metrics and key != "experiment"}
+        table[f"{BASELINE_PREFIX} {kind}"] = {**row, "hidden_units": 0}
     return table
 
 
@@ -80,7 +88,9 @@ def table_cells(table: Mapping[str, Mapping]) -> list[list[str]]:
         cells = []
         for key, _ in COMPARISON_COLUMNS:
             value = name if key == "experiment" else row.get(key, "")
-            if isinstance(value, float):
+            if key == "test_accuracy_ci95" and isinstance(value, Mapping):
+                value = f"{value['low']:.4f}–{value['high']:.4f}"
+            elif isinstance(value, float):
                 value = f"{value:.1f}" if key == "training_seconds" else f"{value:.4f}"
             cells.append(str(value))
         rows.append(cells)
@@ -218,3 +228,4 @@ def kept_at_threshold(probabilities: np.ndarray, labels: np.ndarray, threshold: 
     correct = probabilities.argmax(axis=1) == labels
     accuracy = float(np.mean(correct[kept])) if kept.any() else float("nan")
     return {"coverage": float(np.mean(kept)), "accuracy": accuracy}
+

@@ -52,6 +52,10 @@ class TrainingParams:
     learning_rate: float = 0.001
     epochs: int = 30
     batch_size: int = 32
+    dropout: float = 0.0  # share of hidden activations dropped in training; 0 = off
+    l2: float = 0.0  # L2 penalty on the hidden layer's weights; 0 = off
+    patience: int = 0  # stop after this many epochs without a lower validation loss; 0 = run every epoch
+    repeats: int = 1  # train with seeds seed, seed + 1, ...; the first is kept, all give the mean and interval
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,14 @@ class RobustnessParams:
 
 
 @dataclass(frozen=True)
+class BaselineParams:
+    """Multinomial logistic regression on each input kind."""
+
+    max_iter: int = 100  # lbfgs iterations at most (scikit-learn's default)
+    C: float = 1.0  # inverse strength of its L2 penalty (scikit-learn's default)
+
+
+@dataclass(frozen=True)
 class CalibrationParams:
     """The reliability diagrams and the reject option."""
 
@@ -130,6 +142,7 @@ class Params:
     embedding: EmbeddingParams = EmbeddingParams()
     robustness: RobustnessParams = RobustnessParams()
     calibration: CalibrationParams = CalibrationParams()
+    baseline: BaselineParams = BaselineParams()
 
     def training(self, section: str) -> TrainingParams:
         """The training settings of a section (``small`` or ``model``)."""
@@ -155,6 +168,7 @@ _SECTIONS = {
     "embedding": EmbeddingParams,
     "robustness": RobustnessParams,
     "calibration": CalibrationParams,
+    "baseline": BaselineParams,
 }
 
 
@@ -205,6 +219,16 @@ def _training(name: str, values: dict[str, Any]) -> dict[str, Any]:
     values["learning_rate"] = _positive_float(f"{name}.learning_rate", values["learning_rate"])
     values["epochs"] = _int(f"{name}.epochs", values["epochs"], 1)
     values["batch_size"] = _int(f"{name}.batch_size", values["batch_size"], 1)
+    dropout = values["dropout"]
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise _fail(f"{name}.dropout", dropout, "it must be a share from 0 (off) to below 1")
+    values["dropout"] = float(dropout)
+    l2 = values["l2"]
+    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or l2 < 0:
+        raise _fail(f"{name}.l2", l2, "it must be a number of at least 0 (0 is off)")
+    values["l2"] = float(l2)
+    values["patience"] = _int(f"{name}.patience", values["patience"], 0)
+    values["repeats"] = _int(f"{name}.repeats", values["repeats"], 1, 100)
     return values
 
 
@@ -270,6 +294,10 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
         raise _fail("calibration.certainty", certainty, "it must be a probability from 0.5 (no margin) to below 1, such as 0.95")
     calibration["certainty"] = float(certainty)
 
+    baseline = _section("baseline", raw.get("baseline"))
+    baseline["max_iter"] = _int("baseline.max_iter", baseline["max_iter"], 1)
+    baseline["C"] = _positive_float("baseline.C", baseline["C"])
+
     return Params(
         seed=seed,
         data=DataParams(**data),
@@ -280,4 +308,5 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
         embedding=EmbeddingParams(**embedding),
         robustness=RobustnessParams(**robustness),
         calibration=CalibrationParams(**calibration),
+        baseline=BaselineParams(**baseline),
     )

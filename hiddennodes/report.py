@@ -51,6 +51,8 @@ def _shape(row: Mapping) -> str:
 def model_findings(comparison: Mapping[str, Mapping], num_classes: int, pca: Mapping | None = None, pixels: Mapping | None = None) -> list[str]:
     """Sentences comparing the experiments' accuracies."""
     found = []
+    baselines = {name: row for name, row in comparison.items() if not name.startswith("exp")}
+    comparison = {name: row for name, row in comparison.items() if name.startswith("exp")}
     best = max(comparison, key=lambda name: comparison[name]["test_accuracy"])
     row = comparison[best]
     text = f"{best} ({row['inputs']}, {_shape(row)}) reads the test set best: accuracy {row['test_accuracy']:.2%}."
@@ -72,12 +74,33 @@ def model_findings(comparison: Mapping[str, Mapping], num_classes: int, pca: Map
                 f"The {pixels['top_pixels']} pixels the random forest ranks highest (exp5, {pixels['importance_covered']:.0%} of its importance) "
                 f"change test accuracy by {_points(comparison['exp5']['test_accuracy'] - base)} against all pixels."
             )
+    linear = {row["inputs"]: (name, row) for name, row in baselines.items()}
+    if comparison[best]["inputs"] in linear:
+        name, row = linear[comparison[best]["inputs"]]
+        found.append(f"Logistic regression on the same inputs ({name}, no hidden layer) reaches {row['test_accuracy']:.2%}: "
+                     f"the hidden layer of {best} adds {_points(comparison[best]['test_accuracy'] - row['test_accuracy'])}.")
     gaps = {name: row["train_accuracy"] - row["test_accuracy"] for name, row in comparison.items() if "train_accuracy" in row}
     if gaps:
         widest = max(gaps, key=gaps.get)
         row = comparison[widest]
         found.append(f"The widest gap between training and test accuracy is {widest}'s: {row['train_accuracy']:.2%} on the images "
                      f"it learnt from, {row['test_accuracy']:.2%} on unseen ones.")
+    return found
+
+
+def paired_findings(tests: Mapping[str, Mapping], comparison: Mapping[str, Mapping]) -> list[str]:
+    """One sentence per pair of networks: does the McNemar test on the same test images say they differ?"""
+    found = []
+    for pair, result in tests.items():
+        first, second = pair.split(" vs ")
+        text = (f"{first} against {second} on the same test images: only {first} is right on {result[f'only_{first}']}, only {second} on "
+                f"{result[f'only_{second}']}; McNemar's p = {result['p_value']:.2g}, ")
+        text += "a real difference." if result["differ"] else "no evidence that they differ: the gap is within chance."
+        intervals = [comparison.get(name, {}).get("test_accuracy_ci95") for name in (first, second)]
+        if all(intervals):
+            text += (f" Over {comparison[first]['repeats']} seeds their mean test accuracies' 95% intervals are "
+                     f"{intervals[0]['low']:.4f}–{intervals[0]['high']:.4f} and {intervals[1]['low']:.4f}–{intervals[1]['high']:.4f}.")
+        found.append(text)
     return found
 
 

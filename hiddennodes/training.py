@@ -81,6 +81,10 @@ class EpochRunner:
             # The mean over the batch's examples, as Keras's loss takes it.
             loss_sum = tf.reduce_sum(weights * self.loss(batch_labels, probabilities))
             loss = loss_sum / tf.reduce_sum(weights)
+            if self.model.losses:  # weight penalties (L2): added to the batch's mean, and to the loss reported, as fit does
+                penalty = tf.add_n(self.model.losses)
+                loss = loss + penalty
+                loss_sum = loss_sum + penalty * tf.reduce_sum(weights)
         self.model.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
         return loss_sum, self._correct(batch_labels, probabilities, weights)
 

@@ -1,26 +1,48 @@
-"""Stage compare: the five experiments side by side.
+"""Stage compare: the five experiments side by side, against a linear baseline, with a paired test.
 
 Gathers each experiment's training metrics into one table (JSON for
-``dvc metrics diff``, Markdown for people) and a bar chart of accuracies.
+``dvc metrics diff``, Markdown for people) and a bar chart of accuracies, with
+the logistic-regression baseline's rows under them. With ``repeats`` above 1
+the table also shows each experiment's mean test accuracy over seeds and its
+95% interval. Whether exp3, exp4 and exp5 really differ is tested on the same
+test images: McNemar's exact test on the items only one of two networks gets
+right (``metrics/paired_tests.json``).
 """
 
 from __future__ import annotations
 
 import argparse
+from itertools import combinations
 from pathlib import Path
 
-from common import read_json, run, save_figure, write_json, write_text
+from common import load_arrays, read_json, run, save_figure, write_json, write_text
 
-from hiddennodes.evaluation import comparison_table, markdown_table
+from hiddennodes.evaluation import BASELINE_PREFIX, comparison_table, markdown_table
 from hiddennodes.plots import comparison_figure
+from hiddennodes.stats import mcnemar
+
+SIGNIFICANCE = 0.05
+
+
+def paired_lines(tests: dict) -> list[str]:
+    lines = []
+    for pair, result in tests.items():
+        first, second = pair.split(" vs ")
+        verdict = "a real difference" if result["p_value"] < SIGNIFICANCE else "no evidence of a difference"
+        lines.append(f"- {pair}: only {first} right on {result[f'only_{first}']} test images, only {second} on "
+                     f"{result[f'only_{second}']}; McNemar p = {result['p_value']:.3g}: {verdict} at {SIGNIFICANCE}.")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("train_metrics", nargs="+", type=Path, help="each experiment's train metrics JSON")
+    parser.add_argument("--baseline", required=True, type=Path, help="the baseline stage's metrics")
+    parser.add_argument("--activations", required=True, nargs="+", type=Path, help="activations .npz (expN.npz) of the experiments to test pairwise")
     parser.add_argument("--dataset-info", required=True, type=Path)
     parser.add_argument("--json", required=True, type=Path)
     parser.add_argument("--markdown", required=True, type=Path)
+    parser.add_argument("--paired", required=True, type=Path, help="where to write the paired tests' JSON")
     parser.add_argument("--figure", required=True, type=Path)
     args = parser.parse_args()
     info = read_json(args.dataset_info)
@@ -28,12 +50,28 @@ def main() -> None:
     for path in args.train_metrics:
         data = read_json(path)
         metrics[data["experiment"]] = data
-    table = comparison_table(metrics)
+    table = comparison_table(metrics, read_json(args.baseline))
     write_json(args.json, table)
+
+    correct = {}
+    for path in args.activations:
+        arrays = load_arrays(path)
+        correct[path.stem] = arrays["test_predicted"] == arrays["test_labels"]
+    tests = {}
+    for first, second in combinations(correct, 2):
+        result = mcnemar(correct[first], correct[second])
+        tests[f"{first} vs {second}"] = {"test_accuracy": [float(correct[first].mean()), float(correct[second].mean())],
+                                         f"only_{first}": result["only_a"], f"only_{second}": result["only_b"],
+                                         "p_value": round(result["p_value"], 8), "differ": bool(result["p_value"] < SIGNIFICANCE)}
+    write_json(args.paired, tests)
+
     title = f"{info['title']}: five single-hidden-layer networks"
-    write_text(args.markdown, f"# {title}\n\n" + markdown_table(table))
+    text = (f"# {title}\n\n" + markdown_table(table) + f"\nRows `{BASELINE_PREFIX} ...`: multinomial logistic regression on the same inputs "
+            "(no hidden layer), the model to beat.\n\n## Do the networks really differ? (the same test images)\n\n"
+            + "\n".join(paired_lines(tests)) + "\n")
+    write_text(args.markdown, text)
     save_figure(args.figure, comparison_figure(table, title))
-    print(markdown_table(table))
+    print(text)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from hiddennodes.report import (
     model_findings,
     node_findings,
     overlap_finding,
+    paired_findings,
     realworld_findings,
     realworld_table,
     render_html,
@@ -79,7 +80,7 @@ def experiment_figures(experiment: str) -> list[tuple[str, str]]:
 def report_inputs(metrics: Path, plots: Path) -> list[Path]:
     """Every file the report reads, besides the dataset info."""
     files = [metrics / name for name in ("comparison.json", "pca.json", "pixels.json", "exp1/overlap.json",
-                                         "realworld.json", "robustness.json", "calibration.json")]
+                                         "realworld.json", "robustness.json", "calibration.json", "paired_tests.json")]
     for experiment in EXPERIMENTS:
         files += [metrics / experiment / "nodes.json", metrics / experiment / "classification_report.json"]
         if experiment in EMBEDDED:
@@ -107,6 +108,7 @@ def main() -> None:
     realworld, robustness, calibration = (read_json(args.metrics / f"{name}.json") for name in ("realworld", "robustness", "calibration"))
 
     findings = model_findings(comparison, len(class_names), pca, pixels)
+    findings += paired_findings(read_json(args.metrics / "paired_tests.json"), comparison)
     findings.append(overlap_finding(read_json(args.metrics / "exp1" / "overlap.json")))
     for name in EXPERIMENTS:
         findings += node_findings(name, nodes[name])

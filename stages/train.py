@@ -10,6 +10,14 @@ Keras's ``model.fit``, with each epoch's batches run in one XLA-compiled call
 instead of one call per batch (7-60x faster per epoch on Fashion-MNIST on two
 cores; see the README's Performance section). Besides the ``.keras`` model it
 saves the layers' weights as ``.npz``, which the activations stage reads.
+
+Options from params, all off by default: dropout after the hidden layer, an L2
+penalty on its weights, early stopping after ``patience`` epochs without a
+lower validation loss, and ``repeats``: the network is trained again with
+seeds seed + 1, seed + 2, ... and the metrics gain each run's accuracies, their
+mean, standard deviation and a 95% interval of the mean (Student's t), so two
+experiments can be told apart from run-to-run noise. The first seed's network
+is the one kept and interpreted: ``repeats`` never changes it.
 """
 
 from __future__ import annotations
@@ -47,22 +55,32 @@ def main() -> None:
     from dvclive.keras import DVCLiveCallback
 
     from hiddennodes.datasets import NUM_CLASSES
+    from hiddennodes.stats import mean_interval
     from hiddennodes.model import KeepBestWeights, build_model, layer_parameters
     from hiddennodes.training import EpochRunner
 
-    keras.utils.set_random_seed(params.seed)
-    tf.config.experimental.enable_op_determinism()
-    model = build_model(
-        num_inputs=splits["train"]["features"].shape[1],
-        hidden_units=hidden_units,
-        num_classes=NUM_CLASSES,
-        activation=settings.activation,
-        optimizer=settings.optimizer,
-        learning_rate=settings.learning_rate,
-    )
-    keep_best = KeepBestWeights(monitor="val_loss")
-    # dvcyaml=False: DVCLive must not rewrite the project's dvc.yaml from inside a stage.
-    with Live(str(args.live), dvcyaml=False, save_dvc_exp=False) as live:
+    num_inputs = splits["train"]["features"].shape[1]
+
+    def train_once(seed: int, live=None):
+        """A network trained with ``seed``; its fit's seconds and kept epoch."""
+        keras.utils.set_random_seed(seed)
+        tf.config.experimental.enable_op_determinism()
+        model = build_model(
+            num_inputs=num_inputs,
+            hidden_units=hidden_units,
+            num_classes=NUM_CLASSES,
+            activation=settings.activation,
+            optimizer=settings.optimizer,
+            learning_rate=settings.learning_rate,
+            dropout=settings.dropout,
+            l2=settings.l2,
+        )
+        keep_best = KeepBestWeights(monitor="val_loss")
+        callbacks = [keep_best]
+        if settings.patience:
+            callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=settings.patience))
+        if live is not None:
+            callbacks.append(DVCLiveCallback(live=live))
         started = time.perf_counter()
         runner = EpochRunner(model)
         runner.fit(
@@ -71,20 +89,25 @@ def main() -> None:
             validation_data=(splits["val"]["features"], splits["val"]["labels"]),
             epochs=settings.epochs,
             batch_size=settings.batch_size,
-            seed=params.seed,
-            callbacks=[keep_best, DVCLiveCallback(live=live)],
+            seed=seed,
+            callbacks=callbacks,
+            verbose=live is not None,
         )
-        training_seconds = time.perf_counter() - started
+        return model, runner, time.perf_counter() - started, keep_best.best_epoch
+
+    # dvcyaml=False: DVCLive must not rewrite the project's dvc.yaml from inside a stage.
+    with Live(str(args.live), dvcyaml=False, save_dvc_exp=False) as live:
+        model, runner, training_seconds, best_epoch = train_once(params.seed, live)
 
     metrics = {
         "experiment": args.experiment,
         "inputs": args.input_kind,
-        "num_inputs": int(splits["train"]["features"].shape[1]),
+        "num_inputs": int(num_inputs),
         "hidden_units": hidden_units,
         "activation": settings.activation,
         "optimizer": settings.optimizer,
         "trainable_parameters": int(sum(int(tf.size(weight)) for weight in model.trainable_weights)),
-        "best_epoch": keep_best.best_epoch,
+        "best_epoch": best_epoch,
         "epochs": settings.epochs,
     }
     for name, arrays in splits.items():
@@ -92,6 +115,20 @@ def main() -> None:
         metrics[f"{name}_loss"] = round(scores["loss"], 6)
         metrics[f"{name}_accuracy"] = round(scores["accuracy"], 6)
     metrics["training_seconds"] = round(training_seconds, 2)
+
+    seeds = [params.seed + offset for offset in range(settings.repeats)]
+    runs = {"val": [metrics["val_accuracy"]], "test": [metrics["test_accuracy"]]}
+    for seed in seeds[1:]:
+        _, other, _, _ = train_once(seed)
+        for split in runs:
+            runs[split].append(round(other.evaluate(splits[split]["features"], splits[split]["labels"])["accuracy"], 6))
+        print(f"seed {seed}: validation {runs['val'][-1]:.4f}, test {runs['test'][-1]:.4f}", flush=True)
+    metrics["repeats"] = settings.repeats
+    for split, accuracies in runs.items():
+        summary = mean_interval(accuracies)
+        # Keyed by seed, not a list: DVC's metrics tables show nested keys as columns.
+        metrics[f"{split}_accuracy_runs"] = {str(seed): accuracy for seed, accuracy in zip(seeds, accuracies)}
+        metrics.update({f"{split}_accuracy_{name}": value for name, value in summary.items()})
 
     with atomic_path(args.model, suffix=".keras") as temporary:
         model.save(temporary)

@@ -48,7 +48,16 @@ def test_comparison_table_and_markdown():
                               "training_seconds": 12.345}}
     lines = markdown_table(table).splitlines()
     assert lines[0].startswith("| experiment | input kind | inputs | hidden nodes |")
-    assert lines[2] == "| exp1 | pixels | 784 | 1 | 805 | 0.4000 | 0.3900 | 0.3850 | 7 | 12.3 |"
+    assert lines[2] == "| exp1 | pixels | 784 | 1 | 805 | 0.4000 | 0.3900 | 0.3850 |  |  |  | 7 | 12.3 |"
+    # Repeated seeds add the mean and its interval; the baseline adds a row with no hidden layer.
+    metrics["exp1"].update(repeats=3, test_accuracy_mean=0.38, test_accuracy_ci95={"low": 0.37, "high": 0.39})
+    baseline = {"pixels": {"inputs": "pixels", "num_inputs": 784, "trainable_parameters": 7850, "train_accuracy": 0.9,
+                           "val_accuracy": 0.88, "test_accuracy": 0.87, "training_seconds": 20.0, "iterations": 100}}
+    table = comparison_table(metrics, baseline)
+    assert list(table) == ["exp1", "logreg pixels"] and table["logreg pixels"]["hidden_units"] == 0
+    lines = markdown_table(table).splitlines()
+    assert lines[2] == "| exp1 | pixels | 784 | 1 | 805 | 0.4000 | 0.3900 | 0.3850 | 3 | 0.3800 | 0.3700–0.3900 | 7 | 12.3 |"
+    assert lines[3] == "| logreg pixels | pixels | 784 | 0 | 7850 | 0.9000 | 0.8800 | 0.8700 |  |  |  |  | 20.0 |"
 
 
 def test_most_confused_pairs_count_both_directions():

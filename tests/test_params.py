@@ -34,6 +34,8 @@ def test_project_params_are_valid_and_match_the_study():
     assert parsed.hidden_units("small.hidden_exp2") == 2
     assert parsed.embedding.perplexity == 30
     assert parsed.robustness.levels == 4
+    assert (parsed.model.dropout, parsed.model.l2, parsed.model.patience, parsed.model.repeats) == (0, 0, 0, 1)
+    assert (parsed.baseline.max_iter, parsed.baseline.C) == (100, 1.0)
     assert (parsed.calibration.bins, parsed.calibration.target_accuracy, parsed.calibration.certainty) == (10, 0.99, 0.95)
     assert parsed.robustness.strongest() == {"rotation": 30, "shift": 5, "smaller": 0.6, "larger": 1.3, "thinner": 1,
                                              "thicker": 2, "noise": 0.4, "blur": 2, "contrast": 0.2}
@@ -69,6 +71,11 @@ def test_project_params_are_valid_and_match_the_study():
         ({"robustness__contrast": "low"}, r"robustness\.contrast is 'low'; it must be a number above 0 and below 1"),
         ({"calibration__target_accuracy": 1}, r"calibration\.target_accuracy is 1; it must be a share above 0 and below 1"),
         ({"calibration__certainty": 0.3}, r"calibration\.certainty is 0\.3; it must be a probability from 0\.5 \(no margin\) to below 1"),
+        ({"baseline__max_iter": 0}, r"baseline\.max_iter is 0; it must be a whole number of at least 1"),
+        ({"model__dropout": 1}, r"model\.dropout is 1; it must be a share from 0 \(off\) to below 1"),
+        ({"model__l2": -1}, r"model\.l2 is -1; it must be a number of at least 0"),
+        ({"small__patience": -2}, r"small\.patience is -2; it must be a whole number of at least 0"),
+        ({"model__repeats": 0}, r"model\.repeats is 0; it must be a whole number from 1 to 100"),
         ({"calibration__bins": 0}, r"calibration\.bins is 0; it must be a whole number from 1 to 100"),
         ({"robustness__levels": 0}, r"robustness\.levels is 0; it must be a whole number from 1 to 20"),
     ],

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -88,7 +89,7 @@ def test_first_repro_runs_every_stage(project):
     ran = stages_run((project / "first_repro.log").read_text())
     experiments = [f"exp{number}" for number in range(1, 6)]
     expected = {"download", "prepare", "overview", "pca", "select_pixels", "boxplot", "scatter", "compare", "realworld",
-                "robustness", "calibration"}
+                "robustness", "calibration", "baseline"}
     expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in experiments}
     expected |= {"interpret@exp1", "interpret@exp2", "interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5"}
     expected |= {"embed@exp3", "embed@exp4", "embed@exp5", "report"}
@@ -196,7 +197,7 @@ def test_width_change_reruns_only_what_reads_it(project):
 def test_pca_variance_change_reruns_pca_and_exp4_only(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "pca.variance=0.8"], project)
     assert stages_run(result.stdout) == {"pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret_projected@exp4", "embed@exp4",
-                                         "compare", "realworld", "robustness", "calibration", "report"}
+                                         "baseline", "compare", "realworld", "robustness", "calibration", "report"}
 
 
 def test_perplexity_change_redraws_only_the_maps_and_the_report(project):
@@ -212,6 +213,64 @@ def test_robustness_and_calibration_settings_rerun_only_their_stages(project):
     assert json.loads((project / "metrics/calibration.json").read_text())["target_accuracy"] == 0.95
 
 
+def test_repeated_seeds_give_an_interval_and_keep_the_first_network(project):
+    before = json.loads((project / "metrics/exp3/train.json").read_text())
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.repeats=3"], project)
+    ran = stages_run(result.stdout)
+    assert {"train@exp3", "train@exp4", "train@exp5", "compare", "report"} <= ran
+    # The kept network is the first seed's, unchanged: nothing computed from its weights reruns.
+    assert not any(stage.split("@")[0] in ("activations", "interpret", "interpret_projected", "embed") for stage in ran), ran
+    after = json.loads((project / "metrics/exp3/train.json").read_text())
+    assert after["test_accuracy"] == before["test_accuracy"] and after["repeats"] == 3
+    assert list(after["test_accuracy_runs"]) == ["42", "43", "44"] and after["test_accuracy_runs"]["42"] == before["test_accuracy"]
+    interval = after["test_accuracy_ci95"]
+    assert interval["low"] <= after["test_accuracy_mean"] <= interval["high"]
+    assert after["test_accuracy_mean"] == pytest.approx(np.mean(list(after["test_accuracy_runs"].values())), abs=1e-6)
+    comparison = (project / "metrics/comparison.md").read_text()
+    assert re.search(r"^\| exp3 \| pixels \| 784 \| 8 \| .* \| 3 \| [0-9.]+ \| [0-9.]+–[0-9.]+ \|", comparison, re.M)
+    assert "McNemar p =" in comparison and "| logreg pixels | pixels | 784 | 0 |" in comparison
+    paired = json.loads((project / "metrics/paired_tests.json").read_text())
+    assert list(paired) == ["exp3 vs exp4", "exp3 vs exp5", "exp4 vs exp5"] and all(0 <= test["p_value"] <= 1 for test in paired.values())
+    run(["git", "checkout", "-q", "--", "."], project)
+    run([str(BIN / "dvc"), "checkout", "-f", "-q"], project)
+
+
+def test_a_queued_width_sweep_gathers_into_a_table(project, tmp_path):
+    run([str(BIN / "dvc"), "exp", "run", "--queue", "-S", "model.hidden=3,5,7", "train@exp3"], project)
+    run([str(BIN / "dvc"), "queue", "start", "--jobs", "2"], project)
+    for _ in range(600):  # the workers run in the background; wait for them, at most ten minutes
+        status = run([str(BIN / "dvc"), "queue", "status"], project).stdout
+        if not re.search(r"\b(Queued|Running)\b", status):
+            break
+        time.sleep(1)
+    assert status.count("Success") >= 3, status
+    run([str(BIN / "hiddennodes-sweep"), "--out", str(tmp_path / "sweep")], project)
+    summary = json.loads((tmp_path / "sweep" / "sweep.json").read_text())
+    assert summary["key"] == "model.hidden"
+    assert [row["model.hidden"] for row in summary["rows"]] == [3, 5, 7]
+    assert [row["hidden_units"] for row in summary["rows"]] == [3, 5, 7]
+    assert summary["best"]["val_accuracy"] == max(row["val_accuracy"] for row in summary["rows"])
+    assert (tmp_path / "sweep" / "sweep.png").stat().st_size > 10_000
+
+
+def test_a_shared_remote_restores_every_output_without_rerunning(project, tmp_path):
+    run(["git", "checkout", "-q", "--", "."], project)
+    run([str(BIN / "dvc"), "checkout", "-f", "-q"], project)
+    run([str(BIN / "dvc"), "remote", "add", "-d", "shared", str(tmp_path / "remote")], project)
+    run(["git", "commit", "-qam", "a shared remote"], project)
+    run([str(BIN / "dvc"), "push", "-q"], project)
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(project), str(clone)], tmp_path)
+    assert not (clone / "report.html").exists()
+    run([str(BIN / "dvc"), "pull", "-q"], clone)
+    for name in lock_outputs(project):
+        assert (clone / name).exists(), name
+    assert (clone / "report.html").read_bytes() == (project / "report.html").read_bytes()
+    assert json.loads(run([str(BIN / "dvc"), "status", "--json"], clone).stdout) == {}
+    result = run([str(BIN / "dvc"), "repro"], clone)
+    assert stages_run(result.stdout) == set()
+
+
 def test_report_opens_offline_in_chromium_with_every_image(project, chromium):
     from browser import check_page
 
@@ -224,7 +283,9 @@ def test_report_opens_offline_in_chromium_with_every_image(project, chromium):
 
 def test_bad_param_stops_with_one_sentence(project):
     params = (project / "params.yaml").read_text()
-    (project / "params.yaml").write_text(params.replace("hidden: 3", "hidden: 0"))
+    bad = yaml.safe_load(params)
+    bad["model"]["hidden"] = 0
+    (project / "params.yaml").write_text(yaml.safe_dump(bad, sort_keys=False))
     try:
         result = run([str(BIN / "dvc"), "repro"], project, check=False)
     finally:

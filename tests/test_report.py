@@ -18,6 +18,7 @@ from hiddennodes.report import (
     model_findings,
     node_findings,
     overlap_finding,
+    paired_findings,
     realworld_findings,
     realworld_table,
     render_html,
@@ -118,6 +119,24 @@ ROBUSTNESS = {"severities": {"rotation": {"unit": "degrees", "0": 0, "1": 15, "2
 CALIBRATION = {"target_accuracy": 0.99, "certainty": 0.95,
                "exp3": {"test_ece": 0.022, "test_accuracy": 0.97, "test_mean_confidence": 0.95, "threshold": 0.96,
                         "test_coverage": 0.886, "test_accuracy_kept": 0.986, "test_checked_by_hand": 0.114}}
+
+
+def test_baseline_and_paired_test_findings():
+    comparison = {**COMPARISON, "logreg pixels": {**row("pixels", 784, 0, 0.93, 0.84)}}
+    found = model_findings(comparison, 10)
+    assert found[0].startswith("exp4 (pca, 188→128→10) reads the test set best")  # the baseline row is not a candidate
+    assert "Logistic regression on the same inputs (logreg pixels, no hidden layer) reaches 84.00%" not in " ".join(found)
+    comparison["logreg pca"] = row("pca", 188, 0, 0.86, 0.845)
+    assert any(sentence == "Logistic regression on the same inputs (logreg pca, no hidden layer) reaches 84.50%: "
+               "the hidden layer of exp4 adds +4.0 points." for sentence in model_findings(comparison, 10))
+    tests = {"exp3 vs exp4": {"only_exp3": 120, "only_exp4": 180, "p_value": 0.00063, "differ": True},
+             "exp4 vs exp5": {"only_exp4": 50, "only_exp5": 45, "p_value": 0.68, "differ": False}}
+    found = paired_findings(tests, {"exp3": {"repeats": 1}, "exp4": {}, "exp5": {}})
+    assert found[0] == ("exp3 against exp4 on the same test images: only exp3 is right on 120, only exp4 on 180; "
+                        "McNemar's p = 0.00063, a real difference.")
+    assert found[1].endswith("no evidence that they differ: the gap is within chance.")
+    with_seeds = {name: {"repeats": 3, "test_accuracy_ci95": {"low": 0.86, "high": 0.87}} for name in ("exp4", "exp5")}
+    assert "Over 3 seeds their mean test accuracies' 95% intervals are 0.8600–0.8700 and 0.8600–0.8700." in paired_findings(tests, with_seeds)[1]
 
 
 def test_realworld_findings_and_tables_say_the_numbers():

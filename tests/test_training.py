@@ -46,9 +46,9 @@ def test_epoch_order_covers_every_example_once_and_pads_the_last_batch():
     assert batches.shape == (2, 32) and weights.all()
 
 
-@pytest.mark.parametrize("jit_compile", [True, False])
+@pytest.mark.parametrize(("jit_compile", "l2"), [(True, 0.0), (False, 0.0), (True, 0.01)])
 @pytest.mark.parametrize("optimizer", ["rmsprop", "adam", "sgd"])
-def test_an_epoch_makes_the_same_updates_as_train_on_batch(jit_compile, optimizer):
+def test_an_epoch_makes_the_same_updates_as_train_on_batch(jit_compile, optimizer, l2):
     """The same batches in the same order: Keras's train_on_batch, one call per
     batch, and the compiled epoch must end with the same weights and report
     the mean of the batch losses Keras reports, weighted by batch size."""
@@ -58,7 +58,7 @@ def test_an_epoch_makes_the_same_updates_as_train_on_batch(jit_compile, optimize
     assert len(batches[-1]) == 8
 
     keras.utils.set_random_seed(11)
-    reference = build_model(40, 16, 10, "relu", optimizer, 0.01)
+    reference = build_model(40, 16, 10, "relu", optimizer, 0.01, l2=l2)
     losses, correct = [], 0
     for batch in batches:
         predicted = reference.predict_on_batch(images[batch]).argmax(axis=1)
@@ -67,7 +67,7 @@ def test_an_epoch_makes_the_same_updates_as_train_on_batch(jit_compile, optimize
         losses.append(reference.train_on_batch(images[batch], labels[batch], return_dict=True)["loss"] * len(batch))
 
     keras.utils.set_random_seed(11)
-    model = build_model(40, 16, 10, "relu", optimizer, 0.01)
+    model = build_model(40, 16, 10, "relu", optimizer, 0.01, l2=l2)
     runner = EpochRunner(model, jit_compile=jit_compile)
     logs = runner.train_epoch(tf.constant(images), tf.constant(labels.astype(np.int32)), order, weights)
 
@@ -122,6 +122,39 @@ def test_same_seed_same_weights_other_seed_other_weights():
     for first, second in zip(weights[0], weights[1]):
         np.testing.assert_array_equal(first, second)
     assert not np.allclose(weights[0][0], weights[2][0])
+
+
+def test_dropout_trains_repeatably_and_is_off_outside_training():
+    from hiddennodes.interpret import forward
+    from hiddennodes.model import layer_parameters
+
+    images, labels = random_problem(8, examples=400)
+    runs = []
+    for _ in range(2):
+        keras.utils.set_random_seed(5)
+        model = build_model(40, 32, 10, "relu", "adam", 0.01, dropout=0.5)
+        EpochRunner(model).fit(images, labels, (images[:50], labels[:50]), epochs=2, batch_size=32, seed=0, verbose=False)
+        runs.append(model)
+    assert [layer.name for layer in runs[0].layers] == ["hidden", "dropout", "output"]
+    for first, second in zip(runs[0].get_weights(), runs[1].get_weights()):
+        np.testing.assert_array_equal(first, second)
+    model = runs[0]
+    training = [model(images[:20], training=True).numpy() for _ in range(2)]
+    assert not np.allclose(training[0], training[1])  # units dropped at random while training
+    np.testing.assert_allclose(forward(layer_parameters(model), images[:20])[1], model.predict(images[:20], verbose=0), atol=1e-5)
+
+
+def test_early_stopping_ends_training_and_the_best_epoch_is_kept():
+    images, labels = random_problem(6, examples=200, inputs=8)
+    keras.utils.set_random_seed(1)
+    model = build_model(8, 64, 10, "relu", "adam", 0.05)  # random labels: validation loss soon rises
+    keep_best = KeepBestWeights()
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=2)
+    history = EpochRunner(model).fit(images[:150], labels[:150], validation_data=(images[150:], labels[150:]), epochs=30,
+                                     batch_size=32, seed=0, callbacks=[keep_best, stop], verbose=False)
+    epochs_run = len(history.history["val_loss"])
+    assert epochs_run == keep_best.best_epoch + 2 < 30
+    assert int(model.optimizer.iterations) == epochs_run * 5
 
 
 def test_rejects_a_model_with_another_loss():
