@@ -110,7 +110,9 @@ def best_row(rows: list[dict]) -> dict:
 
 
 def markdown(rows: list[dict], key: str, best: Mapping) -> str:
-    columns = [key, "name"] + [column for column in COLUMNS + ("test_accuracy_mean", "test_accuracy_ci95") if any(column in row for row in rows)]
+    repeated = any("test_accuracy_ci95" in row for row in rows)  # the mean of one run is that run
+    extra = ("test_accuracy_mean", "test_accuracy_ci95") if repeated else ()
+    columns = [key, "name"] + [column for column in COLUMNS + extra if any(column in row for row in rows)]
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(" --- " if column == "name" else " ---: " for column in columns) + "|"]
     for row in rows:
         cells = []

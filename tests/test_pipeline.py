@@ -281,6 +281,28 @@ def test_report_opens_offline_in_chromium_with_every_image(project, chromium):
     assert all(image["decoded"] and image["width"] > 100 and image["height"] > 100 for image in page.images), page.images
 
 
+@pytest.mark.parametrize(("key", "value", "changed"), [
+    ("small.dropout", 0.2, {"train@exp1", "train@exp2"}),
+    ("model.l2", 0.001, {"train@exp3", "train@exp4", "train@exp5"}),
+    ("model.patience", 3, {"train@exp3", "train@exp4", "train@exp5"}),
+    ("baseline.max_iter", 50, {"baseline"}),
+])
+def test_each_option_touches_only_the_stages_that_read_it(project, key, value, changed):
+    run(["git", "checkout", "-q", "--", "."], project)
+    run([str(BIN / "dvc"), "checkout", "-f", "-q"], project)
+    assert json.loads(run([str(BIN / "dvc"), "status", "--json"], project).stdout) == {}
+    params = (project / "params.yaml").read_text()
+    edited = yaml.safe_load(params)
+    section, name = key.split(".")
+    edited[section][name] = value
+    (project / "params.yaml").write_text(yaml.safe_dump(edited, sort_keys=False))
+    try:
+        status = json.loads(run([str(BIN / "dvc"), "status", "--json"], project).stdout)
+    finally:
+        (project / "params.yaml").write_text(params)
+    assert set(status) == changed, status
+
+
 def test_bad_param_stops_with_one_sentence(project):
     params = (project / "params.yaml").read_text()
     bad = yaml.safe_load(params)
