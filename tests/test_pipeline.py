@@ -141,8 +141,12 @@ def test_every_declared_output_exists_and_parses(project):
     assert activations["test_hidden"].shape == (200, 2)
     assert activations["test_probabilities"].shape == (200, 10)
     comparison = json.loads((project / "metrics/comparison.json").read_text())
-    assert list(comparison) == ["exp1", "exp2", "exp3", "exp4", "exp5"]
-    assert [row["hidden_units"] for row in comparison.values()] == [1, 2, 8, 8, 8]
+    assert list(comparison) == ["exp1", "exp2", "exp3", "exp4", "exp5", "logreg pixels", "logreg pca", "logreg top pixels"]
+    assert [row["hidden_units"] for row in comparison.values()] == [1, 2, 8, 8, 8, 0, 0, 0]
+    baseline = json.loads((project / "metrics/baseline.json").read_text())
+    assert [row["num_inputs"] for row in baseline.values()] == [784, comparison["exp4"]["num_inputs"], 20]
+    # Bars are the easiest kind of digit: the linear model reads them too.
+    assert baseline["pixels"]["test_accuracy"] > 0.6 and comparison["logreg pixels"]["test_accuracy"] == baseline["pixels"]["test_accuracy"]
     assert comparison["exp5"]["num_inputs"] == 20
     assert comparison["exp4"]["num_inputs"] == json.loads((project / "metrics/pca.json").read_text())["n_components"]
     counts = json.loads((project / "metrics/class_counts.json").read_text())
@@ -227,7 +231,7 @@ def test_repeated_seeds_give_an_interval_and_keep_the_first_network(project):
     assert interval["low"] <= after["test_accuracy_mean"] <= interval["high"]
     assert after["test_accuracy_mean"] == pytest.approx(np.mean(list(after["test_accuracy_runs"].values())), abs=1e-6)
     comparison = (project / "metrics/comparison.md").read_text()
-    assert re.search(r"^\| exp3 \| pixels \| 784 \| 8 \| .* \| 3 \| [0-9.]+ \| [0-9.]+–[0-9.]+ \|", comparison, re.M)
+    assert re.search(r"^\| exp3 \| pixels \| 784 \| \d+ \| .* \| 3 \| [0-9.]+ \| [0-9.]+–[0-9.]+ \|", comparison, re.M)
     assert "McNemar p =" in comparison and "| logreg pixels | pixels | 784 | 0 |" in comparison
     paired = json.loads((project / "metrics/paired_tests.json").read_text())
     assert list(paired) == ["exp3 vs exp4", "exp3 vs exp5", "exp4 vs exp5"] and all(0 <= test["p_value"] <= 1 for test in paired.values())

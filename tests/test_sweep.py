@@ -63,6 +63,23 @@ def test_the_command_writes_table_json_and_figure_and_finds_the_key(tmp_path, ca
     assert (tmp_path / "sweep" / "sweep.png").stat().st_size > 10_000
 
 
+def test_with_repeated_seeds_the_choice_is_on_the_mean_over_seeds(tmp_path, capsys):
+    runs = []
+    for name, hidden, single, mean in (("a", 32, 0.889, 0.881), ("b", 550, 0.885, 0.886)):
+        item = entry(name * 40, name, hidden, single, 0.87)
+        item["data"]["metrics"]["metrics/exp3/train.json"]["data"].update(
+            val_accuracy_mean=mean, test_accuracy_mean=0.87, test_accuracy_ci95={"low": 0.865, "high": 0.875}, repeats=5)
+        runs.append(item)
+    rows = sweep_table([record for record in experiment_records(show(*runs)) if not record["committed"]], "model.hidden")
+    assert best_row(rows)["name"] == "b"  # a single lucky seed (0.889) does not win
+    saved = tmp_path / "show.json"
+    saved.write_text(json.dumps(show(*runs)))
+    assert main(["--from-json", str(saved), "--out", str(tmp_path / "sweep")]) == 0
+    output = capsys.readouterr().out
+    assert "model.hidden = 550 (b): mean validation accuracy over seeds 0.8860" in output
+    assert "| **550** | b | 0.8850 | 0.8700 |" in output and "0.8650–0.8750" in output
+
+
 def test_a_categorical_sweep_and_an_ambiguous_one(tmp_path, capsys):
     saved = tmp_path / "show.json"
     saved.write_text(json.dumps(show(entry("f" * 40, "tanh-one", 128, 0.87, 0.86, activation="tanh"))))
