@@ -240,6 +240,7 @@ def test_repeated_seeds_give_an_interval_and_keep_the_first_network(project):
 
 
 def test_a_queued_width_sweep_gathers_into_a_table(project, tmp_path):
+    run([str(BIN / "dvc"), "exp", "remove", "--all-commits"], project)  # only this sweep's experiments to gather
     run([str(BIN / "dvc"), "exp", "run", "--queue", "-S", "model.hidden=3,5,7", "train@exp3"], project)
     run([str(BIN / "dvc"), "queue", "start", "--jobs", "2"], project)
     for _ in range(600):  # the workers run in the background; wait for them, at most ten minutes
