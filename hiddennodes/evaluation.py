@@ -211,7 +211,7 @@ def threshold_for_accuracy(probabilities: np.ndarray, labels: np.ndarray, target
     """
     curve = accuracy_coverage(probabilities, labels)
     kept = np.round(curve["coverage"] * len(labels))
-    bound = wilson_lower_bound(curve["accuracy"] * kept, kept, certainty) if certainty > 0.5 else curve["accuracy"]
+    bound = wilson_lower_bound(curve["accuracy"] * kept, kept, certainty)  # at certainty 0.5 it is the accuracy itself
     reaching = np.nonzero(bound >= target - 1e-12)[0]
     if reaching.size == 0:
         return {"threshold": float("nan"), "coverage": 0.0, "accuracy": float("nan"), "checked_by_hand": 1.0}

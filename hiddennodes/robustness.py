@@ -140,21 +140,20 @@ class Change:
     apply: Callable[..., np.ndarray]
     neutral: float  # the severity that changes nothing
     unit: str
-    description: str
 
 
 CHANGES = {
     change.name: change
     for change in (
-        Change("rotation", rotate, 0.0, "degrees", "turned either way"),
-        Change("shift", shift, 0.0, "pixels", "moved off-centre"),
-        Change("smaller", scale, 1.0, "times the size", "shrunk"),
-        Change("larger", scale, 1.0, "times the size", "enlarged"),
-        Change("thinner", thinner, 0.0, "pixels off each side", "a thinner pen"),
-        Change("thicker", thicker, 0.0, "pixels on each side", "a thicker pen"),
-        Change("noise", noise, 0.0, "sigma, ink = 1", "Gaussian noise"),
-        Change("blur", blur, 0.0, "sigma in pixels", "out of focus"),
-        Change("contrast", contrast, 1.0, "share of contrast kept", "faint, low contrast"),
+        Change("rotation", rotate, 0.0, "degrees"),
+        Change("shift", shift, 0.0, "pixels"),
+        Change("smaller", scale, 1.0, "times the size"),
+        Change("larger", scale, 1.0, "times the size"),
+        Change("thinner", thinner, 0.0, "pixels off each side"),
+        Change("thicker", thicker, 0.0, "pixels on each side"),
+        Change("noise", noise, 0.0, "sigma, ink = 1"),
+        Change("blur", blur, 0.0, "sigma in pixels"),
+        Change("contrast", contrast, 1.0, "share of contrast kept"),
     )
 }
 

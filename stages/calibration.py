@@ -48,7 +48,7 @@ def main() -> None:
     tables, errors, curves, chosen = {}, {}, {}, {}
     for path in args.activations:
         name = path.stem
-        arrays = load_arrays(path)
+        arrays = load_arrays(path, keys=("val_probabilities", "val_labels", "test_probabilities", "test_labels"))
         test, labels = arrays["test_probabilities"], arrays["test_labels"]
         tables[name] = reliability_bins(test, labels, settings.bins)
         errors[name] = expected_calibration_error(test, labels, settings.bins)

@@ -87,9 +87,10 @@ def save_arrays(path: str | Path, **arrays: np.ndarray) -> None:
             np.savez(handle, **arrays)
 
 
-def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
+def load_arrays(path: str | Path, keys: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz``; with ``keys`` only those are read (an ``.npz`` reads each array on demand)."""
     with np.load(path) as data:
-        return {key: data[key] for key in data.files}
+        return {key: data[key] for key in (data.files if keys is None else keys)}
 
 
 def save_figure(path: str | Path, figure, dpi: int = 110) -> None:

@@ -55,7 +55,7 @@ def main() -> None:
 
     correct = {}
     for path in args.activations:
-        arrays = load_arrays(path)
+        arrays = load_arrays(path, keys=("test_predicted", "test_labels"))
         correct[path.stem] = arrays["test_predicted"] == arrays["test_labels"]
     tests = {}
     for first, second in combinations(correct, 2):
