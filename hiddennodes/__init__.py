@@ -9,4 +9,8 @@ class PipelineError(Exception):
     """An error whose message is one sentence a user can act on."""
 
 
-__all__ = ["PipelineError"]
+class ImageError(PipelineError, ValueError):
+    """A picture that cannot be read as digits; the message is one sentence saying why."""
+
+
+__all__ = ["ImageError", "PipelineError"]

@@ -117,6 +117,20 @@ class CalibrationParams:
     certainty: float = 0.95  # ... with this confidence (Wilson's lower bound); 0.5 takes the validation accuracy as it is
 
 
+@dataclass(frozen=True)
+class FamiliarityParams:
+    """The check that a prepared picture looks like the training digits at all."""
+
+    pass_share: float = 0.99  # the share of validation digits that must pass every limit
+
+
+@dataclass(frozen=True)
+class CustomersParams:
+    """The customers' digits stage: test digits drawn as photos and scans under many conditions."""
+
+    digits: int = 200  # test digits per condition and level
+
+
 # Allowed (low, high] for each change's strongest severity, and why it ends there.
 ROBUSTNESS_RANGES = {
     "rotation": (0.0, 180.0),  # beyond 180 degrees turns back
@@ -143,6 +157,8 @@ class Params:
     robustness: RobustnessParams = RobustnessParams()
     calibration: CalibrationParams = CalibrationParams()
     baseline: BaselineParams = BaselineParams()
+    familiarity: FamiliarityParams = FamiliarityParams()
+    customers: CustomersParams = CustomersParams()
 
     def training(self, section: str) -> TrainingParams:
         """The training settings of a section (``small`` or ``model``)."""
@@ -169,6 +185,8 @@ _SECTIONS = {
     "robustness": RobustnessParams,
     "calibration": CalibrationParams,
     "baseline": BaselineParams,
+    "familiarity": FamiliarityParams,
+    "customers": CustomersParams,
 }
 
 
@@ -298,6 +316,15 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     baseline["max_iter"] = _int("baseline.max_iter", baseline["max_iter"], 1)
     baseline["C"] = _positive_float("baseline.C", baseline["C"])
 
+    familiarity = _section("familiarity", raw.get("familiarity"))
+    share = familiarity["pass_share"]
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0.5 <= share < 1:
+        raise _fail("familiarity.pass_share", share, "it must be a share from 0.5 to below 1, such as 0.99")
+    familiarity["pass_share"] = float(share)
+
+    customers = _section("customers", raw.get("customers"))
+    customers["digits"] = _int("customers.digits", customers["digits"], 1, 10000)
+
     return Params(
         seed=seed,
         data=DataParams(**data),
@@ -309,4 +336,6 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
         robustness=RobustnessParams(**robustness),
         calibration=CalibrationParams(**calibration),
         baseline=BaselineParams(**baseline),
+        familiarity=FamiliarityParams(**familiarity),
+        customers=CustomersParams(**customers),
     )

@@ -1,32 +1,44 @@
-"""hiddennodes-predict: read your own pictures of digits with a trained experiment.
+"""hiddennodes-predict: read the digits in your own photos and scans with a trained experiment, or refuse them with a reason.
 
     hiddennodes-predict photo.jpg scans/            # exp3's model, a table
     hiddennodes-predict --experiment exp5 --json scans/
-    hiddennodes-predict --save-prepared prepared/ photo.jpg
+    hiddennodes-predict --save-prepared prepared/ photo.heic
 
 Run it in the project's folder after ``dvc repro``: it reads the experiment's
-``models/expN/weights.npz`` (and ``models/pca.npz`` or ``models/pixels.npz``
-for exp4 and exp5), ``metrics/expN/train.json`` and ``data/dataset.json``.
-Each picture (PNG, JPEG or BMP, one digit, any size, dark ink on light paper
-or the reverse) is prepared as MNIST's digits were (``hiddennodes.preprocess``)
-and the network is run in NumPy. A file that cannot be read gets one line on
-standard error and the others still run; the exit status is 1 if any failed.
+``models/expN/weights.npz`` (and ``models/pca.npz`` or ``models/pixels.npz``),
+``metrics/expN/train.json``, ``data/dataset.json``, the reject threshold in
+``metrics/calibration.json`` and the limits in ``metrics/familiarity.json``.
+A picture (PNG, JPEG, HEIC/HEIF, GIF, BMP, TIFF or WebP; a phone photo or a
+scan, turned upright by its EXIF orientation) may hold one digit or a number
+written side by side: each digit is found on the paper (``hiddennodes.paper``),
+prepared as MNIST's digits were and read by the network in NumPy, left to right.
+A digit is refused, with the reason, when its prepared image looks like no
+training digit or the network is less sure than the calibrated threshold; a
+picture with no digit is refused with the reason. A file that cannot be read
+gets one line on standard error and the others still run.
+
+Exit status: 0 every digit answered; 1 some files could not be read; 2 the
+experiment is not ready (run ``dvc repro``); 3 all files read, but some pictures
+or digits refused.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from hiddennodes.interpret import forward, input_map
-from hiddennodes.preprocess import ImageError, prepare_digit
+from hiddennodes import ImageError, PipelineError
+from hiddennodes.network import Network, load_json, load_npz
+from hiddennodes.pictures import SUFFIXES
+from hiddennodes.reading import Answer, DigitReader, Prepared, prepare_picture
 
-SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
-MAX_PIXELS = 40_000_000  # a 40-megapixel photo is the largest a phone gives; beyond it is a mistake or an attack
+EXPERIMENTS = tuple(f"exp{number}" for number in range(1, 6))
 
 
 def image_files(paths: list[Path]) -> list[Path]:
@@ -40,112 +52,139 @@ def image_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def read_picture(path: Path) -> np.ndarray:
-    """The picture's pixels (grey or RGB), or ImageError with one sentence saying why not."""
-    from PIL import Image, UnidentifiedImageError
-
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+def read_file(path: Path) -> tuple[Prepared | None, str | None]:
+    """The picture's prepared digits, or the one sentence that says why the file cannot be read."""
     try:
-        with Image.open(path) as picture:
-            if picture.width * picture.height > MAX_PIXELS:
-                raise ImageError(f"{picture.width}x{picture.height} pixels is more than {MAX_PIXELS:,}; crop the picture to the digit.")
-            if picture.mode.startswith("I"):  # 16- or 32-bit grey
-                return np.asarray(picture, dtype=np.float64) / 65535.0
-            return np.asarray(picture.convert("RGBA" if picture.has_transparency_data else "L"))
+        with open(path, "rb") as handle:
+            return prepare_picture(handle), None
     except FileNotFoundError:
-        raise ImageError("no such file.") from None
+        return None, "no such file."
     except IsADirectoryError:
-        raise ImageError("is a folder of no pictures.") from None
-    except UnidentifiedImageError:
-        raise ImageError("not an image Pillow can read; give a PNG, JPEG or BMP file.") from None
-    except Image.DecompressionBombError:
-        raise ImageError(f"more than {MAX_PIXELS:,} pixels; crop the picture to the digit.") from None
-    except OSError as error:
-        raise ImageError(f"cannot be read ({error}); is the file complete?") from None
+        return None, "is a folder of no pictures."
+    except PermissionError:
+        return None, "cannot be opened: permission denied."
+    except ImageError as error:
+        return None, str(error)
+    except Exception as error:  # one strange file must never stop the batch
+        return None, f"could not be prepared ({type(error).__name__}: {error}); please report this file."
 
 
-class Reader:
-    """A trained experiment, ready to read prepared 28x28 digits."""
+def load_reader(project: Path, experiment: str, threshold: float | None = None) -> tuple[DigitReader, list[str]]:
+    """The experiment's network with its two refusal checks, and the class names; SetupError names a missing file."""
+    network = Network(project, experiment)
+    class_names = load_json(project / "data" / "dataset.json", ("class_names",))["class_names"]
+    calibration = load_json(project / "metrics" / "calibration.json", (experiment,))
+    if threshold is None:
+        threshold = calibration[experiment].get("threshold")
+    familiarity = load_json(project / "metrics" / "familiarity.json", ("limits",))
+    pca = load_npz(project / "models" / "pca.npz", ("components", "mean"))
+    reader = DigitReader(network, threshold, familiarity["limits"], pca["components"], pca["mean"],
+                         calibration.get("target_accuracy", 0.99))
+    return reader, class_names
 
-    def __init__(self, project: Path, experiment: str):
-        weights = project / "models" / experiment / "weights.npz"
-        if not weights.is_file():
-            raise FileNotFoundError(f"{weights} not found; run `dvc repro` first, or name another --experiment (exp1 to exp5).")
-        with np.load(weights) as arrays:
-            self.parameters = {key: arrays[key] for key in arrays.files}
-        kind = json.loads((project / "metrics" / experiment / "train.json").read_text())["inputs"]
-        inputs = self.parameters["hidden_kernel"].shape[0]
-        if kind == "pca":
-            with np.load(project / "models" / "pca.npz") as pca:
-                self.matrix, self.offset = input_map(inputs, pca_components=pca["components"], pca_mean=pca["mean"])
-        elif kind == "top pixels":
-            with np.load(project / "models" / "pixels.npz") as pixels:
-                self.matrix, self.offset = input_map(inputs, pixel_indices=pixels["indices"])
-        else:
-            self.matrix, self.offset = input_map(inputs)
-        self.class_names = json.loads((project / "data" / "dataset.json").read_text())["class_names"]
 
-    def features(self, digits: np.ndarray) -> np.ndarray:
-        """The network's inputs for (n, 28, 28) digits in [0, 1]: pixels, PCA components or selected pixels."""
-        flat = digits.reshape(len(digits), -1).astype(np.float32)
-        if self.matrix is None:
-            return flat
-        inputs = flat @ self.matrix
-        return (inputs if self.offset is None else inputs + self.offset).astype(np.float32)
+def picture_row(path: Path, prepared: Prepared, answers: list[Answer], class_names: list[str]) -> dict:
+    """One picture's result as the JSON output gives it."""
+    joiner = "" if all(len(name) == 1 for name in class_names) else " "
+    digits = [{
+        "position": position, "box": list(box),
+        "predicted": class_names[answer.predicted], "probability": round(answer.probability, 4),
+        "runner_up": class_names[answer.runner_up], "runner_up_probability": round(answer.runner_up_probability, 4),
+        "answered": answer.answered, "refusal": answer.refusal,
+    } for position, (box, answer) in enumerate(zip(prepared.boxes, answers), start=1)]
+    number = joiner.join(digit["predicted"] if digit["answered"] else "?" for digit in digits) if digits else None
+    return {"file": str(path), "number": number, "answered": bool(digits) and all(digit["answered"] for digit in digits),
+            "refusal": prepared.refusal, "digits": digits}
 
-    def probabilities(self, digits: np.ndarray) -> np.ndarray:
-        return forward(self.parameters, self.features(digits))[1]
+
+def table(rows: list[dict]) -> str:
+    """The rows as a plain table: a line per digit, or one for a picture refused whole."""
+    headers = ["file", "number", "digit", "predicted", "probability", "runner-up", "probability", "answer"]
+    lines = []
+    for row in rows:
+        number = row["number"] or "-"
+        if not row["digits"]:
+            lines.append([row["file"], number, "-", "-", "-", "-", "-", f"refused: {row['refusal']}"])
+        for digit in row["digits"]:
+            answer = "yes" if digit["answered"] else f"refused: {digit['refusal']}"
+            lines.append([row["file"], number, f"{digit['position']}/{len(row['digits'])}", digit["predicted"],
+                          f"{digit['probability']:.4f}", digit["runner_up"], f"{digit['runner_up_probability']:.4f}", answer])
+    widths = [max(len(str(cells[column])) for cells in [headers] + lines) for column in range(len(headers) - 1)]
+    return "\n".join("  ".join(f"{cell:<{width}}" for cell, width in zip(cells, widths)) + "  " + cells[-1] for cells in [headers] + lines)
+
+
+def save_prepared(folder: Path, path: Path, prepared: Prepared, used: set[str]) -> None:
+    """Each digit's 28x28 as the network got it: ``stem.png``, or ``stem-1.png``, ... for several digits."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = path.stem
+    while stem in used:  # two pictures of the same name in different folders
+        stem += "_"
+    used.add(stem)
+    for position, digit in enumerate(prepared.digits, start=1):
+        name = f"{stem}.png" if len(prepared.digits) == 1 else f"{stem}-{position}.png"
+        temporary = folder / f".{name}.tmp"
+        Image.fromarray(np.round(digit * 255).astype(np.uint8)).save(temporary, format="PNG")
+        os.replace(temporary, folder / name)
+
+
+def prepare_all(files: list[Path], jobs: int) -> list[tuple[Prepared | None, str | None]]:
+    """Every file read and prepared, in order; in ``jobs`` processes when there are enough files to pay for them."""
+    if jobs <= 1 or len(files) < 4 * jobs:
+        return [read_file(path) for path in files]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(read_file, files, chunksize=16))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="hiddennodes-predict", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="hiddennodes-predict", description=__doc__.splitlines()[0],
+                                     epilog="Exit status: 0 all answered, 1 some files unreadable, 2 experiment not ready, "
+                                            "3 some pictures or digits refused.")
     parser.add_argument("images", nargs="+", type=Path, help="picture files or folders of them")
-    parser.add_argument("--experiment", default="exp3", choices=[f"exp{number}" for number in range(1, 6)])
+    parser.add_argument("--experiment", default="exp3", choices=EXPERIMENTS)
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="the project folder (default: here)")
     parser.add_argument("--json", action="store_true", help="one JSON list instead of a table")
     parser.add_argument("--save-prepared", type=Path, metavar="DIR", help="write the 28x28 images fed to the model here")
+    parser.add_argument("--threshold", type=float, metavar="P",
+                        help="answer only at this probability or above (default: the calibration stage's; 0 answers all)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that prepare pictures (default: one per core)")
     args = parser.parse_args(argv)
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        parser.error(f"--threshold {args.threshold:g} is not a probability; give a number from 0 to 1.")
     try:
-        reader = Reader(args.project, args.experiment)
-    except (FileNotFoundError, KeyError) as error:
+        reader, class_names = load_reader(args.project, args.experiment, args.threshold)
+    except PipelineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
     files = image_files(args.images)
     if not files:
-        print("error: no PNG, JPEG or BMP files found in the folders given.", file=sys.stderr)
+        print("error: no pictures found in the folders given (" + ", ".join(SUFFIXES) + ").", file=sys.stderr)
         return 2
-    prepared, names, failed = [], [], 0
-    for path in files:
-        try:
-            prepared.append(prepare_digit(read_picture(path)))
-            names.append(path)
-        except ImageError as error:
+    rows, failed, used = [], 0, set()
+    results = prepare_all(files, args.jobs)
+    pictures = [(path, prepared) for path, (prepared, _) in zip(files, results) if prepared is not None]
+    for path, (_, error) in zip(files, results):
+        if error is not None:
             print(f"error: {path}: {error}", file=sys.stderr)
             failed += 1
-    rows = []
-    if prepared:
-        probabilities = reader.probabilities(np.stack(prepared))
-        for path, digit, row in zip(names, prepared, probabilities):
-            best, second = np.argsort(row)[::-1][:2]
-            rows.append({
-                "file": str(path), "predicted": reader.class_names[best], "probability": round(float(row[best]), 4),
-                "runner_up": reader.class_names[second], "runner_up_probability": round(float(row[second]), 4),
-            })
-            if args.save_prepared:
-                from PIL import Image
-
-                args.save_prepared.mkdir(parents=True, exist_ok=True)
-                Image.fromarray(np.round(digit * 255).astype(np.uint8)).save(args.save_prepared / f"{path.stem}.png")
+    digits = [prepared.digits for _, prepared in pictures]
+    answers = reader.answer(np.concatenate(digits)) if digits else []
+    start = 0
+    for path, prepared in pictures:
+        count = len(prepared.digits)
+        rows.append(picture_row(path, prepared, answers[start : start + count], class_names))
+        start += count
+        if args.save_prepared:
+            save_prepared(args.save_prepared, path, prepared, used)
     if args.json:
         print(json.dumps(rows, indent=2))
-    else:
-        width = max([len(row["file"]) for row in rows] + [4])
-        print(f"{'file':<{width}}  predicted  probability  runner-up  probability")
-        for row in rows:
-            print(f"{row['file']:<{width}}  {row['predicted']:<9}  {row['probability']:>11.4f}  "
-                  f"{row['runner_up']:<9}  {row['runner_up_probability']:>11.4f}")
-    return 1 if failed else 0
+    elif rows:
+        print(table(rows))
+    if failed:
+        return 1
+    return 0 if all(row["answered"] for row in rows) else 3
 
 
 if __name__ == "__main__":

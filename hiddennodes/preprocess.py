@@ -1,25 +1,24 @@
-"""Turn a photo or scan of one handwritten digit into a 28x28 image made the way MNIST's were.
+"""Turn a photo or scan of handwritten digits into 28x28 images made the way MNIST's were.
 
 MNIST's recipe (LeCun et al.): ink high and background zero; the digit's
 bounding box scaled, with anti-aliasing, so its longer side is 20 pixels, the
 aspect ratio kept; then placed in a 28x28 field so that its centre of mass
-sits at the centre. Real pictures add two steps in front: a grey level per
-pixel, and the polarity (dark ink on light paper, or the reverse), decided from
-the picture itself, and the paper's unevenness and noise removed.
+sits at the centre. A real picture first needs its ink found on the paper
+(``hiddennodes.paper``: uneven light, shadows, ruled lines, the page's edges,
+faint pencil, several digits side by side); this recipe is the last step.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from hiddennodes import PipelineError
+from hiddennodes import ImageError
+from hiddennodes.paper import find_digits
 
 FIELD = 28
 BOX = 20
 
-
-class ImageError(PipelineError, ValueError):
-    """An image that cannot be turned into a digit (no ink, wrong shape)."""
+__all__ = ["BOX", "FIELD", "ImageError", "mnist_like", "prepare_digit", "prepare_digits", "to_gray", "upscaled", "uci_digits_as_mnist"]
 
 
 def to_gray(pixels: np.ndarray) -> np.ndarray:
@@ -36,27 +35,7 @@ def to_gray(pixels: np.ndarray) -> np.ndarray:
         pixels = pixels @ np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 luma, as Pillow's "L"
     if pixels.ndim != 2:
         raise ImageError(f"an image of shape {pixels.shape} is neither grey nor RGB; give a picture of one digit.")
-    return np.clip(pixels, 0.0, 1.0)
-
-
-def ink_map(gray: np.ndarray, noise_level: float = 0.2) -> np.ndarray:
-    """Ink in [0, 1], background 0.
-
-    The paper's grey is the median of the border pixels: a digit that fills a
-    photo still leaves the border to the paper. Ink is whatever differs from
-    it, so dark ink on light paper and light ink on dark are both handled;
-    differences below ``noise_level`` of the strongest ink are paper texture
-    and noise and become 0.
-    """
-    border = np.concatenate([gray[0], gray[-1], gray[1:-1, 0], gray[1:-1, -1]])
-    paper = float(np.median(border))
-    ink = paper - gray if paper > 0.5 else gray - paper
-    ink = np.clip(ink, 0.0, None)
-    strongest = float(ink.max())
-    if strongest < 0.1:
-        raise ImageError("the image has no ink: no pixel differs from the paper by more than 10% of full scale.")
-    ink = ink / strongest
-    return np.where(ink < noise_level, 0.0, (ink - noise_level) / (1 - noise_level))
+    return np.clip(pixels, 0.0, 1.0).astype(np.float32)
 
 
 def mnist_like(ink: np.ndarray) -> np.ndarray:
@@ -87,9 +66,22 @@ def mnist_like(ink: np.ndarray) -> np.ndarray:
     return np.clip(field / max(float(field.max()), 1e-12), 0.0, 1.0).astype(np.float32)
 
 
+def prepare_digits(pixels: np.ndarray) -> list[tuple[np.ndarray, tuple[int, int, int, int]]]:
+    """Every digit in a picture (grey or RGB, any size, either polarity), left to right, as MNIST's 28x28
+    input with its box (top, left, bottom, right) in the picture.
+
+    Raises:
+        ImageError: the picture holds no digit (the message says why).
+    """
+    return [(mnist_like(digit.ink), digit.box) for digit in find_digits(to_gray(pixels))]
+
+
 def prepare_digit(pixels: np.ndarray) -> np.ndarray:
-    """A picture of one digit (grey or RGB, any size, either polarity) as MNIST's 28x28 input."""
-    return mnist_like(ink_map(to_gray(pixels)))
+    """A picture of one digit as MNIST's 28x28 input; ImageError if it holds none or several."""
+    digits = prepare_digits(pixels)
+    if len(digits) != 1:
+        raise ImageError(f"the picture holds {len(digits)} digits side by side; give a picture of one digit.")
+    return digits[0][0]
 
 
 def upscaled(image: np.ndarray, factor: int = 4) -> np.ndarray:

@@ -22,7 +22,7 @@ import numpy as np
 from common import load_params, read_json, run, write_json
 
 from hiddennodes.evaluation import expected_calibration_error, kept_at_threshold
-from hiddennodes.predict import Reader
+from hiddennodes.network import Network
 from hiddennodes.preprocess import uci_digits_as_mnist
 
 
@@ -47,7 +47,7 @@ def main() -> None:
         test_accuracy = read_json(Path("metrics") / experiment / "train.json")["test_accuracy"]
         row = {"test_accuracy": test_accuracy}
         if applicable:
-            probabilities = Reader(Path.cwd(), experiment).probabilities(images)
+            probabilities = Network(Path.cwd(), experiment).probabilities(images)
             accuracy = float(np.mean(probabilities.argmax(axis=1) == labels))
             row.update(uci_accuracy=round(accuracy, 6), drop=round(test_accuracy - accuracy, 6),
                        uci_ece=round(expected_calibration_error(probabilities, labels, bins), 6))

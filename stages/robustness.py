@@ -19,7 +19,7 @@ import numpy as np
 from common import load_arrays, load_params, read_json, run, save_figure, write_json
 
 from hiddennodes.plots import changed_examples_figure, robustness_figure
-from hiddennodes.predict import Reader
+from hiddennodes.network import Network
 from hiddennodes.robustness import CHANGES, changed_images, severities
 
 
@@ -37,7 +37,7 @@ def main() -> None:
     info = read_json(args.dataset_info)
     test = load_arrays(args.test)
     images, labels = test["features"].reshape(-1, 28, 28), test["labels"]
-    readers = {name: Reader(Path.cwd(), name) for name in args.experiments}
+    readers = {name: Network(Path.cwd(), name) for name in args.experiments}
 
     strongest = settings.strongest()
     levels = {name: severities(name, value, settings.levels) for name, value in strongest.items()}

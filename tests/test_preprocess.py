@@ -44,7 +44,7 @@ def test_rgb_and_noisy_paper_still_give_the_digit():
 
 
 def test_an_empty_page_is_rejected_in_one_sentence():
-    with pytest.raises(ImageError, match="no ink"):
+    with pytest.raises(ImageError, match="no mark found"):
         prepare_digit(np.full((50, 50), 200, dtype=np.uint8))
     with pytest.raises(ImageError, match="neither grey nor RGB"):
         prepare_digit(np.zeros((4, 4, 2)))

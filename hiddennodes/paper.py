@@ -1,0 +1,373 @@
+"""Find the handwritten marks on a picture of paper and split them into digits, left to right.
+
+A photo of paper is not a scan: the light is uneven, shadows fall across it,
+the page may not fill the picture (a table or a finger shows along an edge),
+the paper may be ruled or squared or carry a printed box, and a pencil may be
+faint. Each step answers one of these:
+
+1. **The paper, locally.** The paper's brightness is estimated everywhere by a
+   median over windows a quarter of the picture wide, on a coarse copy: strokes
+   cover far less than half of such a window, so the median is the paper's,
+   and it follows shadows and uneven light (a median keeps steps, where a mean
+   or a closing would smear them). Ink is how much darker (or, on a board,
+   lighter) a pixel is than the paper around it, relative to that paper, so a
+   stroke in a shadow counts as much as one in full light.
+2. **Marks, not grain.** A mark must stand out from the paper's own variation:
+   scikit-image's hysteresis threshold keeps pixels above 4 robust standard
+   deviations of the paper's noise that connect to pixels above twice that, so
+   a page of noise has no marks and a faint pencil stroke keeps all of its length.
+3. **Lines of the paper.** Ruled and squared paper and the edges of a printed
+   box are long straight runs that are thinner than the pen's strokes (or span
+   the whole picture); they are found by a long one-dimensional opening and
+   taken out, and the strokes they crossed are joined again. A printed box is
+   also recognised as a frame around the other marks.
+4. **Not the paper's edges.** A dark region that touches the picture's border
+   (a table, the page's edge, a finger, a shadow) is dropped when the marks
+   inside the picture are the digit; a digit cut tight by the crop, whose
+   strokes touch the border themselves, is kept.
+5. **Digits.** The remaining marks are grouped into digits by the columns they
+   cover (a 5 whose bar was lifted is one digit), specks far smaller than the
+   digits are dropped, and marks on several lines are refused, since a page of
+   text is not a number.
+
+Each digit comes back as its ink crop (ink high, in [0, 1], faint strokes
+scaled up to full ink as MNIST's are), for ``hiddennodes.preprocess.mnist_like``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hiddennodes import ImageError
+
+NOISE_SIGMAS = 4.0  # how far above the paper's noise a pixel must be to start a mark's outline
+MIN_CONTRAST = 0.04  # ... and at least 4% darker than the paper around it, however clean the paper
+FAINT_SHARE = 0.1  # within a mark, contrast below this share of its strongest is a shadow's edge, not ink
+SMALL_PICTURE = 64  # pixels on the longer side: a crop of one digit rather than a photo of paper
+MAX_DIGITS = 12  # more marks than this side by side is not one number (an amount or a postcode)
+
+
+class NoDigitError(ImageError):
+    """The picture holds no digit to read; the message says why (no mark, several lines, ...)."""
+
+
+@dataclass(frozen=True)
+class Digit:
+    """One digit found in a picture: its ink crop and where it was."""
+
+    ink: np.ndarray  # float32 in [0, 1], ink high, zero where the digit has no stroke
+    box: tuple[int, int, int, int]  # top, left, bottom, right (exclusive) in the decoded picture
+
+
+def _resized(image: np.ndarray, size: tuple[int, int], resample) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.fromarray(np.asarray(image, dtype=np.float32), mode="F").resize(size, resample))
+
+
+def paper_brightness(gray: np.ndarray, coarse_side: int = 64) -> np.ndarray:
+    """The paper's brightness at every pixel, estimated on a coarse copy in two passes.
+
+    First a median over windows a quarter of the picture wide: strokes cover
+    less than half of such a window, so it is the paper's, and it keeps the
+    step of a shadow's edge where a mean would smear it. Where a digit fills
+    the picture its loops can cover half a window and darken that estimate, so
+    the second pass averages only the pixels the first did not take for ink
+    (a normalised Gaussian average, over the same scale).
+    """
+    from PIL import Image
+    from scipy import ndimage
+
+    height, width = gray.shape
+    if max(height, width) <= SMALL_PICTURE:  # a crop of one digit: its light is even, and ink may fill every window
+        counts, edges = np.histogram(gray, bins=32, range=(0.0, 1.0))
+        return np.full_like(gray, (edges[np.argmax(counts)] + edges[np.argmax(counts) + 1]) / 2, dtype=np.float32)
+    coarse_side = min(coarse_side, max(height, width))
+    scale = coarse_side / max(height, width)
+    coarse_size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    coarse = _resized(gray, coarse_size, Image.Resampling.BOX)
+    window = max(3, round(coarse_side / 4) | 1)
+    first = ndimage.median_filter(coarse, size=window, mode="reflect")
+    darker, lighter = first - coarse, coarse - first
+    spread = max(NOISE_SIGMAS * noise_sigma(coarse), MIN_CONTRAST)
+    ink = ndimage.binary_dilation((darker > spread) | (lighter > spread))
+    weights = (~ink).astype(np.float32)
+    sigma = window / 2
+    weighted = ndimage.gaussian_filter(coarse * weights, sigma, mode="reflect")
+    total = ndimage.gaussian_filter(weights, sigma, mode="reflect")
+    paper = np.where(total > 0.05, weighted / np.maximum(total, 1e-6), first)
+    return _resized(paper, (width, height), Image.Resampling.BILINEAR)
+
+
+def noise_sigma(image: np.ndarray) -> float:
+    """The standard deviation of the picture's grain, from differences of pixels two apart.
+
+    Inside strokes and on bare paper such a difference is grain alone; only
+    the strokes' edges add more, and they are a minority of pixels however much
+    of the picture the ink covers (a median ignores them). Two pixels apart
+    rather than one, so the light smoothing before does not hide the grain.
+    Every other row and column is enough for a median.
+    """
+    if min(image.shape) < 3:
+        return 0.0
+    across = np.abs(image[::2, 2::2] - image[::2, :-2:2]).ravel()
+    down = np.abs(image[2::2, ::2] - image[:-2:2, ::2]).ravel()
+    return 1.4826 * float(np.median(np.concatenate([across, down]))) / np.sqrt(2)
+
+
+def ink_contrast(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel's ink: how much darker than the paper around it, relative to the paper (or lighter, on a board).
+
+    Light marks on dark paper (chalk on a board, a negative) are recognised by
+    having more strong contrast above the paper than below it.
+
+    Returns:
+        ``(smoothed, sharp)``: the contrast of a lightly smoothed copy (to find
+        marks with less grain) and of the picture itself (the ink's values).
+    """
+    from scipy import ndimage
+
+    smooth = ndimage.gaussian_filter(gray, sigma=max(0.7, max(gray.shape) / 640))
+    paper = paper_brightness(smooth)
+    difference = smooth - paper
+    floor = max(NOISE_SIGMAS * noise_sigma(difference), MIN_CONTRAST / 2)
+    darker = np.clip(-difference - floor, 0, None).sum()
+    lighter = np.clip(difference - floor, 0, None).sum()
+    if lighter > darker:
+        scale = np.maximum(1.0 - paper, 0.05)
+        return np.clip(difference / scale, 0.0, 1.0), np.clip((gray - paper) / scale, 0.0, 1.0)
+    scale = np.maximum(paper, 0.05)
+    return np.clip(-difference / scale, 0.0, 1.0), np.clip((paper - gray) / scale, 0.0, 1.0)
+
+
+def mark_threshold(contrast: np.ndarray) -> float:
+    """The contrast a pixel needs to be part of a mark's outline: 4 sigmas of the paper's grain, at least 4%."""
+    return max(NOISE_SIGMAS * noise_sigma(contrast), MIN_CONTRAST)
+
+
+def mark_mask(contrast: np.ndarray) -> np.ndarray:
+    """Pixels that belong to marks: above the paper's noise, connected to pixels well above it (hysteresis)."""
+    from skimage.filters import apply_hysteresis_threshold
+
+    low = mark_threshold(contrast)
+    return apply_hysteresis_threshold(contrast, low, 2 * low)
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """The typical width of the strokes in ``mask``: twice the area over the outline's length (a long stroke's)."""
+    from scipy import ndimage
+
+    area = int(mask.sum())
+    if area == 0:
+        return 0.0
+    outline = int((mask & ~ndimage.binary_erosion(mask)).sum())
+    return 2.0 * area / max(outline, 1)
+
+
+def _runs(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Pixels of ``mask`` on a straight run of at least ``length`` along ``axis`` (a one-dimensional opening)."""
+    from scipy import ndimage
+
+    as_bytes = mask.view(np.uint8)
+    eroded = ndimage.minimum_filter1d(as_bytes, length, axis=axis, mode="constant", cval=0)
+    return ndimage.maximum_filter1d(eroded, length, axis=axis, mode="constant", cval=0).astype(bool) & mask
+
+
+def remove_lines(mask: np.ndarray) -> np.ndarray:
+    """``mask`` without the lines of ruled or squared paper and of printed boxes.
+
+    A line is a straight run at least 45% of the picture long (tolerating a
+    slant of a pixel or two), and only its thin parts are taken out: pixels
+    whose mark is thinner across the line than 60% of the pen's strokes (or,
+    on a run spanning 90% of the picture, thinner than 3% of it). Where a
+    stroke crosses the line the mark is as thick as the stroke there, so the
+    stroke is left whole.
+    """
+    from scipy import ndimage
+
+    pen = stroke_width(mask)
+    removed = np.zeros_like(mask)
+    for axis, span in ((1, mask.shape[1]), (0, mask.shape[0])):
+        across, extent = 1 - axis, mask.shape[1 - axis]
+        rules = [(0.45 * span, 0.6 * pen), (0.9 * span, 0.03 * extent)]
+        widest = int(np.ceil(max(limit for _, limit in rules)))
+        if widest < 2:
+            continue
+        thin = mask & ~_runs(mask, widest, across)
+        # A line of length L puts L thin pixels within 5 neighbouring rows (or columns): where no band
+        # holds that many, there is no line, and the long runs need not be looked for.
+        band = np.convolve(thin.sum(axis=axis), np.ones(5), mode="same")
+        if band.max() < max(8, int(min(length for length, _ in rules))):
+            continue
+        # A slanted line's straight runs are short; thickening it across first lets them reach the length.
+        # The runs are looked for in the whole mask, so a stroke that crosses the line does not break it.
+        thick = ndimage.maximum_filter1d(mask.view(np.uint8), 5, axis=across).astype(bool)
+        for length, limit in rules:
+            limit = int(np.ceil(limit))
+            if limit >= 2:
+                thinner = thin if limit == widest else mask & ~_runs(mask, limit, across)
+                removed |= _runs(thick, max(8, int(length)), axis) & thinner
+    return mask & ~removed if removed.any() else mask
+
+
+@dataclass
+class _Mark:
+    label: int
+    rows: slice
+    columns: slice
+    area: int
+    touches_border: bool
+    border_contact: int
+    width: float
+    strength: float  # the mark's strongest contrast
+
+    @property
+    def height(self) -> int:
+        return self.rows.stop - self.rows.start
+
+
+def _marks(mask: np.ndarray, contrast: np.ndarray) -> tuple[np.ndarray, list[_Mark]]:
+    from scipy import ndimage
+
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
+    if count == 0:
+        return labels, []
+    areas = np.bincount(labels.ravel(), minlength=count + 1)
+    edge = np.concatenate([labels[0], labels[-1], labels[1:-1, 0], labels[1:-1, -1]])
+    contact = np.bincount(edge, minlength=count + 1)
+    marks = []
+    for index, (rows, columns) in enumerate(ndimage.find_objects(labels), start=1):
+        own = labels[rows, columns] == index
+        marks.append(_Mark(index, rows, columns, int(areas[index]), bool(contact[index]), int(contact[index]),
+                           stroke_width(own), float(contrast[rows, columns][own].max())))
+    return labels, marks
+
+
+def _without_specks(marks: list[_Mark]) -> list[_Mark]:
+    """Marks without grain and dust: at least 4 pixels and 2% of the largest mark."""
+    if not marks:
+        return marks
+    largest = max(mark.area for mark in marks)
+    return [mark for mark in marks if mark.area >= max(4, 0.02 * largest)]
+
+
+def _frames(labels: np.ndarray, marks: list[_Mark]) -> set[int]:
+    """Marks that are frames around other marks (a printed box): mostly hole, with another mark's ink inside."""
+    from scipy import ndimage
+
+    frames = set()
+    for mark in marks:
+        own = labels[mark.rows, mark.columns] == mark.label
+        hole = ndimage.binary_fill_holes(own) & ~own
+        if hole.sum() < 4 * mark.area:
+            continue
+        inside = labels[mark.rows, mark.columns][hole]
+        enclosed = np.unique(inside[(inside != 0) & (inside != mark.label)])
+        if sum(other.area for other in marks if other.label in enclosed) >= 0.05 * mark.area:
+            frames.add(mark.label)
+    return frames
+
+
+def _clutter(marks: list[_Mark], shape: tuple[int, int]) -> set[int]:
+    """Marks touching the border that are the scene, not the digit: a table, the page's edge, a finger, a shadow."""
+    picture_area = shape[0] * shape[1]
+    interior = [mark for mark in marks if not mark.touches_border]
+    if not interior:  # nothing else to read: the familiarity check judges what touches the border
+        return set()
+    clutter = set()
+    pen = max(mark.width for mark in interior)
+    for mark in marks:
+        if mark.touches_border and (mark.border_contact > 3 * pen or mark.width > 2 * pen or mark.area > 0.15 * picture_area):
+            clutter.add(mark.label)
+    # The digit's own strokes may reach the border (a tight crop): keep those when the inside alone is not most of the ink.
+    rest = [mark for mark in marks if mark.label not in clutter]
+    inside_area = sum(mark.area for mark in interior)
+    if inside_area >= 0.5 * sum(mark.area for mark in rest):
+        clutter |= {mark.label for mark in rest if mark.touches_border}
+    return clutter
+
+
+def _group_columns(marks: list[_Mark]) -> list[list[_Mark]]:
+    """Marks grouped into digits: marks whose columns overlap by 40% of the narrower one are one digit."""
+    groups: list[list[_Mark]] = []
+    for mark in sorted(marks, key=lambda mark: mark.columns.start):
+        for group in groups:
+            left = min(other.columns.start for other in group)
+            right = max(other.columns.stop for other in group)
+            overlap = min(right, mark.columns.stop) - max(left, mark.columns.start)
+            if overlap >= 0.4 * min(right - left, mark.columns.stop - mark.columns.start):
+                group.append(mark)
+                break
+        else:
+            groups.append([mark])
+    return groups
+
+
+def _span(group: list[_Mark]) -> tuple[int, int, int, int]:
+    return (min(mark.rows.start for mark in group), min(mark.columns.start for mark in group),
+            max(mark.rows.stop for mark in group), max(mark.columns.stop for mark in group))
+
+
+def find_digits(gray: np.ndarray) -> list[Digit]:
+    """The digits written on the paper in ``gray`` (grey levels in [0, 1]), left to right.
+
+    Raises:
+        NoDigitError: no mark at all, only the picture's edges, or marks on several lines.
+    """
+    from scipy import ndimage
+
+    gray = np.asarray(gray, dtype=np.float32)
+    if min(gray.shape) < 8:
+        raise NoDigitError(f"a {gray.shape[1]}x{gray.shape[0]} picture is too small to hold a digit; give at least 8x8 pixels.")
+    contrast, sharp = ink_contrast(gray)
+    mask = remove_lines(mark_mask(contrast))
+    labels, marks = _marks(mask, contrast)
+    marks = _without_specks(marks)
+    if not marks:
+        raise NoDigitError("no mark found: nothing on the paper stands out from its grain; photograph the digit darker or closer.")
+    dropped = _frames(labels, marks)
+    dropped |= _clutter([mark for mark in marks if mark.label not in dropped], gray.shape)
+    marks = [mark for mark in marks if mark.label not in dropped]
+    if not marks:
+        raise NoDigitError("no mark found inside the picture: only its edges (a table, the page's edge, a shadow); "
+                           "photograph the digit with paper all around it.")
+    # Within each mark, what is far fainter than its own strokes is the soft edge of a shadow or a smudge that the
+    # outline ran into, not ink; and a mark far fainter than the strongest one is paper texture beside the digit.
+    strength = np.zeros(labels.max() + 1, dtype=np.float32)
+    for mark in marks:
+        strength[mark.label] = mark.strength
+    mask = (labels > 0) & (contrast >= FAINT_SHARE * strength[labels]) & (strength[labels] > 0)
+    labels, marks = _marks(mask, contrast)
+    strongest = max((mark.strength for mark in marks), default=0.0)
+    marks = _without_specks([mark for mark in marks if mark.strength >= 3 * FAINT_SHARE * strongest])
+    if not marks:
+        raise NoDigitError("no mark found: nothing on the paper stands out from its grain; photograph the digit darker or closer.")
+    groups = _group_columns(marks)
+    tallest = max(_span(group)[2] - _span(group)[0] for group in groups)
+    most_ink = max(sum(mark.area for mark in group) for group in groups)
+    # Dots, commas and dashes are far shorter than the digits; stray scratches hold far less ink than any digit.
+    groups = [group for group in groups if _span(group)[2] - _span(group)[0] >= 0.35 * tallest
+              and sum(mark.area for mark in group) >= 0.12 * most_ink]
+    if len(groups) > MAX_DIGITS:
+        raise NoDigitError(f"{len(groups)} separate marks side by side are not one number (at most {MAX_DIGITS} digits); "
+                           "crop the picture to the number.")
+    top, bottom = min(_span(group)[0] for group in groups), max(_span(group)[2] for group in groups)
+    if bottom - top > 1.6 * tallest:
+        raise NoDigitError("the marks lie on several lines, like a page of text rather than one number; "
+                           "crop the picture to one number.")
+    # The paper's grain is taken off the ink values (3 sigmas of the picture's own grain, never more than half the
+    # stroke), so no halo of noise comes along and the crop ends where the strokes do.
+    grain = 3 * noise_sigma(sharp)
+    digits = []
+    for group in groups:
+        top, left, bottom, right = _span(group)
+        own = np.isin(labels[top:bottom, left:right], [mark.label for mark in group])
+        values = sharp[top:bottom, left:right][own]
+        floor = min(grain, 0.5 * float(np.percentile(values, 90)))
+        ink = np.where(own, np.clip(sharp[top:bottom, left:right] - floor, 0.0, None), 0.0)
+        strong = max(float(np.percentile(values, 90)) - floor, 1e-6)
+        # A faint pencil is scaled up to full ink, as MNIST's strokes are: a stroke's core is 1.
+        digits.append(Digit(np.clip(ink / strong, 0.0, 1.0).astype(np.float32), (top, left, bottom, right)))
+    return digits

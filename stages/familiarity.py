@@ -1,0 +1,45 @@
+"""Stage familiarity: the limits within which a prepared 28x28 looks like the training digits at all.
+
+The prediction command and the customers' digits stage refuse a picture whose
+prepared image falls outside them ("the marks do not look like a handwritten
+digit") before the network is asked, because a network answers a blot or a
+ruled line with a confident digit and the calibration threshold cannot tell.
+The measures (``hiddennodes.familiarity``) are the reconstruction error through
+the pipeline's own PCA (fitted on the training split), the amount of ink and the
+ink's aspect; their limits are picked on the validation digits, prepared the way
+the command prepares a picture, so that at least ``familiarity.pass_share`` of
+them pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+from common import load_arrays, load_params, run, write_json
+
+from hiddennodes.familiarity import features, fit_limits
+from hiddennodes.preprocess import mnist_like
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--val", required=True, type=Path, help="the prepared val.npz (pixels)")
+    parser.add_argument("--pca", required=True, type=Path, help="models/pca.npz (components, mean)")
+    parser.add_argument("--metrics", required=True, type=Path)
+    args = parser.parse_args()
+    pass_share = load_params().familiarity.pass_share
+    images = load_arrays(args.val, keys=("features",))["features"].reshape(-1, 28, 28)
+    pca = load_arrays(args.pca, keys=("components", "mean"))
+    # The command's last step, on digits that are already MNIST's: the same framing as a picture gets.
+    prepared = np.stack([mnist_like(image) if image.max() > 0 else image for image in images])
+    result = fit_limits(features(prepared, pca["components"], pca["mean"]), pass_share)
+    result["val_digits"] = int(len(images))
+    result["pca_components"] = int(len(pca["components"]))
+    write_json(args.metrics, result)
+    print(result)
+
+
+if __name__ == "__main__":
+    run(main)
