@@ -117,15 +117,21 @@ def noise_sigma(image: np.ndarray) -> float:
     return 1.4826 * float(np.median(np.concatenate([across, down]))) / np.sqrt(2)
 
 
-def ink_contrast(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each pixel's ink: how much darker than the paper around it, relative to the paper (or lighter, on a board).
+@dataclass(frozen=True)
+class Contrast:
+    """Each pixel's ink, as contrast with the paper around it, and the paper's grain in the same units."""
+
+    smoothed: np.ndarray  # of a lightly smoothed copy: marks are found on it, with less grain
+    sharp: np.ndarray  # of the picture itself: the ink's values
+    smoothed_grain: float  # standard deviation of the paper's grain in each (measured before clipping at 0)
+    sharp_grain: float
+
+
+def ink_contrast(gray: np.ndarray) -> Contrast:
+    """How much darker than the paper around it each pixel is, relative to the paper (or lighter, on a board).
 
     Light marks on dark paper (chalk on a board, a negative) are recognised by
     having more strong contrast above the paper than below it.
-
-    Returns:
-        ``(smoothed, sharp)``: the contrast of a lightly smoothed copy (to find
-        marks with less grain) and of the picture itself (the ink's values).
     """
     from scipy import ndimage
 
@@ -135,24 +141,18 @@ def ink_contrast(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     floor = max(NOISE_SIGMAS * noise_sigma(difference), MIN_CONTRAST / 2)
     darker = np.clip(-difference - floor, 0, None).sum()
     lighter = np.clip(difference - floor, 0, None).sum()
-    if lighter > darker:
-        scale = np.maximum(1.0 - paper, 0.05)
-        return np.clip(difference / scale, 0.0, 1.0), np.clip((gray - paper) / scale, 0.0, 1.0)
-    scale = np.maximum(paper, 0.05)
-    return np.clip(-difference / scale, 0.0, 1.0), np.clip((paper - gray) / scale, 0.0, 1.0)
+    sign, scale = (1.0, np.maximum(1.0 - paper, 0.05)) if lighter > darker else (-1.0, np.maximum(paper, 0.05))
+    smoothed, sharp = sign * difference / scale, sign * (gray - paper) / scale
+    return Contrast(np.clip(smoothed, 0.0, 1.0), np.clip(sharp, 0.0, 1.0), noise_sigma(smoothed), noise_sigma(sharp))
 
 
-def mark_threshold(contrast: np.ndarray) -> float:
-    """The contrast a pixel needs to be part of a mark's outline: 4 sigmas of the paper's grain, at least 4%."""
-    return max(NOISE_SIGMAS * noise_sigma(contrast), MIN_CONTRAST)
-
-
-def mark_mask(contrast: np.ndarray) -> np.ndarray:
-    """Pixels that belong to marks: above the paper's noise, connected to pixels well above it (hysteresis)."""
+def mark_mask(contrast: Contrast) -> np.ndarray:
+    """Pixels that belong to marks: 4 sigmas of the paper's grain above it (at least 4%), connected to pixels
+    twice as far above it (hysteresis)."""
     from skimage.filters import apply_hysteresis_threshold
 
-    low = mark_threshold(contrast)
-    return apply_hysteresis_threshold(contrast, low, 2 * low)
+    low = max(NOISE_SIGMAS * contrast.smoothed_grain, MIN_CONTRAST)
+    return apply_hysteresis_threshold(contrast.smoothed, low, 2 * low)
 
 
 def stroke_width(mask: np.ndarray) -> float:
@@ -321,8 +321,9 @@ def find_digits(gray: np.ndarray) -> list[Digit]:
     gray = np.asarray(gray, dtype=np.float32)
     if min(gray.shape) < 8:
         raise NoDigitError(f"a {gray.shape[1]}x{gray.shape[0]} picture is too small to hold a digit; give at least 8x8 pixels.")
-    contrast, sharp = ink_contrast(gray)
-    mask = remove_lines(mark_mask(contrast))
+    measured = ink_contrast(gray)
+    contrast, sharp = measured.smoothed, measured.sharp
+    mask = remove_lines(mark_mask(measured))
     labels, marks = _marks(mask, contrast)
     marks = _without_specks(marks)
     if not marks:
@@ -344,7 +345,8 @@ def find_digits(gray: np.ndarray) -> list[Digit]:
     marks = _without_specks([mark for mark in marks if mark.strength >= 3 * FAINT_SHARE * strongest])
     if not marks:
         raise NoDigitError("no mark found: nothing on the paper stands out from its grain; photograph the digit darker or closer.")
-    groups = _group_columns(marks)
+    # A picture this small is a crop of one digit: a broken stroke is not a second digit.
+    groups = [marks] if max(gray.shape) <= SMALL_PICTURE else _group_columns(marks)
     tallest = max(_span(group)[2] - _span(group)[0] for group in groups)
     most_ink = max(sum(mark.area for mark in group) for group in groups)
     # Dots, commas and dashes are far shorter than the digits; stray scratches hold far less ink than any digit.
@@ -359,7 +361,7 @@ def find_digits(gray: np.ndarray) -> list[Digit]:
                            "crop the picture to one number.")
     # The paper's grain is taken off the ink values (3 sigmas of the picture's own grain, never more than half the
     # stroke), so no halo of noise comes along and the crop ends where the strokes do.
-    grain = 3 * noise_sigma(sharp)
+    grain = 3 * measured.sharp_grain
     digits = []
     for group in groups:
         top, left, bottom, right = _span(group)

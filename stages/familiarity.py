@@ -6,9 +6,9 @@ digit") before the network is asked, because a network answers a blot or a
 ruled line with a confident digit and the calibration threshold cannot tell.
 The measures (``hiddennodes.familiarity``) are the reconstruction error through
 the pipeline's own PCA (fitted on the training split), the amount of ink and the
-ink's aspect; their limits are picked on the validation digits, prepared the way
-the command prepares a picture, so that at least ``familiarity.pass_share`` of
-them pass.
+ink's aspect; their limits are picked on the validation digits, each prepared
+as the command prepares a picture of it (the ink found on the 28x28 "paper",
+then MNIST's recipe), so that at least ``familiarity.pass_share`` of them pass.
 """
 
 from __future__ import annotations
@@ -20,7 +20,16 @@ import numpy as np
 from common import load_arrays, load_params, run, write_json
 
 from hiddennodes.familiarity import features, fit_limits
-from hiddennodes.preprocess import mnist_like
+from hiddennodes import ImageError
+from hiddennodes.preprocess import prepare_digits
+
+
+def prepared_like_a_picture(image: np.ndarray) -> np.ndarray:
+    """A validation digit prepared as a picture of it is (all its marks as one digit); blank if it has none."""
+    try:
+        return prepare_digits(image)[0][0]
+    except ImageError:
+        return np.zeros_like(image)
 
 
 def main() -> None:
@@ -32,8 +41,7 @@ def main() -> None:
     pass_share = load_params().familiarity.pass_share
     images = load_arrays(args.val, keys=("features",))["features"].reshape(-1, 28, 28)
     pca = load_arrays(args.pca, keys=("components", "mean"))
-    # The command's last step, on digits that are already MNIST's: the same framing as a picture gets.
-    prepared = np.stack([mnist_like(image) if image.max() > 0 else image for image in images])
+    prepared = np.stack([prepared_like_a_picture(image) for image in images])
     result = fit_limits(features(prepared, pca["components"], pca["mean"]), pass_share)
     result["val_digits"] = int(len(images))
     result["pca_components"] = int(len(pca["components"]))
