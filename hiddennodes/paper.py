@@ -44,6 +44,7 @@ from hiddennodes import ImageError
 
 NOISE_SIGMAS = 4.0  # how far above the paper's noise a pixel must be to start a mark's outline
 MIN_CONTRAST = 0.04  # ... and at least 4% darker than the paper around it, however clean the paper
+MIN_STROKE = 0.12  # a mark is somewhere at least 12% darker than its paper (a pencil at a fifth of full contrast is 20%)
 FAINT_SHARE = 0.1  # within a mark, contrast below this share of its strongest is a shadow's edge, not ink
 SMALL_PICTURE = 64  # pixels on the longer side: a crop of one digit rather than a photo of paper
 MAX_DIGITS = 12  # more marks than this side by side is not one number (an amount or a postcode)
@@ -67,29 +68,39 @@ def _resized(image: np.ndarray, size: tuple[int, int], resample) -> np.ndarray:
     return np.asarray(Image.fromarray(np.asarray(image, dtype=np.float32), mode="F").resize(size, resample))
 
 
-def paper_brightness(gray: np.ndarray, coarse_side: int = 64) -> np.ndarray:
-    """The paper's brightness at every pixel, estimated on a coarse copy in two passes.
+def paper_brightness(gray: np.ndarray, coarse_side: int = 160) -> tuple[np.ndarray, np.ndarray]:
+    """The paper's brightness at every pixel, estimated on a coarse copy in two passes, and how far it may be off.
 
     First a median over windows a quarter of the picture wide: strokes cover
     less than half of such a window, so it is the paper's, and it keeps the
     step of a shadow's edge where a mean would smear it. Where a digit fills
     the picture its loops can cover half a window and darken that estimate, so
-    the second pass averages only the pixels the first did not take for ink
-    (a normalised Gaussian average, over the same scale).
+    under what the first pass took for ink, the second pass averages only the
+    pixels it did not (a normalised Gaussian average, over the same scale).
+
+    Where the paper's brightness steps (a shadow's edge, the page's edge) the
+    coarse estimate, drawn back to full size, can be off by as much as the
+    paper changes between neighbouring coarse pixels: that is the second array,
+    which the contrast must exceed before it counts as ink.
     """
     from PIL import Image
     from scipy import ndimage
+    from skimage.filters import rank
+    from skimage.morphology import footprint_rectangle
 
     height, width = gray.shape
     if max(height, width) <= SMALL_PICTURE:  # a crop of one digit: its light is even, and ink may fill every window
         counts, edges = np.histogram(gray, bins=32, range=(0.0, 1.0))
-        return np.full_like(gray, (edges[np.argmax(counts)] + edges[np.argmax(counts) + 1]) / 2, dtype=np.float32)
+        level = (edges[np.argmax(counts)] + edges[np.argmax(counts) + 1]) / 2
+        return np.full_like(gray, level, dtype=np.float32), np.zeros_like(gray, dtype=np.float32)
     coarse_side = min(coarse_side, max(height, width))
     scale = coarse_side / max(height, width)
     coarse_size = (max(1, round(width * scale)), max(1, round(height * scale)))
     coarse = _resized(gray, coarse_size, Image.Resampling.BOX)
     window = max(3, round(coarse_side / 4) | 1)
-    first = ndimage.median_filter(coarse, size=window, mode="reflect")
+    # scikit-image's rank median slides a histogram, so a wide window costs little (8-bit levels are enough).
+    levels = np.round(np.clip(coarse, 0, 1) * 255).astype(np.uint8)
+    first = rank.median(levels, footprint_rectangle((window, window))).astype(np.float32) / 255
     darker, lighter = first - coarse, coarse - first
     spread = max(NOISE_SIGMAS * noise_sigma(coarse), MIN_CONTRAST)
     ink = ndimage.binary_dilation((darker > spread) | (lighter > spread))
@@ -97,8 +108,11 @@ def paper_brightness(gray: np.ndarray, coarse_side: int = 64) -> np.ndarray:
     sigma = window / 2
     weighted = ndimage.gaussian_filter(coarse * weights, sigma, mode="reflect")
     total = ndimage.gaussian_filter(weights, sigma, mode="reflect")
-    paper = np.where(total > 0.05, weighted / np.maximum(total, 1e-6), first)
-    return _resized(paper, (width, height), Image.Resampling.BILINEAR)
+    # Away from ink the median stands (it keeps a shadow's edge sharp); under the ink, the average of the paper.
+    paper = np.where(ink & (total > 0.05), weighted / np.maximum(total, 1e-6), first)
+    step = ndimage.maximum_filter(paper, size=3) - ndimage.minimum_filter(paper, size=3)
+    return (_resized(paper, (width, height), Image.Resampling.BILINEAR),
+            _resized(step, (width, height), Image.Resampling.BILINEAR))
 
 
 def noise_sigma(image: np.ndarray) -> float:
@@ -136,23 +150,43 @@ def ink_contrast(gray: np.ndarray) -> Contrast:
     from scipy import ndimage
 
     smooth = ndimage.gaussian_filter(gray, sigma=max(0.7, max(gray.shape) / 640))
-    paper = paper_brightness(smooth)
+    paper, uncertain = paper_brightness(smooth)
     difference = smooth - paper
     floor = max(NOISE_SIGMAS * noise_sigma(difference), MIN_CONTRAST / 2)
-    darker = np.clip(-difference - floor, 0, None).sum()
-    lighter = np.clip(difference - floor, 0, None).sum()
-    sign, scale = (1.0, np.maximum(1.0 - paper, 0.05)) if lighter > darker else (-1.0, np.maximum(paper, 0.05))
-    smoothed, sharp = sign * difference / scale, sign * (gray - paper) / scale
+    darker = np.clip(-difference - uncertain - floor, 0, None).sum()
+    lighter = np.clip(difference - uncertain - floor, 0, None).sum()
+    light_ink = lighter > darker
+    # Contrast is relative to the paper's brightness there, so a stroke in a shadow counts as one in the light;
+    # but a region darker than 40% of the brightest paper is no paper (a table, a sleeve), and its grain is
+    # measured against that 40%, not inflated by its own darkness.
+    background = (1.0 - paper) if light_ink else paper
+    sign, scale = (1.0 if light_ink else -1.0), np.maximum(background, max(0.4 * float(np.percentile(background, 95)), 0.05))
+    # A stroke is darker than the paper on both sides of it; a shadow's or the page's edge is darker on one side
+    # only. A grey closing (an opening, for light ink) a quarter of the picture wide fills every valley narrower
+    # than that and keeps every step, so the stroke's depth below it (a top-hat) is blind to the edges that the
+    # median's coarse estimate may miss by a little. Ink must be ink by both measures.
+    size = max(3, round(max(gray.shape) / 4))
+    if max(gray.shape) <= SMALL_PICTURE:  # a crop of one digit: its paper is even (see paper_brightness)
+        filled = np.full_like(smooth, np.inf)
+    elif light_ink:
+        filled = ndimage.maximum_filter(ndimage.minimum_filter(smooth, size=size, mode="nearest"), size=size, mode="nearest")
+    else:
+        filled = ndimage.minimum_filter(ndimage.maximum_filter(smooth, size=size, mode="nearest"), size=size, mode="nearest")
+    valley = np.abs(filled - smooth)
+    # Contrast no larger than the paper estimate's own doubt at a step is not ink either.
+    smoothed = np.minimum(sign * difference - uncertain, valley) / scale
+    sharp = np.minimum(sign * (gray - paper) - uncertain, valley + np.abs(gray - smooth)) / scale
     return Contrast(np.clip(smoothed, 0.0, 1.0), np.clip(sharp, 0.0, 1.0), noise_sigma(smoothed), noise_sigma(sharp))
 
 
 def mark_mask(contrast: Contrast) -> np.ndarray:
     """Pixels that belong to marks: 4 sigmas of the paper's grain above it (at least 4%), connected to pixels
-    twice as far above it (hysteresis)."""
+    twice as far above it and at least ``MIN_STROKE`` (hysteresis). Light falling off across a shadow makes
+    broad, shallow valleys of a few percent; no pen stroke is that shallow."""
     from skimage.filters import apply_hysteresis_threshold
 
     low = max(NOISE_SIGMAS * contrast.smoothed_grain, MIN_CONTRAST)
-    return apply_hysteresis_threshold(contrast.smoothed, low, 2 * low)
+    return apply_hysteresis_threshold(contrast.smoothed, low, max(2 * low, MIN_STROKE))
 
 
 def stroke_width(mask: np.ndarray) -> float:
@@ -274,8 +308,13 @@ def _clutter(marks: list[_Mark], shape: tuple[int, int]) -> set[int]:
     """Marks touching the border that are the scene, not the digit: a table, the page's edge, a finger, a shadow."""
     picture_area = shape[0] * shape[1]
     interior = [mark for mark in marks if not mark.touches_border]
-    if not interior:  # nothing else to read: the familiarity check judges what touches the border
-        return set()
+    if not interior:
+        # A digit cropped tight touches the border and spans much of the picture; a small mark in a corner or
+        # on an edge is where a shadow or the page leaves the picture.
+        top, left = min(mark.rows.start for mark in marks), min(mark.columns.start for mark in marks)
+        bottom, right = max(mark.rows.stop for mark in marks), max(mark.columns.stop for mark in marks)
+        spans = bottom - top >= 0.5 * shape[0] or right - left >= 0.5 * shape[1]
+        return set() if spans else {mark.label for mark in marks}
     clutter = set()
     pen = max(mark.width for mark in interior)
     for mark in marks:
@@ -303,6 +342,25 @@ def _group_columns(marks: list[_Mark]) -> list[list[_Mark]]:
         else:
             groups.append([mark])
     return groups
+
+
+def _lines_of_writing(labels: np.ndarray, marks: list[_Mark]) -> int:
+    """How many lines of writing the marks form: bands of rows with ink, each at least 35% as tall as the
+    tallest and apart by a tenth of its height (a 5's lifted bar or a dot over it is no line of its own)."""
+    inked = np.zeros(labels.shape[0], dtype=bool)
+    for mark in marks:
+        inked[mark.rows] = True
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], inked.view(np.int8), [0]])))
+    bands = list(zip(edges[::2], edges[1::2]))
+    tallest = max(stop - start for start, stop in bands)
+    lines, last_stop = 0, None
+    for start, stop in bands:
+        if stop - start < 0.35 * tallest:
+            continue
+        if last_stop is None or start - last_stop >= 0.1 * tallest:
+            lines += 1
+        last_stop = stop
+    return lines
 
 
 def _span(group: list[_Mark]) -> tuple[int, int, int, int]:
@@ -345,6 +403,9 @@ def find_digits(gray: np.ndarray) -> list[Digit]:
     marks = _without_specks([mark for mark in marks if mark.strength >= 3 * FAINT_SHARE * strongest])
     if not marks:
         raise NoDigitError("no mark found: nothing on the paper stands out from its grain; photograph the digit darker or closer.")
+    if max(gray.shape) > SMALL_PICTURE and _lines_of_writing(labels, marks) > 1:
+        raise NoDigitError("the marks lie on several lines, like a page of text rather than one number; "
+                           "crop the picture to one number.")
     # A picture this small is a crop of one digit: a broken stroke is not a second digit.
     groups = [marks] if max(gray.shape) <= SMALL_PICTURE else _group_columns(marks)
     tallest = max(_span(group)[2] - _span(group)[0] for group in groups)
