@@ -8,8 +8,9 @@ condition and level it counts how many written digits were answered, how many
 of those were right, and how well the network reads the raw arrays of the
 same digits, so the picture's cost is measured apart from the network's own
 errors. A picture whose digits were found in another number than written
-counts all its digits as answered wrongly if any was answered (the number read
-is wrong), as refused otherwise.
+counts all its digits as answered wrongly when every digit found was answered
+(a number of the wrong length, read with confidence), as refused otherwise (a
+"?" in the number sends it to a person).
 """
 
 from __future__ import annotations
@@ -74,10 +75,10 @@ def measure(reader: DigitReader, images: np.ndarray, labels: np.ndarray, conditi
                 else:
                     wrong += 1
             numbers_right += all(answer.answered and answer.predicted == digit for answer, digit in zip(answers, truth))
-        elif any(answer.answered for answer in answers):
-            wrong += per_picture
+        elif answers and all(answer.answered for answer in answers):
+            wrong += per_picture  # a number of the wrong length, read with confidence
         else:
-            refused += per_picture
+            refused += per_picture  # a "?" in the number sends it to a person
         if example is None:
             read = prepared.refusal and f"refused: {refusal_kind(prepared.refusal)}"
             read = read or "".join(str(answer.predicted) if answer.answered else "?" for answer in answers)

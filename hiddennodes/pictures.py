@@ -24,7 +24,7 @@ from hiddennodes import ImageError
 
 SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".heic", ".heif")
 MAX_PIXELS = 50_000_000  # the largest phone photos are 50 megapixels; beyond is a mistake or an attack
-WORKING_SIDE = 640  # the longer side the ink is looked for at: a digit a tenth of it tall still has 3-pixel strokes
+WORKING_SIDE = 400  # the longer side the ink is looked for at: a digit a twentieth of it tall still has 20 pixels
 ORIENTATION = 0x0112
 
 
