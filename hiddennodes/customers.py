@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import io
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from hiddennodes.conditions import CONDITIONS, digits_per_picture, render
 from hiddennodes.pictures import decode
-from hiddennodes.reading import DigitReader, prepare_picture
+from hiddennodes.reading import DigitReader, Prepared, prepare_picture
 
 
 @dataclass
@@ -40,19 +40,53 @@ def refusal_kind(reason: str) -> str:
     return reason.split(":")[0].split(";")[0].strip()
 
 
-def measure(reader: DigitReader, images: np.ndarray, labels: np.ndarray, condition: str, level: int,
-            seed: int) -> tuple[dict, Example]:
-    """Read ``images`` ((n, 28, 28) uint8, MNIST's) drawn under ``condition`` at ``level``.
+@dataclass
+class _Tally:
+    """What one network made of the pictures of one condition and level."""
+
+    right: int = 0
+    wrong: int = 0
+    refused: int = 0
+    numbers_right: int = 0
+    refusals: dict = field(default_factory=dict)
+
+    def add(self, prepared: Prepared, answers: list, truth: np.ndarray) -> None:
+        reasons = [prepared.refusal] if prepared.refusal else [answer.refusal for answer in answers if answer.refusal]
+        for reason in reasons:
+            self.refusals[refusal_kind(reason)] = self.refusals.get(refusal_kind(reason), 0) + 1
+        if len(answers) == len(truth):
+            for answer, digit in zip(answers, truth):
+                if not answer.answered:
+                    self.refused += 1
+                elif answer.predicted == digit:
+                    self.right += 1
+                else:
+                    self.wrong += 1
+            self.numbers_right += all(answer.answered and answer.predicted == digit for answer, digit in zip(answers, truth))
+        elif answers and all(answer.answered for answer in answers):
+            self.wrong += len(truth)  # a number of the wrong length, read with confidence
+        else:
+            self.refused += len(truth)  # a "?" in the number sends it to a person
+
+
+def measure_many(readers: dict[str, DigitReader], images: np.ndarray, labels: np.ndarray, condition: str, level: int,
+                 seed: int) -> tuple[dict[str, dict], Example]:
+    """Read ``images`` ((n, 28, 28) uint8, MNIST's) drawn under ``condition`` at ``level`` with each reader.
+
+    Each picture is drawn and prepared once and answered by every reader, so
+    the networks are compared on the same pictures.
 
     Returns:
-        The counts and rates (JSON-ready) and the first picture as an Example.
+        Per reader, the counts and rates (JSON-ready); and the first picture as an Example (the first reader's reading).
     """
     per_picture = digits_per_picture(condition, level)
-    pictures = len(images) // per_picture
+    pictures = max(1, len(images) // per_picture)
+    written_digits = pictures * per_picture
+    # With fewer digits than a number needs, the digits are used again in turn.
+    order = np.arange(written_digits) % len(images)
+    images, labels = images[order], labels[order]
     rng = np.random.default_rng([seed, list(CONDITIONS).index(condition), level])
-    raw = reader.network.probabilities(images[: pictures * per_picture].astype(np.float32) / 255).argmax(axis=1)
-    right = wrong = refused = numbers_right = 0
-    refusals: dict[str, int] = {}
+    tallies = {name: _Tally() for name in readers}
     seconds = 0.0
     example = None
     for index in range(pictures):
@@ -60,43 +94,43 @@ def measure(reader: DigitReader, images: np.ndarray, labels: np.ndarray, conditi
         data = render(images[written], condition, level, rng)
         start = time.perf_counter()
         prepared = prepare_picture(io.BytesIO(data))
-        answers = reader.answer(prepared.digits)
         seconds += time.perf_counter() - start
-        truth = labels[written]
-        reasons = [prepared.refusal] if prepared.refusal else [answer.refusal for answer in answers if answer.refusal]
-        for reason in reasons:
-            refusals[refusal_kind(reason)] = refusals.get(refusal_kind(reason), 0) + 1
-        if len(answers) == per_picture:
-            for answer, digit in zip(answers, truth):
-                if not answer.answered:
-                    refused += 1
-                elif answer.predicted == digit:
-                    right += 1
-                else:
-                    wrong += 1
-            numbers_right += all(answer.answered and answer.predicted == digit for answer, digit in zip(answers, truth))
-        elif answers and all(answer.answered for answer in answers):
-            wrong += per_picture  # a number of the wrong length, read with confidence
-        else:
-            refused += per_picture  # a "?" in the number sends it to a person
-        if example is None:
-            read = prepared.refusal and f"refused: {refusal_kind(prepared.refusal)}"
-            read = read or "".join(str(answer.predicted) if answer.answered else "?" for answer in answers)
-            example = Example(decode(io.BytesIO(data), longest_side=320), prepared.digits, read)
-    written_digits = pictures * per_picture
-    answered = right + wrong
-    row = {
-        "condition": condition, "group": CONDITIONS[condition].group, "level": level, "label": CONDITIONS[condition].levels[level],
-        "pictures": pictures, "digits": written_digits,
-        "answered": round(answered / written_digits, 6),
-        "accuracy_answered": round(right / answered, 6) if answered else None,
-        "raw_accuracy": round(float(np.mean(raw == labels[:written_digits])), 6),
-        "wrong_share_of_answered": round(wrong / answered, 6) if answered else None,
-        "numbers_right": round(numbers_right / pictures, 6),
-        "pictures_per_second": round(pictures / seconds, 2) if seconds else None,
-        "refusals": dict(sorted(refusals.items(), key=lambda item: -item[1])),
-    }
-    return row, example
+        for name, reader in readers.items():
+            answers = reader.answer(prepared.digits)
+            tallies[name].add(prepared, answers, labels[written])
+            if example is None:
+                read = prepared.refusal and f"refused: {refusal_kind(prepared.refusal)}"
+                read = read or "".join(str(answer.predicted) if answer.answered else "?" for answer in answers)
+                example = Example(decode(io.BytesIO(data), longest_side=320), prepared.digits, read)
+    rows = {}
+    raw_images = images[:written_digits].astype(np.float32) / 255
+    for name, reader in readers.items():
+        tally = tallies[name]
+        raw = reader.network.probabilities(raw_images)
+        raw_right = raw.argmax(axis=1) == labels[:written_digits]
+        raw_kept = raw.max(axis=1) >= (reader.threshold if reader.threshold is not None else np.inf)
+        answered = tally.right + tally.wrong
+        rows[name] = {
+            "condition": condition, "group": CONDITIONS[condition].group, "words": CONDITIONS[condition].words,
+            "level": level, "label": CONDITIONS[condition].levels[level], "pictures": pictures, "digits": written_digits,
+            "answered": round(answered / written_digits, 6),
+            "accuracy_answered": round(tally.right / answered, 6) if answered else None,
+            "wrong_share_of_answered": round(tally.wrong / answered, 6) if answered else None,
+            "raw_accuracy": round(float(raw_right.mean()), 6),
+            "raw_answered": round(float(raw_kept.mean()), 6),
+            "raw_accuracy_answered": round(float(raw_right[raw_kept].mean()), 6) if raw_kept.any() else None,
+            "numbers_right": round(tally.numbers_right / pictures, 6),
+            "pictures_per_second": round(pictures / seconds, 2) if seconds else None,
+            "refusals": dict(sorted(tally.refusals.items(), key=lambda item: -item[1])),
+        }
+    return rows, example
+
+
+def measure(reader: DigitReader, images: np.ndarray, labels: np.ndarray, condition: str, level: int,
+            seed: int) -> tuple[dict, Example]:
+    """:func:`measure_many` with one reader: its row and the Example."""
+    rows, example = measure_many({"reader": reader}, images, labels, condition, level, seed)
+    return rows["reader"], example
 
 
 def meets_target(row: dict, share_of_raw: float = 0.95, most_wrong: float = 0.10) -> bool:

@@ -239,6 +239,53 @@ def realworld_table(realworld: Mapping, robustness: Mapping, calibration: Mappin
     return Table(headers, rows)
 
 
+def customers_findings(customers: Mapping, table: Mapping, familiarity: Mapping, experiment: str = "exp3") -> list[str]:
+    """Sentences answering "how would it read customers' photos and scans?" from the customers stage."""
+    if not customers.get("applicable"):
+        return [f"Customers' photos and scans: not applicable. {customers.get('reason', '')}"]
+    rows = table["experiments"][experiment]
+    clean, hard = customers[experiment]["clean"], customers[experiment]["hard"]
+    found = [
+        f"Customers' digits: the first {customers['digits']} test digits drawn as scans and phone photos under "
+        f"{clean['conditions'] + hard['conditions']} conditions and strengths, read exactly as hiddennodes-predict reads a file. "
+        f"On clean pictures {experiment} answers {clean['answered']:.1%} of the digits and is right on {_share(clean['accuracy_answered'])} "
+        f"of those (the raw arrays of the same digits: {clean['raw_accuracy']:.1%} right when all are answered); on hard ones "
+        f"(stored sideways, a table along the edge, ruled or squared paper, a printed box, faint pencil, shadows, dim light, "
+        f"small digits, a thin pen, several digits) it answers {hard['answered']:.1%}, right on {_share(hard['accuracy_answered'])}.",
+        f"{clean['targets_met'] + hard['targets_met']} of {clean['conditions'] + hard['conditions']} conditions meet the target "
+        "(the digits answered are read at 95% of the raw arrays' accuracy or better, and no more than 10% of them are wrong); "
+        "what it cannot read it refuses with a reason rather than guessing.",
+    ]
+    answered = [row for row in rows if row["accuracy_answered"] is not None]
+    if answered:
+        worst = min(answered, key=lambda row: row["accuracy_answered"])
+        found.append(f"Least accurate on what it answers: {worst['words']} ({worst['label']}), {worst['accuracy_answered']:.1%} "
+                     f"of the {worst['answered']:.1%} it answers.")
+    most_refused = min(rows, key=lambda row: row["answered"])
+    reasons = ", ".join(f"{reason} ({count})" for reason, count in list(most_refused["refusals"].items())[:2]) or "none"
+    found.append(f"Most often refused: {most_refused['words']} ({most_refused['label']}), {1 - most_refused['answered']:.1%} of "
+                 f"its digits sent to a person; reasons: {reasons}.")
+    found.append(f"A picture is refused as unlike any digit when its prepared 28×28 falls outside limits that "
+                 f"{familiarity['val_pass_share']:.1%} of the {familiarity['val_digits']:,} validation digits pass "
+                 "(reconstruction error through the pipeline's PCA, amount of ink, width against height).")
+    return found
+
+
+def customers_table(table: Mapping, experiment: str = "exp3") -> Table:
+    """Per condition and level: digits answered and how accurately, against the raw arrays of the same digits."""
+    headers = ["group", "condition", "level", "answered", "acc answered", "raw acc", "raw answered", "raw acc answered",
+               "main refusal", "target"]
+    rows = []
+    for row in table["experiments"][experiment]:
+        refusal = next(iter(row["refusals"]), "") if row["refusals"] else ""
+        met = row["accuracy_answered"] is None or (
+            row["accuracy_answered"] >= 0.95 * row["raw_accuracy"] and row["wrong_share_of_answered"] <= 0.10)
+        rows.append([row["group"], row["words"], row["label"], _share(row["answered"]), _share(row["accuracy_answered"]),
+                     _share(row["raw_accuracy"]), _share(row["raw_answered"]), _share(row["raw_accuracy_answered"]),
+                     refusal, "met" if met else "missed"])
+    return Table(headers, rows)
+
+
 def strongest_table(robustness: Mapping, experiments: Sequence[str]) -> Table:
     """Test accuracy of each experiment with no change and at each change's strongest severity."""
     changes = list(robustness["severities"])

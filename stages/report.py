@@ -18,6 +18,8 @@ from common import read_json, run, write_text
 from hiddennodes.report import (
     Figure,
     Section,
+    customers_findings,
+    customers_table,
     embedding_finding,
     error_finding,
     model_findings,
@@ -60,6 +62,9 @@ REAL_FIGURES = (
     ("calibration/reliability.png", "Reliability diagrams: accuracy against confidence; bars on the diagonal mean the confidence can be trusted."),
     ("calibration/coverage.png", "Accuracy on the digits the model answers against the share it answers, abstaining below a confidence threshold."),
 )
+CUSTOMER_FIGURES = (
+    ("customers/examples.png", "Each condition at its strongest: the picture as sent, each 28×28 the network was fed, and what it answered."),
+)
 DATA_FIGURES = (
     ("data/samples.png", "Sample training images per class."),
     ("data/class_counts.png", "Images per class in each split."),
@@ -80,14 +85,15 @@ def experiment_figures(experiment: str) -> list[tuple[str, str]]:
 def report_inputs(metrics: Path, plots: Path) -> list[Path]:
     """Every file the report reads, besides the dataset info."""
     files = [metrics / name for name in ("comparison.json", "pca.json", "pixels.json", "exp1/overlap.json",
-                                         "realworld.json", "robustness.json", "calibration.json", "paired_tests.json")]
+                                         "realworld.json", "robustness.json", "calibration.json", "paired_tests.json",
+                                         "customers.json", "customers_table.json", "familiarity.json")]
     for experiment in EXPERIMENTS:
         files += [metrics / experiment / "nodes.json", metrics / experiment / "classification_report.json"]
         if experiment in EMBEDDED:
             files.append(metrics / experiment / "embedding.json")
     names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
     names += [name for experiment in EXPERIMENTS for name, _ in experiment_figures(experiment)]
-    names += [name for name, _ in REAL_FIGURES]
+    names += [name for name, _ in REAL_FIGURES] + [name for name, _ in CUSTOMER_FIGURES]
     return files + [plots / name for name in names]
 
 
@@ -115,7 +121,10 @@ def main() -> None:
     findings += [embedding_finding(name, embeddings[name], len(class_names)) for name in EMBEDDED]
     findings += [error_finding(name, reports[name], class_names) for name in EXPERIMENTS]
     real_findings = realworld_findings(realworld, robustness, calibration)
-    findings += real_findings
+    customers = read_json(args.metrics / "customers.json")
+    customer_table = read_json(args.metrics / "customers_table.json")
+    customer_findings = customers_findings(customers, customer_table, read_json(args.metrics / "familiarity.json"))
+    findings += customer_findings + real_findings
 
     def figure(name: str, caption: str) -> Figure:
         return Figure(caption, (args.plots / name).read_bytes())
@@ -142,6 +151,11 @@ def main() -> None:
         paragraphs + real_findings, [figure(name, caption) for name, caption in REAL_FIGURES],
         [realworld_table(realworld, robustness, calibration, EXPERIMENTS),
          strongest_table(robustness, EXPERIMENTS)]))
+
+    sections.append(Section(
+        "customers", "Customers' digits: photos and scans as people really send them",
+        customer_findings, [figure(name, caption) for name, caption in CUSTOMER_FIGURES],
+        [customers_table(customer_table)] if customers.get("applicable") else []))
 
     title = f"What the hidden nodes learn: {info['title']}"
     introduction = ("Five single-hidden-layer networks, from one hidden node to the best width, on all pixels, on PCA components "

@@ -37,6 +37,7 @@ def test_project_params_are_valid_and_match_the_study():
     assert (parsed.model.dropout, parsed.model.l2, parsed.model.patience, parsed.model.repeats) == (0, 0, 0, 1)
     assert (parsed.baseline.max_iter, parsed.baseline.C) == (100, 1.0)
     assert (parsed.calibration.bins, parsed.calibration.target_accuracy, parsed.calibration.certainty) == (10, 0.99, 0.95)
+    assert parsed.familiarity.pass_share == 0.99 and parsed.customers.digits == 50
     assert parsed.robustness.strongest() == {"rotation": 30, "shift": 5, "smaller": 0.6, "larger": 1.3, "thinner": 1,
                                              "thicker": 2, "noise": 0.4, "blur": 2, "contrast": 0.2}
 
@@ -77,6 +78,8 @@ def test_project_params_are_valid_and_match_the_study():
         ({"small__patience": -2}, r"small\.patience is -2; it must be a whole number of at least 0"),
         ({"model__repeats": 0}, r"model\.repeats is 0; it must be a whole number from 1 to 100"),
         ({"calibration__bins": 0}, r"calibration\.bins is 0; it must be a whole number from 1 to 100"),
+        ({"familiarity__pass_share": 1}, r"familiarity\.pass_share is 1; it must be a share from 0\.5 to below 1"),
+        ({"customers__digits": 0}, r"customers\.digits is 0; it must be a whole number from 1 to 10000"),
         ({"robustness__levels": 0}, r"robustness\.levels is 0; it must be a whole number from 1 to 20"),
     ],
 )

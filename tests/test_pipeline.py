@@ -89,7 +89,7 @@ def test_first_repro_runs_every_stage(project):
     ran = stages_run((project / "first_repro.log").read_text())
     experiments = [f"exp{number}" for number in range(1, 6)]
     expected = {"download", "prepare", "overview", "pca", "select_pixels", "boxplot", "scatter", "compare", "realworld",
-                "robustness", "calibration", "baseline"}
+                "robustness", "calibration", "baseline", "familiarity", "customers"}
     expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in experiments}
     expected |= {"interpret@exp1", "interpret@exp2", "interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5"}
     expected |= {"embed@exp3", "embed@exp4", "embed@exp5", "report"}
@@ -106,6 +106,10 @@ def test_the_committed_gitignore_files_already_ignore_every_output(project):
 def test_every_declared_output_exists_and_parses(project):
     realworld = json.loads((project / "metrics/realworld.json").read_text())
     assert realworld["applicable"] is False and "test networks trained on MNIST" in realworld["reason"]
+    customers = json.loads((project / "metrics/customers.json").read_text())
+    assert customers["applicable"] is False and "handwritten digits on paper" in customers["reason"]
+    familiarity = json.loads((project / "metrics/familiarity.json").read_text())
+    assert familiarity["val_digits"] == 100 and familiarity["val_pass_share"] >= 0.99
     assert set(realworld) >= {f"exp{number}" for number in range(1, 6)}
     # The robustness stage's unchanged test set and the calibration stage read the network as training measured it.
     robustness = json.loads((project / "metrics/robustness.json").read_text())
@@ -189,7 +193,7 @@ def test_width_change_reruns_only_what_reads_it(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.hidden=3"], project)
     expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in ("exp3", "exp4", "exp5")}
     expected |= {"interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5", "embed@exp3", "embed@exp4", "embed@exp5"}
-    assert stages_run(result.stdout) == expected | {"compare", "realworld", "robustness", "calibration", "report"}
+    assert stages_run(result.stdout) == expected | {"compare", "realworld", "robustness", "calibration", "customers", "report"}
     diff = json.loads(run([str(BIN / "dvc"), "metrics", "diff", "--json"], project).stdout)
     exp3 = diff["metrics/exp3/train.json"]
     assert exp3["hidden_units"]["old"] == 8 and exp3["hidden_units"]["new"] == 3
@@ -201,7 +205,8 @@ def test_width_change_reruns_only_what_reads_it(project):
 def test_pca_variance_change_reruns_pca_and_exp4_only(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "pca.variance=0.8"], project)
     assert stages_run(result.stdout) == {"pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret_projected@exp4", "embed@exp4",
-                                         "baseline", "compare", "realworld", "robustness", "calibration", "report"}
+                                         "baseline", "compare", "realworld", "robustness", "calibration", "familiarity",
+                                         "customers", "report"}
 
 
 def test_perplexity_change_redraws_only_the_maps_and_the_report(project):
@@ -211,7 +216,7 @@ def test_perplexity_change_redraws_only_the_maps_and_the_report(project):
 
 def test_robustness_and_calibration_settings_rerun_only_their_stages(project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "robustness.rotation=45", "-S", "calibration.target_accuracy=0.95"], project)
-    assert stages_run(result.stdout) == {"robustness", "calibration", "realworld", "report"}
+    assert stages_run(result.stdout) == {"robustness", "calibration", "realworld", "customers", "report"}
     robustness = json.loads((project / "metrics/robustness.json").read_text())
     assert robustness["severities"]["rotation"]["4"] == 45
     assert json.loads((project / "metrics/calibration.json").read_text())["target_accuracy"] == 0.95

@@ -9,6 +9,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
+import yaml
 from PIL import Image
 
 from hiddennodes.datasets import DATASETS, verify
@@ -317,3 +318,46 @@ def test_realworld_stage_reads_the_uci_digits_with_each_experiment(project):
     assert row["uci_coverage"] < thresholds["exp3"]["test_coverage"]
     assert row["uci_accuracy_kept"] > row["uci_accuracy"]
     assert row["uci_ece"] > thresholds["exp3"]["test_ece"]
+
+
+def test_customers_stage_reads_every_condition_as_the_command_does(project):
+    root = project[0]
+    calibration(root)
+    params = yaml.safe_load((root / "params.yaml").read_text())
+    params["customers"] = {"digits": 5}
+    (root / "params.yaml").write_text(yaml.safe_dump(params))
+    args = ["exp3", "--test", "data/prepared/test.npz", "--dataset-info", "data/dataset.json",
+            "--calibration", "metrics/calibration.json", "--familiarity", "metrics/familiarity.json", "--pca", "models/pca.npz",
+            "--metrics", "metrics/customers.json", "--table", "metrics/customers_table.json", "--examples-png", "plots/customers.png"]
+    result = stage(root, "customers", *args)
+    from hiddennodes.conditions import CONDITIONS
+
+    rows = json.loads((root / "metrics/customers_table.json").read_text())["experiments"]["exp3"]
+    assert len(rows) == sum(len(condition.levels) for condition in CONDITIONS.values())
+    assert result["applicable"] and result["digits"] == 5
+    assert set(result["exp3"]) == {"clean", "hard"} and result["exp3"]["clean"]["conditions"] == sum(
+        len(condition.levels) for condition in CONDITIONS.values() if condition.group == "clean")
+    by_condition = {(row["condition"], row["level"]): row for row in rows}
+    # Clean pictures are read about as the arrays are: the same digits, the same threshold.
+    clean = [row for row in rows if row["group"] == "clean"]
+    raw_answered = np.mean([row["raw_answered"] for row in clean])
+    assert result["exp3"]["clean"]["answered"] >= 0.85 * raw_answered, (result["exp3"]["clean"], raw_answered)
+    assert result["exp3"]["clean"]["accuracy_answered"] >= result["exp3"]["clean"]["raw_accuracy"] - 0.05
+    assert by_condition[("exif", 0)]["answered"] > 0  # a photo stored sideways is turned upright and read
+    assert all(row["answered"] <= 1 and (row["accuracy_answered"] is None or 0 <= row["accuracy_answered"] <= 1) for row in rows)
+    assert (root / "plots/customers.png").stat().st_size > 10000
+
+
+def test_the_customers_measure_is_repeatable_and_counts_every_digit(project):
+    from hiddennodes.customers import measure
+    from hiddennodes.predict import load_reader
+
+    root, images, labels, _ = project
+    reader, _ = load_reader(root, "exp3")
+    first, example = measure(reader, images[:12], labels[:12], "number", 1, seed=42)
+    again, _ = measure(reader, images[:12], labels[:12], "number", 1, seed=42)
+    first.pop("pictures_per_second"), again.pop("pictures_per_second")
+    assert first == again  # same digits, seed and network: the same pictures and the same reading
+    assert first["pictures"] == 4 and first["digits"] == 12
+    assert example.prepared.shape[1:] == (28, 28) and example.picture.ndim == 2
+    assert 0 <= first["answered"] <= 1 and first["raw_accuracy"] > 0.5
