@@ -338,11 +338,12 @@ def test_customers_stage_reads_every_condition_as_the_command_does(project):
     assert set(result["exp3"]) == {"clean", "hard"} and result["exp3"]["clean"]["conditions"] == sum(
         len(condition.levels) for condition in CONDITIONS.values() if condition.group == "clean")
     by_condition = {(row["condition"], row["level"]): row for row in rows}
-    # Clean pictures are read about as the arrays are: the same digits, the same threshold.
-    clean = [row for row in rows if row["group"] == "clean"]
-    raw_answered = np.mean([row["raw_answered"] for row in clean])
-    assert result["exp3"]["clean"]["answered"] >= 0.85 * raw_answered, (result["exp3"]["clean"], raw_answered)
-    assert result["exp3"]["clean"]["accuracy_answered"] >= result["exp3"]["clean"]["raw_accuracy"] - 0.05
+    # The same digits carried differently (file kinds, JPEG, HEIC, a photo of paper, one stored sideways) are
+    # answered as the plain scan is, and as accurately as the arrays.
+    scan = by_condition[("scan", 1)]
+    for key in [("formats", level) for level in range(6)] + [("jpeg", 0), ("heic", 0), ("paper", 0), ("exif", 0), ("exif", 1)]:
+        assert abs(by_condition[key]["answered"] - scan["answered"]) <= 0.2 + 1e-9, key
+        assert by_condition[key]["accuracy_answered"] >= by_condition[key]["raw_accuracy"] - 0.05, key
     assert by_condition[("exif", 0)]["answered"] > 0  # a photo stored sideways is turned upright and read
     assert all(row["answered"] <= 1 and (row["accuracy_answered"] is None or 0 <= row["accuracy_answered"] <= 1) for row in rows)
     assert (root / "plots/customers.png").stat().st_size > 10000
