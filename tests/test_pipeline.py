@@ -29,6 +29,7 @@ TINY = {
     # Ten epochs of 16 batches: milliseconds with the compiled loop, and enough
     # for 8 nodes to learn the bars whatever the seed (measured over 10 seeds).
     "model": {"hidden": 8, "epochs": 10, "learning_rate": 0.003},
+    "customers": {"digits": 2},
 }
 
 
@@ -106,8 +107,10 @@ def test_the_committed_gitignore_files_already_ignore_every_output(project):
 def test_every_declared_output_exists_and_parses(project):
     realworld = json.loads((project / "metrics/realworld.json").read_text())
     assert realworld["applicable"] is False and "test networks trained on MNIST" in realworld["reason"]
+    # The synthetic classes are named 0-9, so the customers' pictures are drawn from its test images.
     customers = json.loads((project / "metrics/customers.json").read_text())
-    assert customers["applicable"] is False and "handwritten digits on paper" in customers["reason"]
+    assert customers["applicable"] is True and customers["digits"] == 2
+    assert set(customers["exp3"]) == {"clean", "hard"}
     familiarity = json.loads((project / "metrics/familiarity.json").read_text())
     assert familiarity["val_digits"] == 100 and familiarity["val_pass_share"] >= 0.99
     assert set(realworld) >= {f"exp{number}" for number in range(1, 6)}
