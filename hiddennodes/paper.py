@@ -45,6 +45,7 @@ from hiddennodes import ImageError
 NOISE_SIGMAS = 4.0  # how far above the paper's noise a pixel must be to start a mark's outline
 MIN_CONTRAST = 0.04  # ... and at least 4% darker than the paper around it, however clean the paper
 MIN_STROKE = 0.12  # a mark is somewhere at least 12% darker than its paper (a pencil at a fifth of full contrast is 20%)
+TIGHT_CROP_CONTRAST = 0.35  # marks that all touch the border are a tightly cropped digit only if this dark
 FAINT_SHARE = 0.1  # within a mark, contrast below this share of its strongest is a shadow's edge, not ink
 SMALL_PICTURE = 64  # pixels on the longer side: a crop of one digit rather than a photo of paper
 MAX_DIGITS = 12  # more marks than this side by side is not one number (an amount or a postcode)
@@ -68,7 +69,7 @@ def _resized(image: np.ndarray, size: tuple[int, int], resample) -> np.ndarray:
     return np.asarray(Image.fromarray(np.asarray(image, dtype=np.float32), mode="F").resize(size, resample))
 
 
-def paper_brightness(gray: np.ndarray, coarse_side: int = 160) -> tuple[np.ndarray, np.ndarray]:
+def paper_brightness(gray: np.ndarray, coarse_side: int = 100) -> tuple[np.ndarray, np.ndarray]:
     """The paper's brightness at every pixel, estimated on a coarse copy in two passes, and how far it may be off.
 
     First a median over windows a quarter of the picture wide: strokes cover
@@ -106,8 +107,8 @@ def paper_brightness(gray: np.ndarray, coarse_side: int = 160) -> tuple[np.ndarr
     ink = ndimage.binary_dilation((darker > spread) | (lighter > spread))
     weights = (~ink).astype(np.float32)
     sigma = window / 2
-    weighted = ndimage.gaussian_filter(coarse * weights, sigma, mode="reflect")
-    total = ndimage.gaussian_filter(weights, sigma, mode="reflect")
+    weighted = ndimage.gaussian_filter(coarse * weights, sigma, mode="reflect", truncate=2.0)
+    total = ndimage.gaussian_filter(weights, sigma, mode="reflect", truncate=2.0)
     # Away from ink the median stands (it keeps a shadow's edge sharp); under the ink, the average of the paper.
     paper = np.where(ink & (total > 0.05), weighted / np.maximum(total, 1e-6), first)
     step = ndimage.maximum_filter(paper, size=3) - ndimage.minimum_filter(paper, size=3)
@@ -155,7 +156,8 @@ def ink_contrast(gray: np.ndarray) -> Contrast:
     floor = max(NOISE_SIGMAS * noise_sigma(difference), MIN_CONTRAST / 2)
     darker = np.clip(-difference - uncertain - floor, 0, None).sum()
     lighter = np.clip(difference - uncertain - floor, 0, None).sum()
-    light_ink = lighter > darker
+    # Dark ink on light paper is by far the most common; light ink (a board, a negative) must clearly dominate.
+    light_ink = lighter > 2 * darker
     # Contrast is relative to the paper's brightness there, so a stroke in a shadow counts as one in the light;
     # but a region darker than 40% of the brightest paper is no paper (a table, a sleeve), and its grain is
     # measured against that 40%, not inflated by its own darkness.
@@ -314,7 +316,10 @@ def _clutter(marks: list[_Mark], shape: tuple[int, int]) -> set[int]:
         top, left = min(mark.rows.start for mark in marks), min(mark.columns.start for mark in marks)
         bottom, right = max(mark.rows.stop for mark in marks), max(mark.columns.stop for mark in marks)
         spans = bottom - top >= 0.5 * shape[0] or right - left >= 0.5 * shape[1]
-        return set() if spans else {mark.label for mark in marks}
+        # Near the border the paper can only be estimated from one side, so light falling off towards an edge
+        # can look like faint ink there; a tight crop's strokes are ink by a wide margin.
+        strong = max(mark.strength for mark in marks) >= TIGHT_CROP_CONTRAST
+        return set() if spans and strong else {mark.label for mark in marks}
     clutter = set()
     pen = max(mark.width for mark in interior)
     for mark in marks:
@@ -346,7 +351,8 @@ def _group_columns(marks: list[_Mark]) -> list[list[_Mark]]:
 
 def _lines_of_writing(labels: np.ndarray, marks: list[_Mark]) -> int:
     """How many lines of writing the marks form: bands of rows with ink, each at least 35% as tall as the
-    tallest and apart by a tenth of its height (a 5's lifted bar or a dot over it is no line of its own)."""
+    tallest, apart by a tenth of its height, and holding two marks or more (a digit broken across its middle,
+    a 5's lifted bar or a dot over it is no line of its own)."""
     inked = np.zeros(labels.shape[0], dtype=bool)
     for mark in marks:
         inked[mark.rows] = True
@@ -355,7 +361,8 @@ def _lines_of_writing(labels: np.ndarray, marks: list[_Mark]) -> int:
     tallest = max(stop - start for start, stop in bands)
     lines, last_stop = 0, None
     for start, stop in bands:
-        if stop - start < 0.35 * tallest:
+        inside = sum(start <= mark.rows.start and mark.rows.stop <= stop for mark in marks)
+        if stop - start < 0.35 * tallest or inside < 2:
             continue
         if last_stop is None or start - last_stop >= 0.1 * tallest:
             lines += 1

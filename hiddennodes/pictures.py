@@ -53,8 +53,10 @@ def decode(source: BinaryIO, longest_side: int = WORKING_SIDE) -> np.ndarray:
                 width, height = picture.size
                 if width * height > MAX_PIXELS:
                     raise ImageError(f"{width}x{height} pixels is more than {MAX_PIXELS:,}; crop or shrink the picture to the digits.")
-                scale = longest_side / max(width, height)
-                if scale < 1:  # JPEG decodes at 1/2, 1/4 or 1/8 of the size directly, never below what is asked
+                # JPEG decodes at 1/2, 1/4 or 1/8 of the size directly (DCT scaling), never below what is asked:
+                # asking for 80% of the working size lets a 640x480 photo decode at 320x240, four times fewer pixels.
+                scale = 0.8 * longest_side / max(width, height)
+                if scale < 1:
                     picture.draft("RGB" if picture.mode not in ("L", "1") else "L",
                                   (max(1, int(width * scale)), max(1, int(height * scale))))
                 upright = ImageOps.exif_transpose(picture)

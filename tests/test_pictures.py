@@ -75,6 +75,8 @@ def test_a_big_jpeg_is_reduced_while_decoding():
     big = Image.fromarray(np.full((3000, 4000), 200, dtype=np.uint8))
     gray = decode(encoded(big, "JPEG"))
     assert gray.shape == (WORKING_SIDE * 3 // 4, WORKING_SIDE)  # 4:3 kept, the longer side at the working size
+    photo = decode(encoded(Image.fromarray(np.full((480, 640), 200, dtype=np.uint8)), "JPEG"))
+    assert photo.shape == (240, 320)  # decoded at half size by the JPEG decoder itself, not shrunk after
 
 
 def png_claiming(width: int, height: int) -> io.BytesIO:
