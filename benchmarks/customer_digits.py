@@ -25,11 +25,13 @@ Printed, as markdown:
    20,000x20,000).
 
 The default of 200 digits per condition and level is params.yaml's
-``customers.digits``: with all 57 conditions and levels, most of them 640x480
-photos to draw and read, it keeps a run on two cores to about ten minutes.
-The conditions are measured in ``--processes`` worker processes (one per core
-by default); each picture's seconds are still one process preparing and
-answering it.
+``customers.digits``, what the customers' stage draws per condition and
+level. Drawing the pictures costs more than reading them (most are 640x480
+photos, HEIC the slowest to encode), so the run's time grows with
+``--digits`` times the conditions: 500 digits take about two and a half times
+as long as the default. The conditions are measured in ``--processes``
+worker processes (one per core by default); each picture's seconds are still
+one process preparing and answering it.
 """
 
 from __future__ import annotations
@@ -259,6 +261,9 @@ def what_it_answered(result: dict) -> str:
         return f"read {row['number']}"
     if row["refusal"]:
         return f"refused: {refusal_kind(row['refusal'])}"
+    if len(row["digits"]) == 1:
+        (digit,) = row["digits"]
+        return f"refused: {refusal_kind(digit['refusal'])} (best {digit['predicted']} at {digit['probability']:.2f})"
     kinds = sorted({refusal_kind(digit["refusal"]) for digit in row["digits"] if digit["refusal"]})
     return f"read {row['number']} (refused: {', '.join(kinds)})"
 
@@ -318,8 +323,10 @@ def speed(project: Path, held_images: np.ndarray, held_labels: np.ndarray, seed:
 # ---- printing -------------------------------------------------------------------------------------
 
 
-def markdown(headers: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " if index < 3 else " ---: " for index in range(len(headers))) + "|"]
+def markdown(headers: list[str], rows: list[list[str]], text_columns: int = 1) -> str:
+    """A markdown table, its first ``text_columns`` columns left-aligned and the rest (numbers) right-aligned."""
+    rule = "|" + "|".join(" --- " if index < text_columns else " ---: " for index in range(len(headers))) + "|"
+    lines = ["| " + " | ".join(headers) + " |", rule]
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
 
 
@@ -357,14 +364,14 @@ def conditions_table(rows: list[dict]) -> str:
                       percent(total["refused_for_picture"]),
                       "-" if total["pictures_per_second"] is None else f"{total['pictures_per_second']:.0f}",
                       f"{total['met']} of {total['rows']} met"])
-    return markdown(headers, lines)
+    return markdown(headers, lines, text_columns=3)
 
 
 def refusals_table(rows: list[dict]) -> str:
     lines = [[row["condition"], row["label"], f"{row['pictures']}",
               "; ".join(f"{kind} ({count})" for kind, count in list(row["refusals"].items())[:3])]
              for row in rows if any(kind != NOT_SURE for kind in row["refusals"])]
-    return markdown(["condition", "level", "pictures", "top reasons (count)"], lines) if lines else "(none)"
+    return markdown(["condition", "level", "pictures", "top reasons (count)"], lines, text_columns=4) if lines else "(none)"
 
 
 def clean_target_table(rows: list[dict]) -> str:
@@ -376,8 +383,8 @@ def clean_target_table(rows: list[dict]) -> str:
                           else f"{100 * (row['accuracy_answered'] - row['raw_accuracy_answered']):+.1f}" for row in members)
         lines.append([condition, " / ".join(row["label"] for row in members), ratios, gaps,
                       verdict(all(clean_target_met(row) for row in members))])
-    return markdown(["condition", "levels", "answered vs raw answered", "accuracy of the answered minus raw answered' (points)",
-                     "target"], lines)
+    return markdown(["condition", "levels", "answered vs raw answered", "accuracy of the answered minus the raw answered's (points)",
+                     "target"], lines, text_columns=2)
 
 
 # ---- main -----------------------------------------------------------------------------------------
@@ -385,6 +392,7 @@ def clean_target_table(rows: list[dict]) -> str:
 
 def main() -> None:
     started = time.perf_counter()
+    load_at_start = os.getloadavg()[0]
     params = load_params(ROOT / "params.yaml")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mnist", type=Path, default=ROOT.parent / "shared" / "data" / "mnist-t10k", help="folder with the t10k IDX files")
@@ -455,13 +463,15 @@ def main() -> None:
 
         if not args.skip_speed:
             print("\n## Throughput, start-up and memory of `hiddennodes-predict` (run as a user runs it)\n")
-            print(markdown(["measure", "value", "target", "verdict"], speed(project, held_images, held_labels, args.seed, pool)))
+            print(markdown(["measure", "value", "target", "verdict"], speed(project, held_images, held_labels, args.seed, pool),
+                           text_columns=4))
             print("\nWall time from starting the process to its exit, start-up included; memory: the sum of the resident "
                   f"memory of the command and all its worker processes, polled every {POLL_SECONDS * 1000:.0f} ms, the most "
                   f"seen. Photos: `paper` at its weakest level, the held-out digits in turn.")
 
-    print(f"\nmachine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; "
-          f"{time.perf_counter() - started:.0f} s in all")
+    # Every rate above is wall-clock: other work on the machine slows it, so the load it ran beside is part of the result.
+    print(f"\nmachine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; load average "
+          f"{load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; {time.perf_counter() - started:.0f} s in all")
 
 
 if __name__ == "__main__":

@@ -85,18 +85,29 @@ def photo_like(image: np.ndarray, variant: str) -> np.ndarray:
     return image
 
 
-def command_accuracy(parameters: dict[str, np.ndarray], images: np.ndarray, labels: np.ndarray, variant: str) -> float:
-    """Accuracy of ``hiddennodes-predict --json`` on the digits saved as PNG files."""
+def command_accuracy(parameters: dict[str, np.ndarray], images: np.ndarray, labels: np.ndarray, variant: str,
+                     train_features: np.ndarray, validation_images: np.ndarray) -> float:
+    """Accuracy of ``hiddennodes-predict --json --threshold 0`` on the digits saved as PNG files: every digit
+    answered unless the picture itself is refused (no mark, unlike any digit), which counts as wrong."""
     from PIL import Image
+    from sklearn.decomposition import PCA
 
+    from familiarity import prepared_like_a_picture
+    from hiddennodes.familiarity import features as familiarity_features, fit_limits
     from hiddennodes.predict import main
 
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder)
         (project / "models" / "exp3").mkdir(parents=True)
         np.savez(project / "models" / "exp3" / "weights.npz", **parameters)
+        pca = PCA(n_components=0.95, svd_solver="full").fit(train_features)
+        np.savez(project / "models" / "pca.npz", components=pca.components_.astype(np.float32), mean=pca.mean_.astype(np.float32))
         (project / "metrics" / "exp3").mkdir(parents=True)
         (project / "metrics" / "exp3" / "train.json").write_text(json.dumps({"inputs": "pixels"}))
+        (project / "metrics" / "calibration.json").write_text(json.dumps({"target_accuracy": 0.99, "exp3": {"threshold": 0.0}}))
+        prepared = np.stack([prepared_like_a_picture(image / 255.0) for image in validation_images])
+        (project / "metrics" / "familiarity.json").write_text(json.dumps(
+            fit_limits(familiarity_features(prepared, pca.components_, pca.mean_), 0.99)))
         (project / "data").mkdir()
         (project / "data" / "dataset.json").write_text(json.dumps({"class_names": [str(digit) for digit in range(10)]}))
         pictures = project / "pictures"
@@ -105,11 +116,12 @@ def command_accuracy(parameters: dict[str, np.ndarray], images: np.ndarray, labe
             Image.fromarray(photo_like(image, variant)).save(pictures / f"{index:05d}.png")
         output = io.StringIO()
         with contextlib.redirect_stdout(output):
-            status = main(["--project", str(project), "--json", str(pictures)])
-        if status != 0:
+            status = main(["--project", str(project), "--json", "--threshold", "0", str(pictures)])
+        if status not in (0, 3):
             raise RuntimeError(f"hiddennodes-predict failed on the {variant} pictures (exit {status})")
         rows = json.loads(output.getvalue())
-    return float(np.mean(np.array([int(row["predicted"]) for row in rows]) == labels))
+    read = [row["number"] if row["answered"] and len(row["digits"]) == 1 else None for row in rows]
+    return float(np.mean([number is not None and int(number) == label for number, label in zip(read, labels)]))
 
 
 def accuracy(parameters: dict[str, np.ndarray], features: np.ndarray, labels: np.ndarray) -> float:
@@ -121,7 +133,8 @@ def measure(parameters, images, labels, uci, robustness, calibration, seed) -> d
     held_images, held_labels = features[HELD_OUT], labels[HELD_OUT]
     result = {"held_out": accuracy(parameters, held_images, held_labels)}
     for variant in ("png", "inverted", "padded", "enlarged"):
-        result[f"command {variant}"] = command_accuracy(parameters, images[HELD_OUT], held_labels, variant)
+        result[f"command {variant}"] = command_accuracy(parameters, images[HELD_OUT], held_labels, variant,
+                                                        features[TRAIN], images[VALIDATION])
     uci_probabilities = forward(parameters, uci[0].reshape(len(uci[0]), -1))[1]
     result["uci"] = float(np.mean(uci_probabilities.argmax(axis=1) == uci[1]))
     for change, level, _, changed in changed_images(held_images, robustness.strongest(), robustness.levels, seed):
