@@ -6,29 +6,34 @@ the paper may be ruled or squared or carry a printed box, and a pencil may be
 faint. Each step answers one of these:
 
 1. **The paper, locally.** The paper's brightness is estimated everywhere by a
-   median over windows a quarter of the picture wide, on a coarse copy: strokes
-   cover far less than half of such a window, so the median is the paper's,
-   and it follows shadows and uneven light (a median keeps steps, where a mean
-   or a closing would smear them). Ink is how much darker (or, on a board,
-   lighter) a pixel is than the paper around it, relative to that paper, so a
-   stroke in a shadow counts as much as one in full light.
-2. **Marks, not grain.** A mark must stand out from the paper's own variation:
-   scikit-image's hysteresis threshold keeps pixels above 4 robust standard
-   deviations of the paper's noise that connect to pixels above twice that, so
-   a page of noise has no marks and a faint pencil stroke keeps all of its length.
+   median over windows a quarter of the picture wide, on a coarse copy (strokes
+   cover less than half of such a window, and a median keeps the step of a
+   shadow's edge); where a digit's loops fill the window, the paper around the
+   ink is averaged instead. Ink is how much darker (or, on a board, lighter) a
+   pixel is than that paper, relative to it, so a stroke in a shadow counts as
+   much as one in full light. A stroke is also darker than the paper on both
+   sides of it, where a shadow's edge is darker on one side only: a grey
+   closing as wide as the median's window (a top-hat) must agree, and so must
+   the median's own doubt at a step.
+2. **Marks, not grain.** scikit-image's hysteresis threshold keeps pixels 4
+   standard deviations of the paper's grain above it, connected to pixels
+   twice as far above and at least 12% darker than the paper: a page of noise
+   or the shallow valleys of falling light have no marks, and a faint pencil
+   stroke keeps all of its length.
 3. **Lines of the paper.** Ruled and squared paper and the edges of a printed
-   box are long straight runs that are thinner than the pen's strokes (or span
-   the whole picture); they are found by a long one-dimensional opening and
-   taken out, and the strokes they crossed are joined again. A printed box is
-   also recognised as a frame around the other marks.
-4. **Not the paper's edges.** A dark region that touches the picture's border
-   (a table, the page's edge, a finger, a shadow) is dropped when the marks
-   inside the picture are the digit; a digit cut tight by the crop, whose
-   strokes touch the border themselves, is kept.
-5. **Digits.** The remaining marks are grouped into digits by the columns they
-   cover (a 5 whose bar was lifted is one digit), specks far smaller than the
-   digits are dropped, and marks on several lines are refused, since a page of
-   text is not a number.
+   box are long straight runs, thinner than the pen's strokes (or spanning the
+   picture); their thin parts are taken out, so a stroke that crosses a line
+   stays whole. A printed box is also recognised as a frame around the marks.
+4. **Not the paper's edges.** Marks that touch the picture's border (a table,
+   the page's edge, a finger, a shadow) are dropped when the digit lies inside;
+   a digit cut tight by the crop, whose strokes touch the border themselves,
+   spans the picture and is dark, and is kept.
+5. **Digits.** Within each mark, parts far fainter than its own strokes go (a
+   shadow's edge it ran into), and so do marks far fainter than the strongest.
+   Marks on several lines are refused (a page of text is not a number); the
+   rest are grouped into digits by the columns they cover (a 5 whose bar was
+   lifted is one digit), and dots and scratches far smaller than the digits
+   are dropped.
 
 Each digit comes back as its ink crop (ink high, in [0, 1], faint strokes
 scaled up to full ink as MNIST's are), for ``hiddennodes.preprocess.mnist_like``.
@@ -42,7 +47,7 @@ import numpy as np
 
 from hiddennodes import ImageError
 
-NOISE_SIGMAS = 4.0  # how far above the paper's noise a pixel must be to start a mark's outline
+NOISE_SIGMAS = 4.0  # how far above the paper's grain a pixel must be to be part of a mark's outline
 MIN_CONTRAST = 0.04  # ... and at least 4% darker than the paper around it, however clean the paper
 MIN_STROKE = 0.12  # a mark is somewhere at least 12% darker than its paper (a pencil at a fifth of full contrast is 20%)
 TIGHT_CROP_CONTRAST = 0.35  # marks that all touch the border are a tightly cropped digit only if this dark
