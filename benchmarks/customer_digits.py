@@ -1,6 +1,6 @@
 """Benchmark: how the picture reader reads real handwritten digits drawn as customers' photos and scans, and how fast.
 
-    python benchmarks/customer_digits.py                                  # every condition, 200 held-out digits each
+    python benchmarks/customer_digits.py                                  # every condition, 100 held-out digits each
     python benchmarks/customer_digits.py --digits 500 --conditions paper heic number --skip-speed
 
 The network is trained once, as ``benchmarks/real_digits.py`` trains it: the
@@ -24,14 +24,15 @@ Printed, as markdown:
    does with hostile sizes (6,000x6,000 JPEG and PNG, a PNG claiming
    20,000x20,000).
 
-The default of 200 digits per condition and level is params.yaml's
-``customers.digits``, what the customers' stage draws per condition and
-level. Drawing the pictures costs more than reading them (most are 640x480
-photos, HEIC the slowest to encode), so the run's time grows with
-``--digits`` times the conditions: 500 digits take about two and a half times
-as long as the default. The conditions are measured in ``--processes``
-worker processes (one per core by default); each picture's seconds are still
-one process preparing and answering it.
+Why 100 digits per condition and level by default: drawing the pictures costs
+more than reading them (most are 640x480 photos; HEIC is the slowest to
+encode), and the run's time grows with ``--digits`` times the 57 conditions
+and levels, so 100 keeps a full run on two cores to minutes, short enough to
+repeat after each change. A share of 100 digits is good to about +-5 points;
+``--digits 500`` narrows that to about +-2 and takes about five times as long.
+The conditions are measured in ``--processes`` worker processes (one per core
+by default); each picture's seconds are still one process preparing and
+answering it.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ from hiddennodes.conditions import CONDITIONS, digits_per_picture, render  # noq
 from hiddennodes.customers import measure, meets_target, refusal_kind  # noqa: E402
 
 EXPERIMENT = "exp3"
+DEFAULT_DIGITS = 100  # per condition and level; see the module docstring
 # The refusals that DigitReader.answer gives per digit; every other kind is the picture's (no digit found on it).
 NOT_SURE = "not sure"
 UNFAMILIAR = "the marks do not look like a handwritten digit"
@@ -397,8 +399,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mnist", type=Path, default=ROOT.parent / "shared" / "data" / "mnist-t10k", help="folder with the t10k IDX files")
     parser.add_argument("--seed", type=int, default=params.seed, help="training and drawing seed (default: params.yaml's)")
-    parser.add_argument("--digits", type=int, default=params.customers.digits,
-                        help="held-out digits per condition and level (default: params.yaml's customers.digits)")
+    parser.add_argument("--digits", type=int, default=DEFAULT_DIGITS,
+                        help=f"held-out digits per condition and level (default: {DEFAULT_DIGITS})")
     parser.add_argument("--conditions", nargs="+", metavar="NAME", help=f"default: all ({', '.join(CONDITIONS)})")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)")
     parser.add_argument("--skip-speed", action="store_true", help="leave out throughput, start-up and memory")

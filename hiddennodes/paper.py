@@ -52,7 +52,7 @@ MIN_CONTRAST = 0.04  # ... and at least 4% darker than the paper around it, howe
 MIN_STROKE = 0.12  # a mark is somewhere at least 12% darker than its paper (a pencil at a fifth of full contrast is 20%)
 TIGHT_CROP_CONTRAST = 0.35  # marks that all touch the border are a tightly cropped digit only if this dark
 FAINT_SHARE = 0.1  # within a mark, contrast below this share of its strongest is a shadow's edge, not ink
-SMALL_PICTURE = 64  # pixels on the longer side: a crop of one digit rather than a photo of paper
+SMALL_PICTURE = 128  # pixels on the longer side: a crop of one digit (or a scan of one), not a photo of paper
 MAX_DIGITS = 12  # more marks than this side by side is not one number (an amount or a postcode)
 
 
@@ -115,7 +115,10 @@ def paper_brightness(gray: np.ndarray, coarse_side: int = 100) -> tuple[np.ndarr
     weighted = ndimage.gaussian_filter(coarse * weights, sigma, mode="reflect", truncate=2.0)
     total = ndimage.gaussian_filter(weights, sigma, mode="reflect", truncate=2.0)
     # Away from ink the median stands (it keeps a shadow's edge sharp); under the ink, the average of the paper.
-    paper = np.where(ink & (total > 0.05), weighted / np.maximum(total, 1e-6), first)
+    # Deep inside a fat digit no paper is near: the paper's brightness over the whole picture stands in.
+    overall = float(np.median(coarse[~ink])) if (~ink).any() else float(np.median(first))
+    averaged = np.where(total > 0.05, weighted / np.maximum(total, 1e-6), overall)
+    paper = np.where(ink, averaged, first)
     step = ndimage.maximum_filter(paper, size=3) - ndimage.minimum_filter(paper, size=3)
     return (_resized(paper, (width, height), Image.Resampling.BILINEAR),
             _resized(step, (width, height), Image.Resampling.BILINEAR))
@@ -169,10 +172,10 @@ def ink_contrast(gray: np.ndarray) -> Contrast:
     background = (1.0 - paper) if light_ink else paper
     sign, scale = (1.0 if light_ink else -1.0), np.maximum(background, max(0.4 * float(np.percentile(background, 95)), 0.05))
     # A stroke is darker than the paper on both sides of it; a shadow's or the page's edge is darker on one side
-    # only. A grey closing (an opening, for light ink) a quarter of the picture wide fills every valley narrower
+    # only. A grey closing (an opening, for light ink) half the picture wide fills every valley narrower
     # than that and keeps every step, so the stroke's depth below it (a top-hat) is blind to the edges that the
     # median's coarse estimate may miss by a little. Ink must be ink by both measures.
-    size = max(3, round(max(gray.shape) / 4))
+    size = max(3, round(max(gray.shape) / 2))  # wider than any stroke or junction of a digit that fills the picture
     if max(gray.shape) <= SMALL_PICTURE:  # a crop of one digit: its paper is even (see paper_brightness)
         filled = np.full_like(smooth, np.inf)
     elif light_ink:
