@@ -119,7 +119,8 @@ def paper_brightness(gray: np.ndarray, coarse_side: int = 100) -> tuple[np.ndarr
     overall = float(np.median(coarse[~ink])) if (~ink).any() else float(np.median(first))
     averaged = np.where(total > 0.05, weighted / np.maximum(total, 1e-6), overall)
     paper = np.where(ink, averaged, first)
-    step = ndimage.maximum_filter(paper, size=3) - ndimage.minimum_filter(paper, size=3)
+    # The scene's steps are where the median steps away from the ink; under the ink the median is the ink's.
+    step = np.where(ink, 0.0, ndimage.maximum_filter(first, size=3) - ndimage.minimum_filter(first, size=3))
     return (_resized(paper, (width, height), Image.Resampling.BILINEAR),
             _resized(step, (width, height), Image.Resampling.BILINEAR))
 

@@ -38,9 +38,12 @@ def to_gray(pixels: np.ndarray) -> np.ndarray:
     return np.clip(pixels, 0.0, 1.0).astype(np.float32)
 
 
-# MNIST's strokes in its 20-pixel box are 1.8 to 6.3 pixels wide for 99% of its test digits and 2.2 or more
-# for 95% (3.2 in the middle), measured by ``pen_width``.
-STROKE_RANGE = (1.8, 6.3)
+# MNIST's strokes in its 20-pixel box are 1.8 to 6.6 pixels wide for 99% of its test digits (3.2 in the
+# middle), measured by ``pen_width``.
+THINNEST_STROKE = 1.8
+# MNIST's box is that of the digit's strokes (the NIST digits were black and white), not of the faint halo a
+# photo or an enlargement leaves around them: the crop keeps pixels above a quarter of the strongest ink.
+CROP_SHARE = 0.25
 STROKE_MIDDLE = 3.2
 
 
@@ -66,15 +69,15 @@ def _boxed(cropped: np.ndarray) -> np.ndarray:
 
 
 def _pen_like_mnist(cropped: np.ndarray) -> np.ndarray:
-    """The crop redrawn with a pen as wide as MNIST's middle where its strokes are far thinner (a fine
-    ballpoint) or far thicker (a felt marker) than almost every MNIST digit's: the strokes' skeleton,
-    inked to a radius that gives MNIST's middle width in the 20-pixel box. Redrawing the skeleton keeps
-    every stroke and junction, where eroding a fat digit would break its thin parts."""
+    """The crop redrawn with a pen as wide as MNIST's middle where its strokes are thinner than almost every
+    MNIST digit's (a fine ballpoint): the strokes' skeleton, inked to a radius that gives MNIST's middle width
+    in the 20-pixel box. Thick pens are left as written: MNIST's own thick digits are read better as written
+    than redrawn (300 held-out digits: 97.0% right as written, 94.3% with those beyond 6.3 pixels redrawn)."""
     from scipy import ndimage
     from skimage.morphology import skeletonize
 
     width = pen_width(_boxed(cropped))
-    if STROKE_RANGE[0] <= width <= STROKE_RANGE[1] or width == 0:
+    if width == 0 or width >= THINNEST_STROKE:
         return cropped
     radius = STROKE_MIDDLE / 2 * max(cropped.shape) / BOX
     margin = int(np.ceil(radius)) + 1
@@ -83,12 +86,12 @@ def _pen_like_mnist(cropped: np.ndarray) -> np.ndarray:
 
 
 def mnist_like(ink: np.ndarray) -> np.ndarray:
-    """Crop to the ink, strokes as wide as MNIST's, scale the longer side to 20 pixels (anti-aliased, aspect
-    kept) and centre by mass in 28x28; ``float32`` in [0, 1], ink high."""
+    """Crop to the strokes, a fine pen redrawn as wide as MNIST's, scale the longer side to 20 pixels
+    (anti-aliased, aspect kept) and centre by mass in 28x28; ``float32`` in [0, 1], ink high."""
     from scipy import ndimage
 
-    rows, columns = np.nonzero(ink)
-    if rows.size == 0:
+    rows, columns = np.nonzero(ink > CROP_SHARE * float(ink.max()))
+    if rows.size == 0 or ink.max() <= 0:
         raise ImageError("the image has no ink left after removing the background noise.")
     cropped = _pen_like_mnist(ink[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1])
     rows, columns = np.nonzero(cropped)
