@@ -109,7 +109,13 @@ def paper_brightness(gray: np.ndarray, coarse_side: int = 100) -> tuple[np.ndarr
     first = rank.median(levels, footprint_rectangle((window, window))).astype(np.float32) / 255
     darker, lighter = first - coarse, coarse - first
     spread = max(NOISE_SIGMAS * noise_sigma(coarse), MIN_CONTRAST)
-    ink = ndimage.binary_dilation((darker > spread) | (lighter > spread))
+    # A fat stroke can fill the median's window and become "paper"; a grey closing half the picture wide fills
+    # every dark stroke however fat, and keeps a shadow's step, so what lies below it is ink too.
+    closed = ndimage.minimum_filter(ndimage.maximum_filter(coarse, size=max(3, coarse_side // 2), mode="nearest"),
+                                    size=max(3, coarse_side // 2), mode="nearest")
+    # Only where it is far darker (by 30% of the paper): light falling off across a shadow makes shallow valleys too.
+    fat = closed - coarse > np.maximum(2 * spread, 0.3 * closed)
+    ink = ndimage.binary_dilation((darker > spread) | (lighter > spread) | fat)
     weights = (~ink).astype(np.float32)
     sigma = window / 2
     weighted = ndimage.gaussian_filter(coarse * weights, sigma, mode="reflect", truncate=2.0)
