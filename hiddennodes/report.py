@@ -247,12 +247,13 @@ def customers_findings(customers: Mapping, table: Mapping, familiarity: Mapping,
     clean, hard = customers[experiment]["clean"], customers[experiment]["hard"]
     found = [
         f"Customers' digits: the first {customers['digits']} test digits drawn as scans and phone photos under "
-        f"{clean['conditions'] + hard['conditions']} conditions and strengths, read exactly as hiddennodes-predict reads a file. "
+        f"{len({row['condition'] for row in rows})} conditions at {len(rows)} strengths in all, read exactly as "
+        "hiddennodes-predict reads a file. "
         f"On clean pictures {experiment} answers {clean['answered']:.1%} of the digits and is right on {_share(clean['accuracy_answered'])} "
         f"of those (the raw arrays of the same digits: {clean['raw_accuracy']:.1%} right when all are answered); on hard ones "
         f"(stored sideways, a table along the edge, ruled or squared paper, a printed box, faint pencil, shadows, dim light, "
         f"small digits, a thin pen, several digits) it answers {hard['answered']:.1%}, right on {_share(hard['accuracy_answered'])}.",
-        f"{clean['targets_met'] + hard['targets_met']} of {clean['conditions'] + hard['conditions']} conditions meet the target "
+        f"{clean['targets_met'] + hard['targets_met']} of {clean['conditions'] + hard['conditions']} conditions and strengths meet the target "
         "(the digits answered are read at 95% of the raw arrays' accuracy or better, and no more than 10% of them are wrong); "
         "what it cannot read it refuses with a reason rather than guessing.",
     ]

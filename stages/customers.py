@@ -105,7 +105,7 @@ def main() -> None:
     write_json(args.table, {"applicable": True, "digits": int(count), "experiments": table})
     first = args.experiments[0]
     save_figure(args.examples_png, customer_pictures_figure(
-        examples, f"{info['title']}: each condition at its strongest, what {first} was fed, and its answer"), dpi=80)
+        examples, f"{info['title']}:\neach condition at its strongest, what {first} was fed, and its answer"), dpi=90)
     print(result)
 
 
