@@ -128,7 +128,7 @@ class FamiliarityParams:
 class CustomersParams:
     """The customers' digits stage: test digits drawn as photos and scans under many conditions."""
 
-    digits: int = 50  # test digits per condition and level (the benchmark draws 500)
+    digits: int = 50  # test digits per condition and level (the benchmark draws 100)
 
 
 # Allowed (low, high] for each change's strongest severity, and why it ends there.
