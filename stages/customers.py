@@ -33,7 +33,7 @@ from common import load_arrays, load_params, read_json, run, save_figure, write_
 from hiddennodes.conditions import CONDITIONS
 from hiddennodes.customers import measure_many, meets_target
 from hiddennodes.network import Network
-from hiddennodes.plots import customer_pictures_figure
+from hiddennodes.customer_figures import customer_pictures_figure
 from hiddennodes.reading import DigitReader
 
 
