@@ -271,15 +271,12 @@ class _Mark:
     area: int
     touches_border: bool
     border_contact: int
-    width: float
+    width: float  # stroke width (0 where not measured)
     strength: float  # the mark's strongest contrast
 
-    @property
-    def height(self) -> int:
-        return self.rows.stop - self.rows.start
 
-
-def _marks(mask: np.ndarray, contrast: np.ndarray) -> tuple[np.ndarray, list[_Mark]]:
+def _marks(mask: np.ndarray, contrast: np.ndarray, widths: bool = True) -> tuple[np.ndarray, list[_Mark]]:
+    """The connected marks of ``mask``; their stroke widths only when asked (only the border rules use them)."""
     from scipy import ndimage
 
     labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
@@ -292,7 +289,7 @@ def _marks(mask: np.ndarray, contrast: np.ndarray) -> tuple[np.ndarray, list[_Ma
     for index, (rows, columns) in enumerate(ndimage.find_objects(labels), start=1):
         own = labels[rows, columns] == index
         marks.append(_Mark(index, rows, columns, int(areas[index]), bool(contact[index]), int(contact[index]),
-                           stroke_width(own), float(contrast[rows, columns][own].max())))
+                           stroke_width(own) if widths else 0.0, float(contrast[rows, columns][own].max())))
     return labels, marks
 
 
@@ -420,7 +417,7 @@ def find_digits(gray: np.ndarray) -> list[Digit]:
     for mark in marks:
         strength[mark.label] = mark.strength
     mask = (labels > 0) & (contrast >= FAINT_SHARE * strength[labels]) & (strength[labels] > 0)
-    labels, marks = _marks(mask, contrast)
+    labels, marks = _marks(mask, contrast, widths=False)
     strongest = max((mark.strength for mark in marks), default=0.0)
     marks = _without_specks([mark for mark in marks if mark.strength >= 3 * FAINT_SHARE * strongest])
     if not marks:
