@@ -94,9 +94,9 @@ def build_project(project: Path, parameters: dict[str, np.ndarray], features: np
     from familiarity import prepared_like_a_picture
     from pca import fit_pca
 
-    from hiddennodes.evaluation import threshold_for_accuracy
+    from hiddennodes.calibration import threshold_for_accuracy
     from hiddennodes.familiarity import features as familiarity_features, fit_limits
-    from hiddennodes.interpret import forward
+    from hiddennodes.forward import forward
 
     (project / "models" / EXPERIMENT).mkdir(parents=True)
     np.savez(project / "models" / EXPERIMENT / "weights.npz", **parameters)
@@ -415,7 +415,7 @@ def main() -> None:
         parser.error(f"--processes {args.processes} must be at least 1.")
     conditions = args.conditions or list(CONDITIONS)
 
-    from hiddennodes.interpret import forward
+    from hiddennodes.forward import forward
 
     images, labels = load_t10k(args.mnist)
     features = images.reshape(len(images), -1).astype(np.float32) / 255

@@ -28,7 +28,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hiddennodes.interpret import pca_embedding, tsne_embedding  # noqa: E402
+from hiddennodes.embedding import pca_embedding, tsne_embedding  # noqa: E402
 
 STAGES = (
     "overview",

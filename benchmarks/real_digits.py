@@ -39,9 +39,10 @@ sys.path.insert(0, str(ROOT / "stages"))
 
 from common import load_params  # noqa: E402
 
-from hiddennodes.datasets import DATASETS, verify  # noqa: E402
-from hiddennodes.evaluation import expected_calibration_error, kept_at_threshold, threshold_for_accuracy  # noqa: E402
-from hiddennodes.interpret import forward  # noqa: E402
+from hiddennodes.calibration import expected_calibration_error, kept_at_threshold, threshold_for_accuracy  # noqa: E402
+from hiddennodes.datasets import DATASETS  # noqa: E402
+from hiddennodes.dataset_files import verify  # noqa: E402
+from hiddennodes.forward import forward  # noqa: E402
 from hiddennodes.preprocess import uci_digits_as_mnist  # noqa: E402
 from hiddennodes.robustness import CHANGES, changed_images, severities  # noqa: E402
 

@@ -2,20 +2,15 @@
 
 Checksums are of the *decompressed* IDX bytes wherever they are known, so a
 mirror that recompressed an identical file still passes; for MNIST's training
-images only the published md5 of the original ``.gz`` is known.
+images only the published md5 of the original ``.gz`` is known. A file may be
+gzip-compressed or plain IDX whatever its name: the first two bytes tell which
+(0x1f8b for gzip, 0x0000 for IDX), so a user's own uncompressed files work too.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import zlib
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from hiddennodes import PipelineError
-from hiddennodes.idx import IdxError, decode_idx
 
 IMAGE_SHAPE = (28, 28)
 IMAGE_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
@@ -27,6 +22,8 @@ FILE_NAMES = {
     "test_images": "t10k-images-idx3-ubyte.gz",
     "test_labels": "t10k-labels-idx1-ubyte.gz",
 }
+SPLIT_ROLES = {"training": ("train_images", "train_labels"), "test": ("test_images", "test_labels")}
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -105,57 +102,3 @@ DATASETS: dict[str, DatasetSpec] = {
         needs_mirror=True,
     ),
 }
-
-
-class DatasetError(PipelineError, ValueError):
-    """A dataset file that fails verification."""
-
-
-def decompress(gz_bytes: bytes, name: str) -> bytes:
-    """Gunzip a downloaded file, with a clear error for a damaged one."""
-    try:
-        return gzip.decompress(gz_bytes)
-    except (OSError, EOFError, zlib.error) as error:
-        raise DatasetError(f"{name} is not a complete gzip file ({error}); delete it and download it again.") from error
-
-
-def verify(spec: DatasetSpec, role: str, gz_bytes: bytes) -> np.ndarray:
-    """Check one downloaded ``.gz`` file and return its decoded array.
-
-    Checks, in order: gzip integrity, the IDX header, the image size (28x28),
-    the item count, labels in 0..9, and the known checksum.
-
-    Raises:
-        DatasetError or IdxError: naming the file and what is wrong.
-    """
-    name = FILE_NAMES[role]
-    raw = decompress(gz_bytes, name)
-    array = decode_idx(raw, name)
-    if role.endswith("images"):
-        if array.ndim != 3 or array.shape[1:] != IMAGE_SHAPE:
-            raise IdxError(f"{name} holds images of shape {array.shape[1:]}; the pipeline needs 28x28 images.")
-    else:
-        if array.ndim != 1:
-            raise IdxError(f"{name} has {array.ndim} dimensions; a label file has exactly one.")
-        if array.size and array.max() >= NUM_CLASSES:
-            raise DatasetError(f"{name} holds label {int(array.max())}; labels must be 0..9.")
-    if spec.counts is not None and array.shape[0] != spec.counts[role]:
-        raise DatasetError(
-            f"{name} holds {array.shape[0]} items; {spec.name} has {spec.counts[role]}, so the file is wrong or cut short."
-        )
-    known = spec.checksums.get(role)
-    if known is not None:
-        if known.sha256:
-            if hashlib.sha256(raw).hexdigest() != known.sha256:
-                raise DatasetError(f"{name} does not match the known sha256 of {spec.name}'s {role.replace('_', ' ')}; the file is corrupt or from another dataset.")
-        elif known.gz_md5 and hashlib.md5(gz_bytes).hexdigest() != known.gz_md5:
-            raise DatasetError(f"{name} does not match the published md5 of {spec.name}'s {role.replace('_', ' ')}; use the original .gz file.")
-    return array
-
-
-def check_pair(images: np.ndarray, labels: np.ndarray, split: str) -> None:
-    """An image file and its label file must describe the same items."""
-    if images.shape[0] != labels.shape[0]:
-        raise DatasetError(
-            f"the {split} images file holds {images.shape[0]} images but its labels file {labels.shape[0]} labels; they must match."
-        )

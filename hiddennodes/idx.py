@@ -14,10 +14,16 @@ import numpy as np
 from hiddennodes import PipelineError
 
 UNSIGNED_BYTE = 0x08
+MAGIC_PREFIX = b"\x00\x00"  # the two zero bytes every IDX file starts with
 
 
 class IdxError(PipelineError, ValueError):
     """A file that is not a well-formed IDX file of unsigned bytes."""
+
+
+def looks_like_idx(data: bytes) -> bool:
+    """Whether ``data`` starts as an (uncompressed) IDX file does; :func:`decode_idx` checks the rest."""
+    return data[:2] == MAGIC_PREFIX
 
 
 def decode_idx(data: bytes, name: str = "file") -> np.ndarray:

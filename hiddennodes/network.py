@@ -1,85 +1,87 @@
-"""A trained experiment read back from the files the pipeline wrote, run in NumPy.
+"""A trained experiment as one self-describing object: run in NumPy on 28x28 digits.
 
-Everything is read without pickle (``.npz`` with ``allow_pickle=False`` and
-JSON), so a file handed over by someone else cannot run code; a missing,
-damaged or foreign file ends in one sentence naming it and how to restore it.
+The train stage writes it as ``models/<experiment>/network.npz``
+(``hiddennodes.files.save_network``): both layers' weights, how the network's
+inputs come from a digit's 784 pixels (all of them, PCA components and mean, or
+the indices of the selected pixels), the class names, and the settings it was
+trained with. Everything that runs a network (activations, interpretation,
+robustness, calibration, prediction) is handed that one file and needs nothing else.
 """
 
 from __future__ import annotations
 
 import json
-import zipfile
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from hiddennodes import PipelineError
-from hiddennodes.interpret import forward, input_map
+from hiddennodes.forward import forward, input_map
+
+LAYERS = ("hidden_kernel", "hidden_bias", "hidden_activation", "output_weights", "output_bias")
+# The arrays of each input kind's map from pixels (data/inputs/<kind>/map.npz and the network file).
+INPUT_MAPS = {"pixels": (), "pca": ("pca_components", "pca_mean"), "top_pixels": ("pixel_indices",)}
 
 
-class SetupError(PipelineError):
-    """A file the experiment needs is missing or damaged; the message names it and the fix."""
+def _text(array: np.ndarray) -> str:
+    return str(np.asarray(array).item()) if np.asarray(array).ndim == 0 else ""
 
 
-def restore_hint(path: Path) -> str:
-    return f"restore it with `dvc checkout {path.as_posix()}` or rerun `dvc repro`"
-
-
-def load_npz(path: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """The named arrays of an ``.npz`` the pipeline wrote, or SetupError in one sentence."""
-    try:
-        with np.load(path, allow_pickle=False) as arrays:
-            missing = [key for key in keys if key not in arrays.files]
-            if missing:
-                raise SetupError(f"{path} has no {', '.join(missing)} array, so the pipeline did not write it; {restore_hint(path)}.")
-            return {key: arrays[key] for key in keys}
-    except FileNotFoundError:
-        raise SetupError(f"{path} not found; run `dvc repro` first (or `dvc pull` where a remote holds the results).") from None
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        raise SetupError(f"{path} cannot be read ({error}), so it is damaged or truncated; {restore_hint(path)}.") from None
-
-
-def load_json(path: Path, keys: tuple[str, ...] = ()) -> dict:
-    """A JSON object the pipeline wrote, checked to hold ``keys``, or SetupError in one sentence."""
-    try:
-        data = json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise SetupError(f"{path} not found; run `dvc repro` first (or `dvc pull` where a remote holds the results).") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise SetupError(f"{path} is not valid JSON ({error}), so it is empty or damaged; {restore_hint(Path(path))}.") from None
-    missing = [key for key in keys if not isinstance(data, dict) or key not in data]
-    if missing:
-        raise SetupError(f"{path} has no {', '.join(repr(key) for key in missing)}, so the pipeline did not write it; "
-                         f"{restore_hint(Path(path))}.")
-    return data
-
-
+@dataclass(frozen=True, eq=False)
 class Network:
-    """A trained experiment (``models/expN/weights.npz`` and how its inputs come from pixels), ready for 28x28 digits."""
+    """The layers (``hiddennodes.forward.forward``'s parameters), the input map, class names and training settings."""
 
-    PARAMETERS = ("hidden_kernel", "hidden_bias", "hidden_activation", "output_weights", "output_bias")
+    layers: dict[str, np.ndarray]
+    input_kind: str
+    input_arrays: dict[str, np.ndarray]
+    class_names: tuple[str, ...]
+    settings: dict = field(default_factory=dict)
 
-    def __init__(self, project: Path, experiment: str):
-        project = Path(project)
-        self.parameters = load_npz(project / "models" / experiment / "weights.npz", self.PARAMETERS)
-        kind = load_json(project / "metrics" / experiment / "train.json", ("inputs",))["inputs"]
-        inputs = self.parameters["hidden_kernel"].shape[0]
-        if kind == "pca":
-            pca = load_npz(project / "models" / "pca.npz", ("components", "mean"))
-            self.matrix, self.offset = input_map(inputs, pca_components=pca["components"], pca_mean=pca["mean"])
-        elif kind == "top pixels":
-            pixels = load_npz(project / "models" / "pixels.npz", ("indices",))
-            self.matrix, self.offset = input_map(inputs, pixel_indices=pixels["indices"])
-        else:
-            self.matrix, self.offset = input_map(inputs)
+    def __post_init__(self):
+        kernel = self.layers["hidden_kernel"]
+        matrix, offset = input_map(kernel.shape[0], pca_components=self.input_arrays.get("pca_components"),
+                                   pca_mean=self.input_arrays.get("pca_mean"), pixel_indices=self.input_arrays.get("pixel_indices"))
+        object.__setattr__(self, "matrix", matrix)
+        object.__setattr__(self, "offset", offset)
+
+    @property
+    def hidden_units(self) -> int:
+        return int(self.layers["hidden_kernel"].shape[1])
+
+    @property
+    def num_inputs(self) -> int:
+        return int(self.layers["hidden_kernel"].shape[0])
 
     def features(self, digits: np.ndarray) -> np.ndarray:
-        """The network's inputs for (n, 28, 28) digits in [0, 1]: pixels, PCA components or selected pixels."""
+        """The network's inputs for (n, 28, 28) or (n, 784) digits in [0, 1]: pixels, PCA components or selected pixels."""
         flat = digits.reshape(len(digits), -1).astype(np.float32)
         if self.matrix is None:
             return flat
         inputs = flat @ self.matrix
         return (inputs if self.offset is None else inputs + self.offset).astype(np.float32)
 
+    def run(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Hidden activations and class probabilities for inputs already in the network's own terms."""
+        return forward(self.layers, features)
+
     def probabilities(self, digits: np.ndarray) -> np.ndarray:
-        return forward(self.parameters, self.features(digits))[1]
+        return self.run(self.features(digits))[1]
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {**self.layers, "input_kind": np.array(self.input_kind), **self.input_arrays,
+                "class_names": np.array(self.class_names), "settings": np.array(json.dumps(self.settings, sort_keys=True))}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Network:
+        """The network held in a network file's arrays; ValueError in words when one is missing or does not fit."""
+        kind = _text(arrays.get("input_kind", np.array(None)))
+        if kind not in INPUT_MAPS:
+            raise ValueError(f"its input_kind is {kind!r}, not one of {', '.join(INPUT_MAPS)}")
+        missing = [key for key in (*LAYERS, *INPUT_MAPS[kind], "class_names", "settings") if key not in arrays]
+        if missing:
+            raise ValueError(f"it has no {', '.join(missing)} array")
+        layers = {key: arrays[key] for key in LAYERS}
+        kernel, output = layers["hidden_kernel"], layers["output_weights"]
+        if kernel.ndim != 2 or output.ndim != 2 or kernel.shape[1] != output.shape[0] or output.shape[1] != len(arrays["class_names"]):
+            raise ValueError(f"its layers' shapes {kernel.shape} and {output.shape} do not fit {len(arrays['class_names'])} classes")
+        return cls(layers=layers, input_kind=kind, input_arrays={key: arrays[key] for key in INPUT_MAPS[kind]},
+                   class_names=tuple(str(name) for name in arrays["class_names"]), settings=json.loads(_text(arrays["settings"]) or "{}"))

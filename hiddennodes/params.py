@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from hiddennodes import PipelineError
 from hiddennodes.datasets import DATASETS, IMAGE_PIXELS
+from hiddennodes.experiments import Experiment, _choice, _fail, _nearest, parse_experiments
 
 OPTIMIZERS = ("adadelta", "adagrad", "adam", "adamax", "adamw", "nadam", "rmsprop", "sgd")
 ACTIVATIONS = (
@@ -21,8 +22,7 @@ ACTIVATIONS = (
 )
 
 
-class ParamsError(PipelineError, ValueError):
-    """A value in params.yaml that the pipeline cannot use."""
+from hiddennodes.experiments import ParamsError  # noqa: E402  (defined beside the experiments' rules, raised by both)
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,22 @@ class Params:
     baseline: BaselineParams = BaselineParams()
     familiarity: FamiliarityParams = FamiliarityParams()
     customers: CustomersParams = CustomersParams()
+    experiments: tuple[Experiment, ...] = ()
+    reference: str = ""
+
+    def experiment(self, name: str) -> Experiment:
+        """The experiment called ``name``, or ParamsError listing the declared ones."""
+        for experiment in self.experiments:
+            if experiment.name == name:
+                return experiment
+        raise ParamsError(f"no experiment {name!r} in params.yaml; the experiments are {', '.join(self.names)}.")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(experiment.name for experiment in self.experiments)
+
+    def width(self, experiment: Experiment) -> int:
+        return self.hidden_units(experiment.width)
 
     def training(self, section: str) -> TrainingParams:
         """The training settings of a section (``small`` or ``model``)."""
@@ -190,10 +206,6 @@ _SECTIONS = {
 }
 
 
-def _fail(key: str, value: Any, allowed: str) -> ParamsError:
-    return ParamsError(f"params.yaml: {key} is {value!r}; {allowed}.")
-
-
 def _int(key: str, value: Any, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
         span = f"from {low} to {high}" if high is not None else f"of at least {low}"
@@ -209,12 +221,6 @@ def _positive_float(key: str, value: Any, high: float | None = None) -> float:
     return float(value)
 
 
-def _choice(key: str, value: Any, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise _fail(key, value, "allowed values are " + ", ".join(allowed))
-    return value
-
-
 def _section(name: str, raw: Any) -> dict[str, Any]:
     cls = _SECTIONS[name]
     if raw is None:
@@ -224,9 +230,8 @@ def _section(name: str, raw: Any) -> dict[str, Any]:
     known = {field.name for field in dataclasses.fields(cls)}
     for key in raw:
         if key not in known:
-            raise ParamsError(
-                f"params.yaml: unknown key {name}.{key}; the keys of {name} are " + ", ".join(sorted(known)) + "."
-            )
+            raise ParamsError(f"params.yaml: unknown key {name}.{key}{_nearest(str(key), known, f'{name}.')}; "
+                              f"the keys of {name} are " + ", ".join(sorted(known)) + ".")
     defaults = {field.name: field.default for field in dataclasses.fields(cls)}
     return {**defaults, **raw}
 
@@ -258,11 +263,11 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     """
     if not isinstance(raw, Mapping):
         raise ParamsError("params.yaml must be a mapping of sections; see the project's params.yaml for the layout.")
+    top_level = ("seed", "experiments", "reference", *_SECTIONS)
     for key in raw:
-        if key != "seed" and key not in _SECTIONS:
-            raise ParamsError(
-                f"params.yaml: unknown section {key!r}; the sections are seed, " + ", ".join(_SECTIONS) + "."
-            )
+        if key not in top_level:
+            raise ParamsError(f"params.yaml: unknown section {key!r}{_nearest(str(key), top_level)}; "
+                              "the sections are " + ", ".join(top_level) + ".")
     seed = _int("seed", raw.get("seed", 42), 0, 2**32 - 1)
 
     data = _section("data", raw.get("data"))
@@ -325,13 +330,22 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     customers = _section("customers", raw.get("customers"))
     customers["digits"] = _int("customers.digits", customers["digits"], 1, 10000)
 
+    sections = dict(small=SmallParams(**small), model=ModelParams(**model))
+    experiments = parse_experiments(raw.get("experiments"), sections)
+    names = tuple(experiment.name for experiment in experiments)
+    reference = raw.get("reference", names[0])
+    if reference not in names:
+        raise _fail("reference", reference, "it must name one of the experiments: " + ", ".join(names))
+
     return Params(
+        experiments=experiments,
+        reference=reference,
         seed=seed,
         data=DataParams(**data),
         pca=PcaParams(**pca),
         rf=RandomForestParams(**rf),
-        small=SmallParams(**small),
-        model=ModelParams(**model),
+        small=sections["small"],
+        model=sections["model"],
         embedding=EmbeddingParams(**embedding),
         robustness=RobustnessParams(**robustness),
         calibration=CalibrationParams(**calibration),

@@ -1,7 +1,7 @@
 """Is a difference real? Intervals over repeated runs, and paired tests on the same test items.
 
-Kept apart from ``evaluation`` so the train stage, which needs only the
-interval, does not rerun whenever a metric elsewhere changes.
+Kept apart from ``classification`` and ``calibration`` so the train stage, which
+needs only the interval, does not rerun whenever a metric elsewhere changes.
 """
 
 from __future__ import annotations

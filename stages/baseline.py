@@ -15,24 +15,25 @@ import time
 import warnings
 from pathlib import Path
 
-from common import load_params, load_splits, run, write_json
+from common import load_arrays, load_splits, run, write_json
+from settings import load_params
+
+from hiddennodes.experiments import INPUT_KINDS
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--inputs", required=True, nargs="+", type=Path, help="folders with train/val/test .npz")
-    parser.add_argument("--kinds", required=True, nargs="+", help="what each folder's inputs are, in the same order")
+    parser.add_argument("--inputs", required=True, nargs="+", type=Path, help="folders with train/val/test .npz and map.npz")
     parser.add_argument("--metrics", required=True, type=Path)
     args = parser.parse_args()
-    if len(args.inputs) != len(args.kinds):
-        parser.error("give one --kinds name per --inputs folder")
     params = load_params()
     settings = params.baseline
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
     result = {}
-    for folder, kind in zip(args.inputs, args.kinds):
+    for folder in args.inputs:
+        kind = INPUT_KINDS[str(load_arrays(folder / "map.npz", ("input_kind",))["input_kind"])]
         splits = load_splits(folder)
         started = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:

@@ -17,16 +17,17 @@ import argparse
 import math
 from pathlib import Path
 
-from common import load_arrays, load_params, read_json, run, save_figure, write_json
+from common import load_arrays, read_json, run, save_figure, write_json
+from settings import load_params
 
-from hiddennodes.evaluation import (
+from hiddennodes.calibration import (
     accuracy_coverage,
     expected_calibration_error,
     kept_at_threshold,
     reliability_bins,
     threshold_for_accuracy,
 )
-from hiddennodes.plots import coverage_figure, reliability_figure
+from hiddennodes.figures.calibration import coverage_figure, reliability_figure
 
 
 def rounded(value: float) -> float | None:
@@ -36,19 +37,19 @@ def rounded(value: float) -> float | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("activations", nargs="+", type=Path, help="each experiment's activations .npz (named expN.npz)")
+    parser.add_argument("--activations", required=True, type=Path, help="folder of each experiment's activations (<experiment>.npz)")
     parser.add_argument("--dataset-info", required=True, type=Path)
     parser.add_argument("--metrics", required=True, type=Path)
     parser.add_argument("--reliability-png", required=True, type=Path)
     parser.add_argument("--coverage-png", required=True, type=Path)
     args = parser.parse_args()
-    settings = load_params().calibration
+    params = load_params()
+    settings = params.calibration
     info = read_json(args.dataset_info)
     result = {"target_accuracy": settings.target_accuracy, "certainty": settings.certainty, "bins": settings.bins}
     tables, errors, curves, chosen = {}, {}, {}, {}
-    for path in args.activations:
-        name = path.stem
-        arrays = load_arrays(path, keys=("val_probabilities", "val_labels", "test_probabilities", "test_labels"))
+    for name in params.names:
+        arrays = load_arrays(args.activations / f"{name}.npz", keys=("val_probabilities", "val_labels", "test_probabilities", "test_labels"))
         test, labels = arrays["test_probabilities"], arrays["test_labels"]
         tables[name] = reliability_bins(test, labels, settings.bins)
         errors[name] = expected_calibration_error(test, labels, settings.bins)

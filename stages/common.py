@@ -1,110 +1,51 @@
-"""File handling shared by the stage scripts: params, atomic writes, arrays.
+"""What every stage script shares: running ``main`` with one-line errors, and the file helpers.
 
-Every output is written to a temporary file beside its target and renamed
-into place only when complete, so an interrupted stage never leaves a
-half-written file that DVC or a user could mistake for a result.
+Every output is written atomically (``hiddennodes.files``): a temporary path
+beside the target, renamed into place only when complete, so an interrupted
+stage never leaves a half-written file that DVC or a user could mistake for a
+result; what a killed run left behind is cleared when the stage next writes.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import shutil
+import signal
 import sys
-import tempfile
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # stages run as scripts; the package lives beside them
     sys.path.insert(0, str(ROOT))
 
 from hiddennodes import PipelineError  # noqa: E402
-from hiddennodes.params import Params, ParamsError, parse_params  # noqa: E402
+from hiddennodes.files import (  # noqa: E402,F401  (re-exported for the stages)
+    atomic_path,
+    load_arrays,
+    read_json,
+    save_arrays,
+    save_figure,
+    write_json,
+    write_text,
+)
 
 
-def load_params(path: str | Path = "params.yaml") -> Params:
-    """Read and validate params.yaml."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise ParamsError(f"{path} not found; run the stage from the project's root folder.") from None
-    except yaml.YAMLError as error:
-        raise ParamsError(f"{path} is not valid YAML ({error}); fix the line it names.") from None
-    return parse_params(raw or {})
-
-
-@contextlib.contextmanager
-def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it onto ``target`` only
-    if the block succeeds, delete it otherwise. Works for files and folders."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp{suffix}", dir=target.parent)
-    os.close(handle)
-    temporary = Path(temporary)
-    temporary.unlink()
-    try:
-        yield temporary
-        if temporary.is_dir() and target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-            temporary.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(temporary, target)
-    finally:
-        if temporary.is_dir():
-            shutil.rmtree(temporary, ignore_errors=True)
-        elif temporary.exists():
-            temporary.unlink()
-
-
-def write_json(path: str | Path, data) -> None:
-    with atomic_path(path) as temporary:
-        temporary.write_text(json.dumps(data, indent=2) + "\n")
-
-
-def read_json(path: str | Path):
-    return json.loads(Path(path).read_text())
-
-
-def write_text(path: str | Path, text: str) -> None:
-    with atomic_path(path) as temporary:
-        temporary.write_text(text)
-
-
-def save_arrays(path: str | Path, **arrays: np.ndarray) -> None:
-    """Save arrays as an uncompressed ``.npz`` (fast to load, DVC dedupes it)."""
-    with atomic_path(path) as temporary:
-        with open(temporary, "wb") as handle:
-            np.savez(handle, **arrays)
-
-
-def load_arrays(path: str | Path, keys: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-    """The arrays of an ``.npz``; with ``keys`` only those are read (an ``.npz`` reads each array on demand)."""
-    with np.load(path) as data:
-        return {key: data[key] for key in (data.files if keys is None else keys)}
-
-
-def save_figure(path: str | Path, figure, dpi: int = 110) -> None:
-    with atomic_path(path, suffix=Path(path).suffix) as temporary:
-        figure.savefig(temporary, dpi=dpi)
+def _stop_on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl-C, so every temporary output is removed on the way out
 
 
 def run(main: Callable[[], None]) -> None:
-    """Run a stage's main; a PipelineError becomes one line on stderr and exit 1."""
+    """Run a stage's main: a PipelineError becomes one line on stderr and exit 1; Ctrl-C or SIGTERM one line and exit 130."""
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         main()
     except PipelineError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(1)
+    except KeyboardInterrupt:
+        print(f"interrupted: {Path(sys.argv[0]).stem} stopped before writing its outputs; `dvc repro` runs it again.", file=sys.stderr)
+        sys.exit(130)
 
 
 SPLITS = ("train", "val", "test")
@@ -115,10 +56,10 @@ def load_splits(folder: str | Path) -> dict[str, dict[str, np.ndarray]]:
     return {split: load_arrays(Path(folder) / f"{split}.npz") for split in SPLITS}
 
 
-def save_splits(folder: str | Path, splits: dict[str, dict[str, np.ndarray]]) -> None:
-    """Write the three splits into ``folder`` as one atomic step."""
+def save_splits(folder: str | Path, splits: dict[str, dict[str, np.ndarray]], **extra: dict[str, np.ndarray]) -> None:
+    """Write the three splits into ``folder`` as one atomic step, with ``extra`` ``name.npz`` files beside them."""
     with atomic_path(folder) as temporary:
         temporary.mkdir()
-        for split, arrays in splits.items():
+        for split, arrays in {**splits, **extra}.items():
             with open(temporary / f"{split}.npz", "wb") as handle:
                 np.savez(handle, **arrays)

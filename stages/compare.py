@@ -1,10 +1,11 @@
-"""Stage compare: the five experiments side by side, against a linear baseline, with a paired test.
+"""Stage compare: the experiments side by side, against a linear baseline, with a paired test.
 
 Gathers each experiment's training metrics into one table (JSON for
 ``dvc metrics diff``, Markdown for people) and a bar chart of accuracies, with
 the logistic-regression baseline's rows under them. With ``repeats`` above 1
 the table also shows each experiment's mean test accuracy over seeds and its
-95% interval. Whether exp3, exp4 and exp5 really differ is tested on the same
+95% interval. Whether the experiments of the reference's width (exp3, exp4 and
+exp5 by default: the same width on each input kind) really differ is tested on the same
 test images: McNemar's exact test on the items only one of two networks gets
 right (``metrics/paired_tests.json``).
 """
@@ -16,10 +17,12 @@ from itertools import combinations
 from pathlib import Path
 
 from common import load_arrays, read_json, run, save_figure, write_json, write_text
+from settings import load_params
 
-from hiddennodes.evaluation import BASELINE_PREFIX, comparison_table, markdown_table
-from hiddennodes.plots import comparison_figure
+from hiddennodes.figures.comparison import comparison_figure
 from hiddennodes.stats import mcnemar
+from hiddennodes.tables import BASELINE_PREFIX, comparison_table, markdown_table
+from hiddennodes.words import count_words
 
 SIGNIFICANCE = 0.05
 
@@ -36,27 +39,28 @@ def paired_lines(tests: dict) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("train_metrics", nargs="+", type=Path, help="each experiment's train metrics JSON")
+    parser.add_argument("--train-metrics", required=True, type=Path, help="folder of each experiment's train metrics (<experiment>.json)")
     parser.add_argument("--baseline", required=True, type=Path, help="the baseline stage's metrics")
-    parser.add_argument("--activations", required=True, nargs="+", type=Path, help="activations .npz (expN.npz) of the experiments to test pairwise")
+    parser.add_argument("--activations", required=True, type=Path, help="folder of each experiment's activations (<experiment>.npz)")
     parser.add_argument("--dataset-info", required=True, type=Path)
     parser.add_argument("--json", required=True, type=Path)
     parser.add_argument("--markdown", required=True, type=Path)
     parser.add_argument("--paired", required=True, type=Path, help="where to write the paired tests' JSON")
     parser.add_argument("--figure", required=True, type=Path)
     args = parser.parse_args()
+    params = load_params()
     info = read_json(args.dataset_info)
-    metrics = {}
-    for path in args.train_metrics:
-        data = read_json(path)
-        metrics[data["experiment"]] = data
+    metrics = {name: read_json(args.train_metrics / f"{name}.json") for name in params.names}
+    # Like with like: the experiments of the reference's width, one per input kind.
+    width = params.experiment(params.reference).width
+    paired = [experiment.name for experiment in params.experiments if experiment.width == width]
     table = comparison_table(metrics, read_json(args.baseline))
     write_json(args.json, table)
 
     correct = {}
-    for path in args.activations:
-        arrays = load_arrays(path, keys=("test_predicted", "test_labels"))
-        correct[path.stem] = arrays["test_predicted"] == arrays["test_labels"]
+    for name in paired:
+        arrays = load_arrays(args.activations / f"{name}.npz", keys=("test_predicted", "test_labels"))
+        correct[name] = arrays["test_predicted"] == arrays["test_labels"]
     tests = {}
     for first, second in combinations(correct, 2):
         result = mcnemar(correct[first], correct[second])
@@ -65,7 +69,7 @@ def main() -> None:
                                          "p_value": result["p_value"], "differ": bool(result["p_value"] < SIGNIFICANCE)}  # not rounded: p can be 1e-58
     write_json(args.paired, tests)
 
-    title = f"{info['title']}: five single-hidden-layer networks"
+    title = f"{info['title']}: {count_words(len(metrics))} single-hidden-layer networks"
     text = (f"# {title}\n\n" + markdown_table(table) + f"\nRows `{BASELINE_PREFIX} ...`: multinomial logistic regression on the same inputs "
             "(no hidden layer), the model to beat.\n\n## Do the networks really differ? (the same test images)\n\n"
             + "\n".join(paired_lines(tests)) + "\n")

@@ -28,12 +28,14 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import load_arrays, load_params, read_json, run, save_figure, write_json
+from common import load_arrays, read_json, run, save_figure, write_json
+from settings import load_params
 
 from hiddennodes.conditions import CONDITIONS
 from hiddennodes.customers import measure_many, meets_target
-from hiddennodes.network import Network
-from hiddennodes.customer_figures import customer_pictures_figure
+from hiddennodes.datasets import DIGITS, IMAGE_SHAPE
+from hiddennodes.figures.customers import customer_pictures_figure
+from hiddennodes.network_file import load_network
 from hiddennodes.reading import DigitReader
 
 
@@ -54,19 +56,19 @@ def summary(rows: list[dict]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("experiments", nargs="+", help="experiment names, e.g. exp3 exp4 exp5")
+    parser.add_argument("--models", required=True, type=Path, help="folder with each experiment's <experiment>/network.npz")
     parser.add_argument("--test", required=True, type=Path, help="the prepared test.npz (pixels)")
     parser.add_argument("--dataset-info", required=True, type=Path)
     parser.add_argument("--calibration", required=True, type=Path, help="the calibration stage's metrics (thresholds)")
     parser.add_argument("--familiarity", required=True, type=Path, help="the familiarity stage's limits")
-    parser.add_argument("--pca", required=True, type=Path, help="models/pca.npz")
+    parser.add_argument("--pca", required=True, type=Path, help="the PCA inputs' map.npz (components and mean)")
     parser.add_argument("--metrics", required=True, type=Path)
     parser.add_argument("--table", required=True, type=Path, help="every condition and level, per experiment (JSON)")
     parser.add_argument("--examples-png", required=True, type=Path)
     args = parser.parse_args()
     params = load_params()
     info = read_json(args.dataset_info)
-    if list(info["class_names"]) != [str(digit) for digit in range(10)]:
+    if tuple(info["class_names"]) != DIGITS:
         reason = f"the conditions draw handwritten digits on paper, and the classes of {info['title']} are not the ten digits."
         write_json(args.metrics, {"dataset": info["dataset"], "applicable": False, "reason": reason})
         write_json(args.table, {"applicable": False, "reason": reason})
@@ -76,15 +78,18 @@ def main() -> None:
         return
     test = load_arrays(args.test)
     count = min(params.customers.digits, len(test["labels"]))
-    images = np.round(test["features"][:count].reshape(-1, 28, 28) * 255).astype(np.uint8)
+    images = np.round(test["features"][:count].reshape(-1, *IMAGE_SHAPE) * 255).astype(np.uint8)
     labels = test["labels"][:count]
     calibration = read_json(args.calibration)
     limits = read_json(args.familiarity)["limits"]
-    pca = load_arrays(args.pca, keys=("components", "mean"))
+    pca = load_arrays(args.pca, keys=("pca_components", "pca_mean"))
+    # The reference's width on every input kind: the networks one would put in front of customers.
+    width = params.experiment(params.reference).width
+    names = [params.reference] + [e.name for e in params.experiments if e.width == width and e.name != params.reference]
     readers = {
-        name: DigitReader(Network(Path.cwd(), name), calibration[name]["threshold"], limits, pca["components"], pca["mean"],
-                          calibration["target_accuracy"])
-        for name in args.experiments
+        name: DigitReader(load_network(args.models / name / "network.npz"), calibration[name]["threshold"], limits,
+                          pca["pca_components"], pca["pca_mean"], calibration["target_accuracy"])
+        for name in names
     }
     table: dict[str, list[dict]] = {name: [] for name in readers}
     examples = []
@@ -103,7 +108,7 @@ def main() -> None:
         result[name] = {group: summary([row for row in rows if row["group"] == group]) for group in ("clean", "hard")}
     write_json(args.metrics, result)
     write_json(args.table, {"applicable": True, "digits": int(count), "experiments": table})
-    first = args.experiments[0]
+    first = params.reference
     save_figure(args.examples_png, customer_pictures_figure(
         examples, f"{info['title']}:\neach condition at its strongest, what {first} was fed, and its answer"), dpi=90)
     print(result)

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from common import load_arrays, read_json, run, save_figure, write_json
 
-from hiddennodes.evaluation import (
+from hiddennodes.classification import (
     classification_report,
     confident_mistakes,
     confusion_matrix,
@@ -25,7 +25,8 @@ from hiddennodes.evaluation import (
     most_confused_pairs,
     pair_cells,
 )
-from hiddennodes.plots import confused_pairs_figure, confusion_figure, image_grid_figure, learning_curves_figure
+from hiddennodes.figures.grid import image_grid_figure
+from hiddennodes.figures.training import confused_pairs_figure, confusion_figure, learning_curves_figure
 
 CONFUSED_PAIRS = 3
 PER_CELL = 9  # a 3x3 montage per cell of the 2x2 grid

@@ -17,10 +17,11 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import load_arrays, load_params, run, write_json
+from common import load_arrays, run, write_json
+from settings import load_params
 
-from hiddennodes.familiarity import features, fit_limits
 from hiddennodes import ImageError
+from hiddennodes.familiarity import features, fit_limits
 from hiddennodes.preprocess import prepare_digits
 
 
@@ -35,16 +36,16 @@ def prepared_like_a_picture(image: np.ndarray) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--val", required=True, type=Path, help="the prepared val.npz (pixels)")
-    parser.add_argument("--pca", required=True, type=Path, help="models/pca.npz (components, mean)")
+    parser.add_argument("--pca", required=True, type=Path, help="the PCA inputs' map.npz (components, mean)")
     parser.add_argument("--metrics", required=True, type=Path)
     args = parser.parse_args()
     pass_share = load_params().familiarity.pass_share
     images = load_arrays(args.val, keys=("features",))["features"].reshape(-1, 28, 28)
-    pca = load_arrays(args.pca, keys=("components", "mean"))
+    pca = load_arrays(args.pca, keys=("pca_components", "pca_mean"))
     prepared = np.stack([prepared_like_a_picture(image) for image in images])
-    result = fit_limits(features(prepared, pca["components"], pca["mean"]), pass_share)
+    result = fit_limits(features(prepared, pca["pca_components"], pca["pca_mean"]), pass_share)
     result["val_digits"] = int(len(images))
-    result["pca_components"] = int(len(pca["components"]))
+    result["pca_components"] = int(len(pca["pca_components"]))
     write_json(args.metrics, result)
     print(result)
 

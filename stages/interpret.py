@@ -9,7 +9,7 @@ The most selective and the most important nodes are shown large with the
 training images that drive them most and some that leave them silent.
 For each output class, the image the whole network finds most typical of it,
 by regularised gradient ascent through the hidden layer (see
-``hiddennodes.interpret.class_preferred_inputs``), starting from a blank
+``hiddennodes.preferred.class_preferred_inputs``), starting from a blank
 page of the training images' mean brightness.
 """
 
@@ -19,21 +19,14 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import load_arrays, read_json, run, save_figure, write_json
+from common import load_arrays, run, save_figure, write_json
 
-from hiddennodes.interpret import (
-    ablation_importance,
-    class_preferred_inputs,
-    class_tuning,
-    dead_nodes,
-    describe_node,
-    extreme_items,
-    input_map,
-    preferred_input_in_box,
-    selectivity_index,
-    weights_in_pixel_space,
-)
-from hiddennodes.plots import class_preferred_figure, image_grid_figure, node_gallery_figure, tuning_heatmap_figure
+from hiddennodes.figures.grid import image_grid_figure
+from hiddennodes.figures.nodes import class_preferred_figure, node_gallery_figure, tuning_heatmap_figure
+from hiddennodes.network_file import load_network
+from hiddennodes.node_stats import ablation_importance, class_tuning, dead_nodes, extreme_items, selectivity_index
+from hiddennodes.preferred import class_preferred_inputs, preferred_input_in_box, weights_in_pixel_space
+from hiddennodes.words import describe_node
 
 RANKED_NODES = 8  # nodes shown large per ranking
 TOP_IMAGES = 6
@@ -44,12 +37,9 @@ GRID_LIMIT = 1024  # every node of the widest layers we train fits a grid of sma
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--experiment", required=True)
+    parser.add_argument("--network", required=True, type=Path, help="the network file: how its inputs come from pixels, class names")
     parser.add_argument("--activations", required=True, type=Path)
     parser.add_argument("--images", required=True, type=Path, help="prepared train.npz: the pixel images shown")
-    parser.add_argument("--dataset-info", required=True, type=Path)
-    projection = parser.add_mutually_exclusive_group()
-    projection.add_argument("--pca", type=Path, help="pca .npz, for PCA inputs")
-    projection.add_argument("--pixels", type=Path, help="selected pixels .npz, for selected-pixel inputs")
     parser.add_argument("--nodes-json", required=True, type=Path)
     parser.add_argument("--weights-png", required=True, type=Path)
     parser.add_argument("--tuning-png", required=True, type=Path)
@@ -58,17 +48,15 @@ def main() -> None:
     parser.add_argument("--class-preferred-png", required=True, type=Path)
     args = parser.parse_args()
 
-    info = read_json(args.dataset_info)
-    class_names = info["class_names"]
+    network = load_network(args.network)
+    class_names = list(network.class_names)
     activations = load_arrays(args.activations)
     kernel, hidden_bias = activations["hidden_kernel"], activations["hidden_bias"]
     output_weights, output_bias = activations["output_weights"], activations["output_bias"]
-    pca = load_arrays(args.pca) if args.pca else None
-    pixels = load_arrays(args.pixels) if args.pixels else None
     pixel_weights = weights_in_pixel_space(
         kernel,
-        pca_components=pca["components"] if pca else None,
-        pixel_indices=pixels["indices"] if pixels else None,
+        pca_components=network.input_arrays.get("pca_components"),
+        pixel_indices=network.input_arrays.get("pixel_indices"),
     )
     test_hidden, test_labels = activations["test_hidden"], activations["test_labels"]
     train_hidden = activations["train_hidden"]
@@ -79,12 +67,7 @@ def main() -> None:
     dead = dead_nodes(test_hidden)
     importance = ablation_importance(test_hidden, output_weights, output_bias, test_labels)
     preferred = preferred_input_in_box(pixel_weights)
-    matrix, offset = input_map(
-        kernel.shape[0],
-        pca_components=pca["components"] if pca else None,
-        pca_mean=pca["mean"] if pca else None,
-        pixel_indices=pixels["indices"] if pixels else None,
-    )
+    matrix, offset = network.matrix, network.offset
     class_images, class_probabilities = class_preferred_inputs(
         kernel, hidden_bias, str(activations["hidden_activation"]), output_weights, output_bias,
         start=np.full(train_images.shape[1], train_images.mean()), input_matrix=matrix, input_offset=offset,

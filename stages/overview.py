@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 from common import load_splits, read_json, run, save_figure, write_json
 
-from hiddennodes.interpret import class_tuning
-from hiddennodes.plots import class_counts_figure, image_grid_figure
+from hiddennodes.figures.data import class_counts_figure
+from hiddennodes.figures.grid import image_grid_figure
+from hiddennodes.node_stats import class_tuning
 
 SAMPLES_PER_CLASS = 8
 

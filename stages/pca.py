@@ -2,8 +2,8 @@
 
 Fitted on the training split only, so validation and test stay unseen; on MNIST
 0.95 keeps 154 components. The fitted components and mean are saved as plain
-arrays (not a pickle), enough to transform new images or to project hidden
-weights back into pixel space.
+arrays (not a pickle) in the folder's ``map.npz``, enough to transform new images or
+to project hidden weights back into pixel space.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import load_params, load_splits, run, save_arrays, save_splits, write_json
+from common import load_splits, run, save_splits, write_json
+from settings import load_params
 from sklearn.decomposition import PCA
 
 
@@ -26,7 +27,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prepared", required=True, type=Path)
     parser.add_argument("--out", required=True, type=Path, help="folder for the transformed splits")
-    parser.add_argument("--model", required=True, type=Path, help=".npz with components and mean")
     parser.add_argument("--metrics", required=True, type=Path)
     args = parser.parse_args()
     params = load_params()
@@ -38,12 +38,13 @@ def main() -> None:
             name: {"features": pca.transform(arrays["features"]).astype(np.float32), "labels": arrays["labels"]}
             for name, arrays in splits.items()
         },
-    )
-    save_arrays(
-        args.model,
-        components=pca.components_.astype(np.float32),
-        mean=pca.mean_.astype(np.float32),
-        explained_variance_ratio=pca.explained_variance_ratio_,
+        # How a digit's pixels become these inputs, for the network files and the familiarity check.
+        map={
+            "input_kind": np.array("pca"),
+            "pca_components": pca.components_.astype(np.float32),
+            "pca_mean": pca.mean_.astype(np.float32),
+            "explained_variance_ratio": pca.explained_variance_ratio_,
+        },
     )
     metrics = {
         "n_components": int(pca.n_components_),

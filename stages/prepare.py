@@ -11,9 +11,11 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import load_params, run, save_splits, write_json
+from common import run, save_splits, write_json
+from settings import load_params
 
-from hiddennodes.datasets import DATASETS, FILE_NAMES, IMAGE_SHAPE, ROLES, check_pair, verify
+from hiddennodes.datasets import DATASETS, FILE_NAMES, IMAGE_SHAPE, ROLES
+from hiddennodes.dataset_files import check_pair, verify
 from hiddennodes.params import ParamsError
 
 
@@ -48,7 +50,7 @@ def main() -> None:
     check_pair(arrays["train_images"], arrays["train_labels"], "training")
     check_pair(arrays["test_images"], arrays["test_labels"], "test")
     splits = split(**arrays, val_size=params.data.val_size)
-    save_splits(args.out, splits)
+    save_splits(args.out, splits, map={"input_kind": np.array("pixels")})
     write_json(
         args.dataset_info,
         {

@@ -19,21 +19,24 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import load_params, read_json, run, write_json
+from common import read_json, run, write_json
+from settings import load_params
 
-from hiddennodes.evaluation import expected_calibration_error, kept_at_threshold
-from hiddennodes.network import Network
+from hiddennodes.calibration import expected_calibration_error, kept_at_threshold
+from hiddennodes.network_file import load_network
 from hiddennodes.preprocess import uci_digits_as_mnist
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("experiments", nargs="+", help="experiment names, e.g. exp1 exp2")
+    parser.add_argument("--models", required=True, type=Path, help="folder with each experiment's <experiment>/network.npz")
+    parser.add_argument("--train-metrics", required=True, type=Path, help="folder of each experiment's train metrics (<experiment>.json)")
     parser.add_argument("--dataset-info", required=True, type=Path)
     parser.add_argument("--calibration", required=True, type=Path, help="the calibration stage's metrics (thresholds)")
     parser.add_argument("--metrics", required=True, type=Path)
     args = parser.parse_args()
-    bins = load_params().calibration.bins
+    params = load_params()
+    bins = params.calibration.bins
     info = read_json(args.dataset_info)
     calibration = read_json(args.calibration)
     applicable = info["dataset"] == "mnist"
@@ -43,11 +46,11 @@ def main() -> None:
         result["uci_digits"] = len(labels)
     else:
         result["reason"] = f"the UCI digits test networks trained on MNIST, and this run's data is {info['title']}."
-    for experiment in args.experiments:
-        test_accuracy = read_json(Path("metrics") / experiment / "train.json")["test_accuracy"]
+    for experiment in params.names:
+        test_accuracy = read_json(args.train_metrics / f"{experiment}.json")["test_accuracy"]
         row = {"test_accuracy": test_accuracy}
         if applicable:
-            probabilities = Network(Path.cwd(), experiment).probabilities(images)
+            probabilities = load_network(args.models / experiment / "network.npz").probabilities(images)
             accuracy = float(np.mean(probabilities.argmax(axis=1) == labels))
             row.update(uci_accuracy=round(accuracy, 6), drop=round(test_accuracy - accuracy, 6),
                        uci_ece=round(expected_calibration_error(probabilities, labels, bins), 6))

@@ -1,11 +1,12 @@
 """Stage report: one self-contained HTML page with every experiment's results.
 
 Gathers the comparison table, each experiment's figures and short findings
-worded from the metrics (``hiddennodes.report``) into ``report.html``, with
-the figures embedded so the page needs no network and no other file. The
-files it reads follow the layout the other stages write under ``metrics/``
-and ``plots/``; ``report_inputs`` lists them, and dvc.yaml declares the same
-list (a test checks that the two agree).
+worded from the metrics (``hiddennodes.report_words``) into ``report.html``
+(``hiddennodes.report_page``), with the figures embedded so the page needs no
+network and no other file. The experiments and the reference (the one the
+headline findings speak of) come from params.yaml; it reads what the other
+stages wrote under ``metrics/`` and ``plots/``, which dvc.yaml declares as its
+two folders.
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ import argparse
 from pathlib import Path
 
 from common import read_json, run, write_text
+from settings import load_params
 
-from hiddennodes.report import (
-    Figure,
-    Section,
+from hiddennodes.report_page import Figure, Section, customers_table, realworld_table, render_html, strongest_table
+from hiddennodes.report_words import (
     customers_findings,
-    customers_table,
     embedding_finding,
     error_finding,
     model_findings,
@@ -27,13 +27,8 @@ from hiddennodes.report import (
     overlap_finding,
     paired_findings,
     realworld_findings,
-    realworld_table,
-    render_html,
-    strongest_table,
 )
-
-EXPERIMENTS = ("exp1", "exp2", "exp3", "exp4", "exp5")
-EMBEDDED = ("exp3", "exp4", "exp5")
+from hiddennodes.words import count_words, english_list
 
 # Per experiment: (file under plots/<experiment>/, caption), in the order shown.
 EXPERIMENT_FIGURES = (
@@ -47,14 +42,17 @@ EXPERIMENT_FIGURES = (
     ("errors/confused_pairs.png", "The most confused class pairs: rows are the true class, columns the predicted one."),
     ("errors/confident_mistakes.png", "The test images it gets wrong with the highest confidence."),
 )
-SPECIAL_FIGURES = {
-    "exp1": (("hidden_boxplot.png", "The single node's activation per predicted class (the study's box plot)."),
-             ("hidden_boxplot_true.png", "The single node's activation per true class.")),
-    "exp2": (("hidden_scatter.png", "The two nodes' activations coloured by predicted class, over the output layer's decision regions."),
-             ("hidden_scatter_true.png", "The same, coloured by true class.")),
-    **{name: (("embedding/pca.png", "Hidden activations of all training images, PCA to 2-D, with images drawn at their places."),
-              ("embedding/tsne.png", "The same by t-SNE (openTSNE, seeded): images the hidden layer treats as alike lie together."))
-       for name in EMBEDDED},
+# The hidden stage's figures of each view, under plots/<experiment>/hidden/.
+VIEW_FIGURES = {
+    "box": (("boxplot_predicted.png", "The single node's activation per predicted class (the study's box plot)."),
+            ("boxplot_true.png", "The single node's activation per true class.")),
+    "scatter": (("scatter_predicted.png", "The two nodes' activations coloured by predicted class, over the output layer's decision regions."),
+                ("scatter_true.png", "The same, coloured by true class.")),
+    "map": (("pca.png", "Hidden activations of all training images, PCA to 2-D, with images drawn at their places."),
+            ("tsne.png", "The same by t-SNE (openTSNE, seeded): images the hidden layer treats as alike lie together.")),
+}
+INPUT_FIGURES = {
+    "top_pixels": (("pixel_importance.png", "The random forest's pixel importances; the selected pixels are ringed in red."),),
 }
 REAL_FIGURES = (
     ("robustness/curves.png", "Test accuracy as the digits are turned, moved, resized, thinned, thickened, made noisy, blurred and faded."),
@@ -72,29 +70,13 @@ DATA_FIGURES = (
 )
 
 
-def experiment_figures(experiment: str) -> list[tuple[str, str]]:
+def experiment_figures(experiment) -> list[tuple[str, str]]:
     """The figures of one experiment's section: (path under plots/, caption)."""
-    figures = [(f"{experiment}/{name}", caption) for name, caption in EXPERIMENT_FIGURES]
-    # The study's own plots and the embeddings come right after the basics.
-    figures[2:2] = [(f"{experiment}/{name}", caption) for name, caption in SPECIAL_FIGURES.get(experiment, ())]
-    if experiment == "exp5":
-        figures.insert(2, ("pixel_importance.png", "The random forest's pixel importances; the selected pixels are ringed in red."))
+    figures = [(f"{experiment.name}/{name}", caption) for name, caption in EXPERIMENT_FIGURES]
+    # The study's own plots and the maps come right after the basics.
+    figures[2:2] = [(name, caption) for name, caption in INPUT_FIGURES.get(experiment.inputs, ())]
+    figures[2:2] = [(f"{experiment.name}/hidden/{name}", caption) for name, caption in VIEW_FIGURES[experiment.view]]
     return figures
-
-
-def report_inputs(metrics: Path, plots: Path) -> list[Path]:
-    """Every file the report reads, besides the dataset info."""
-    files = [metrics / name for name in ("comparison.json", "pca.json", "pixels.json", "exp1/overlap.json",
-                                         "realworld.json", "robustness.json", "calibration.json", "paired_tests.json",
-                                         "customers.json", "customers_table.json", "familiarity.json")]
-    for experiment in EXPERIMENTS:
-        files += [metrics / experiment / "nodes.json", metrics / experiment / "classification_report.json"]
-        if experiment in EMBEDDED:
-            files.append(metrics / experiment / "embedding.json")
-    names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
-    names += [name for experiment in EXPERIMENTS for name, _ in experiment_figures(experiment)]
-    names += [name for name, _ in REAL_FIGURES] + [name for name, _ in CUSTOMER_FIGURES]
-    return files + [plots / name for name in names]
 
 
 def main() -> None:
@@ -104,26 +86,35 @@ def main() -> None:
     parser.add_argument("--dataset-info", required=True, type=Path)
     parser.add_argument("--out", required=True, type=Path)
     args = parser.parse_args()
+    params = load_params()
+    experiments, reference = params.experiments, params.reference
     info = read_json(args.dataset_info)
     class_names = info["class_names"]
     comparison = read_json(args.metrics / "comparison.json")
     pca, pixels = read_json(args.metrics / "pca.json"), read_json(args.metrics / "pixels.json")
-    nodes = {name: read_json(args.metrics / name / "nodes.json") for name in EXPERIMENTS}
-    reports = {name: read_json(args.metrics / name / "classification_report.json") for name in EXPERIMENTS}
-    embeddings = {name: read_json(args.metrics / name / "embedding.json") for name in EMBEDDED}
+    nodes = {e.name: read_json(args.metrics / e.name / "nodes.json") for e in experiments}
+    reports = {e.name: read_json(args.metrics / e.name / "classification_report.json") for e in experiments}
+    hidden = {e.name: read_json(args.metrics / e.name / "hidden.json") for e in experiments}
     realworld, robustness, calibration = (read_json(args.metrics / f"{name}.json") for name in ("realworld", "robustness", "calibration"))
+
+    def view_finding(experiment) -> list[str]:
+        if experiment.view == "box":
+            return [overlap_finding(hidden[experiment.name])]
+        if experiment.view == "map":
+            return [embedding_finding(experiment.name, hidden[experiment.name], len(class_names))]
+        return []
 
     findings = model_findings(comparison, len(class_names), pca, pixels)
     findings += paired_findings(read_json(args.metrics / "paired_tests.json"), comparison)
-    findings.append(overlap_finding(read_json(args.metrics / "exp1" / "overlap.json")))
-    for name in EXPERIMENTS:
-        findings += node_findings(name, nodes[name])
-    findings += [embedding_finding(name, embeddings[name], len(class_names)) for name in EMBEDDED]
-    findings += [error_finding(name, reports[name], class_names) for name in EXPERIMENTS]
-    real_findings = realworld_findings(realworld, robustness, calibration)
+    findings += [line for e in experiments if e.view == "box" for line in view_finding(e)]
+    for e in experiments:
+        findings += node_findings(e.name, nodes[e.name])
+    findings += [line for e in experiments if e.view == "map" for line in view_finding(e)]
+    findings += [error_finding(e.name, reports[e.name], class_names) for e in experiments]
+    real_findings = realworld_findings(realworld, robustness, calibration, reference)
     customers = read_json(args.metrics / "customers.json")
     customer_table = read_json(args.metrics / "customers_table.json")
-    customer_findings = customers_findings(customers, customer_table, read_json(args.metrics / "familiarity.json"))
+    customer_findings = customers_findings(customers, customer_table, read_json(args.metrics / "familiarity.json"), reference)
     findings += customer_findings + real_findings
 
     def figure(name: str, caption: str) -> Figure:
@@ -133,33 +124,34 @@ def main() -> None:
         f"Classes: {', '.join(class_names)}. Split as in the study: the first images of the training file validate, "
         "the others train, and the test images are only used for the final figures.",
     ], [figure(name, caption) for name, caption in DATA_FIGURES])]
-    for name in EXPERIMENTS:
-        row = comparison[name]
+    for e in experiments:
+        row = comparison[e.name]
         text = (f"{row['inputs']}: {row['num_inputs']} inputs → {row['hidden_units']} hidden nodes → {len(class_names)} classes, "
                 f"{row['trainable_parameters']:,} parameters; kept epoch {row['best_epoch']}; "
                 f"accuracy: train {row['train_accuracy']:.4f}, validation {row['val_accuracy']:.4f}, test {row['test_accuracy']:.4f}.")
-        paragraphs = [text, *node_findings(name, nodes[name])]
-        if name in EMBEDDED:
-            paragraphs.append(embedding_finding(name, embeddings[name], len(class_names)))
-        paragraphs.append(error_finding(name, reports[name], class_names))
-        figures = [figure(path, caption) for path, caption in experiment_figures(name)]
-        sections.append(Section(name, f"{name}: {row['hidden_units']} hidden node{'s' if row['hidden_units'] > 1 else ''} on {row['inputs']}", paragraphs, figures))
+        paragraphs = [text, *node_findings(e.name, nodes[e.name])]
+        if e.view == "map":
+            paragraphs += view_finding(e)
+        paragraphs.append(error_finding(e.name, reports[e.name], class_names))
+        figures = [figure(path, caption) for path, caption in experiment_figures(e)]
+        title = f"{e.name}: {e.label} ({row['hidden_units']} hidden node{'s' if row['hidden_units'] > 1 else ''})"
+        sections.append(Section(e.name, title, paragraphs, figures))
     sections.append(Section("overall", "All experiments side by side", [], [figure("comparison.png", "Accuracy of every experiment on each split.")]))
     paragraphs = [] if realworld["applicable"] else [f"Digits from other writers: not applicable. {realworld['reason']}"]
     sections.append(Section(
         "realworld", "Away from the training conditions: other writers, changed images, and when to abstain",
         paragraphs + real_findings, [figure(name, caption) for name, caption in REAL_FIGURES],
-        [realworld_table(realworld, robustness, calibration, EXPERIMENTS),
-         strongest_table(robustness, EXPERIMENTS)]))
+        [realworld_table(realworld, robustness, calibration, params.names),
+         strongest_table(robustness, params.names)]))
 
     sections.append(Section(
         "customers", "Customers' digits: photos and scans as people really send them",
         customer_findings, [figure(name, caption) for name, caption in CUSTOMER_FIGURES],
-        [customers_table(customer_table)] if customers.get("applicable") else []))
+        [customers_table(customer_table, reference)] if customers.get("applicable") else []))
 
     title = f"What the hidden nodes learn: {info['title']}"
-    introduction = ("Five single-hidden-layer networks, from one hidden node to the best width, on all pixels, on PCA components "
-                    "and on the pixels a random forest ranks highest. For each, the report shows what each hidden node responds to. "
+    introduction = (f"{count_words(len(experiments)).capitalize()} single-hidden-layer networks: "
+                    f"{english_list([e.label for e in experiments])}. For each, the report shows what each hidden node responds to. "
                     "Every number and sentence here was generated by the pipeline from this run's metrics.")
     write_text(args.out, render_html(title, introduction, findings, comparison, sections))
     print(f"{args.out}: {len(sections)} sections, {sum(len(section.figures) for section in sections)} figures, {len(findings)} findings")

@@ -16,16 +16,18 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import load_arrays, load_params, read_json, run, save_figure, write_json
+from common import load_arrays, read_json, run, save_figure, write_json
+from settings import load_params
 
-from hiddennodes.plots import changed_examples_figure, robustness_figure
-from hiddennodes.network import Network
+from hiddennodes.datasets import IMAGE_SHAPE
+from hiddennodes.figures.robustness import changed_examples_figure, robustness_figure
+from hiddennodes.network_file import load_network
 from hiddennodes.robustness import CHANGES, changed_images, severities
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("experiments", nargs="+", help="experiment names, e.g. exp1 exp2")
+    parser.add_argument("--models", required=True, type=Path, help="folder with each experiment's <experiment>/network.npz")
     parser.add_argument("--test", required=True, type=Path, help="the prepared test.npz (pixels)")
     parser.add_argument("--dataset-info", required=True, type=Path)
     parser.add_argument("--metrics", required=True, type=Path)
@@ -36,8 +38,8 @@ def main() -> None:
     settings = params.robustness
     info = read_json(args.dataset_info)
     test = load_arrays(args.test)
-    images, labels = test["features"].reshape(-1, 28, 28), test["labels"]
-    readers = {name: Network(Path.cwd(), name) for name in args.experiments}
+    images, labels = test["features"].reshape(-1, *IMAGE_SHAPE), test["labels"]
+    readers = {name: load_network(args.models / name / "network.npz") for name in params.names}
 
     strongest = settings.strongest()
     levels = {name: severities(name, value, settings.levels) for name, value in strongest.items()}

@@ -11,10 +11,11 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import load_params, load_splits, read_json, run, save_arrays, save_figure, save_splits, write_json
+from common import load_splits, read_json, run, save_figure, save_splits, write_json
+from settings import load_params
 from sklearn.ensemble import RandomForestClassifier
 
-from hiddennodes.plots import pixel_importance_figure
+from hiddennodes.figures.data import pixel_importance_figure
 
 
 def rank_pixels(importances: np.ndarray, top: int) -> np.ndarray:
@@ -29,7 +30,6 @@ def main() -> None:
     parser.add_argument("--prepared", required=True, type=Path)
     parser.add_argument("--dataset-info", required=True, type=Path)
     parser.add_argument("--out", required=True, type=Path, help="folder for the reduced splits")
-    parser.add_argument("--model", required=True, type=Path, help=".npz with indices and importances")
     parser.add_argument("--metrics", required=True, type=Path)
     parser.add_argument("--plot", required=True, type=Path)
     args = parser.parse_args()
@@ -43,8 +43,8 @@ def main() -> None:
     save_splits(
         args.out,
         {name: {"features": arrays["features"][:, selected], "labels": arrays["labels"]} for name, arrays in splits.items()},
+        map={"input_kind": np.array("top_pixels"), "pixel_indices": selected, "importances": importances},
     )
-    save_arrays(args.model, indices=selected, importances=importances)
     metrics = {
         "top_pixels": int(len(selected)),
         "importance_covered": round(float(importances[selected].sum()), 6),

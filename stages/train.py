@@ -8,8 +8,10 @@ validation loss kept (the study's checkpointing). DVCLive logs every epoch.
 The loop is ``hiddennodes.training.EpochRunner.fit``: the same updates as
 Keras's ``model.fit``, with each epoch's batches run in one XLA-compiled call
 instead of one call per batch (7-60x faster per epoch on Fashion-MNIST on two
-cores; see the README's Performance section). Besides the ``.keras`` model it
-saves the layers' weights as ``.npz``, which the activations stage reads.
+cores; see docs/performance.md). Besides the ``.keras`` model for Keras users
+it writes the network file (``hiddennodes.network``): the layers' weights, the map
+from pixels to the inputs, the class names and these settings, which is all
+every later stage and ``hiddennodes-predict`` need to run it.
 
 Options from params, all off by default: dropout after the hidden layer, an L2
 penalty on its weights, early stopping after ``patience`` epochs without a
@@ -29,34 +31,48 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from common import atomic_path, load_params, load_splits, run, save_arrays, write_json  # noqa: E402
+from common import atomic_path, load_arrays, load_splits, read_json, run, write_json  # noqa: E402
+from settings import load_params  # noqa: E402
+
+from hiddennodes.experiments import INPUT_KINDS, memory_needed  # noqa: E402
+from hiddennodes.params import ParamsError  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--experiment", required=True)
-    parser.add_argument("--inputs", required=True, type=Path, help="folder with train/val/test .npz")
-    parser.add_argument("--input-kind", required=True, help="what the inputs are, for the tables")
+    parser.add_argument("--inputs", required=True, type=Path, help="folder with train/val/test .npz and the map from pixels (map.npz)")
+    parser.add_argument("--dataset-info", required=True, type=Path, help="data/dataset.json (the class names)")
     parser.add_argument("--section", required=True, choices=("small", "model"), help="params section with the training settings")
-    parser.add_argument("--hidden-key", required=True, help="params key holding the hidden width")
+    parser.add_argument("--width-key", required=True, help="params key holding the hidden width")
     parser.add_argument("--model", required=True, type=Path, help="where to save the .keras model")
-    parser.add_argument("--weights", required=True, type=Path, help="where to save its layers' weights as .npz")
+    parser.add_argument("--network", required=True, type=Path, help="where to save the network file (.npz)")
     parser.add_argument("--metrics", required=True, type=Path)
     parser.add_argument("--live", required=True, type=Path, help="DVCLive folder for the learning curves")
     args = parser.parse_args()
     params = load_params()
     settings = params.training(args.section)
-    hidden_units = params.hidden_units(args.hidden_key)
+    hidden_units = params.hidden_units(args.width_key)
     splits = load_splits(args.inputs)
+    input_map = load_arrays(args.inputs / "map.npz")
+    input_kind = str(input_map.pop("input_kind"))
+    class_names = read_json(args.dataset_info)["class_names"]
+    images = sum(len(split["labels"]) for split in splits.values())
+    needed = memory_needed(splits["train"]["features"].shape[1], hidden_units, len(class_names), images)
+    available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if needed > available:  # check_params catches this first for the standard sets; a custom set may be larger
+        raise ParamsError(f"params.yaml: {args.width_key} is {hidden_units}; {args.experiment} would need about "
+                          f"{needed / 2**30:,.1f} GiB of memory and this machine has {available / 2**30:,.1f} GiB.")
 
     import keras
     import tensorflow as tf
     from dvclive import Live
     from dvclive.keras import DVCLiveCallback
 
-    from hiddennodes.datasets import NUM_CLASSES
-    from hiddennodes.stats import mean_interval
     from hiddennodes.model import KeepBestWeights, build_model, layer_parameters
+    from hiddennodes.network import INPUT_MAPS, Network
+    from hiddennodes.network_file import save_network
+    from hiddennodes.stats import mean_interval
     from hiddennodes.training import EpochRunner
 
     num_inputs = splits["train"]["features"].shape[1]
@@ -68,7 +84,7 @@ def main() -> None:
         model = build_model(
             num_inputs=num_inputs,
             hidden_units=hidden_units,
-            num_classes=NUM_CLASSES,
+            num_classes=len(class_names),
             activation=settings.activation,
             optimizer=settings.optimizer,
             learning_rate=settings.learning_rate,
@@ -101,7 +117,7 @@ def main() -> None:
 
     metrics = {
         "experiment": args.experiment,
-        "inputs": args.input_kind,
+        "inputs": INPUT_KINDS[input_kind],
         "num_inputs": int(num_inputs),
         "hidden_units": hidden_units,
         "activation": settings.activation,
@@ -132,7 +148,13 @@ def main() -> None:
 
     with atomic_path(args.model, suffix=".keras") as temporary:
         model.save(temporary)
-    save_arrays(args.weights, **layer_parameters(model))
+    settings_record = {"experiment": args.experiment, "seed": params.seed, "hidden_units": hidden_units,
+                       "width_key": args.width_key, "section": args.section, **{key: value for key, value in vars(settings).items() if not key.startswith("hidden")},
+                       "best_epoch": best_epoch, "val_accuracy": metrics["val_accuracy"]}
+    network = Network(layers=layer_parameters(model), input_kind=input_kind,
+                      input_arrays={key: input_map[key] for key in INPUT_MAPS[input_kind]},
+                      class_names=tuple(class_names), settings=settings_record)
+    save_network(args.network, network)
     write_json(args.metrics, metrics)
     print(metrics)
 

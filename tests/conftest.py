@@ -1,3 +1,4 @@
+import json
 import os
 import sys
 from pathlib import Path
@@ -37,3 +38,56 @@ def chromium() -> str:
             pytest.fail("chromium is missing; scripts/test.sh installs Debian's chromium package when run as root")
         pytest.skip("chromium not installed (apt-get install chromium)")
     return path
+
+
+@pytest.fixture(scope="session")
+def real_network(mnist_t10k):
+    """The study's 784-128-10 network trained once per test session on real digits: the first 7,000 t10k digits
+    train, the next 1,000 validate, the last 2,000 are held out. Every real-digit test reads this one training."""
+    import keras
+    import numpy as np
+
+    from hiddennodes.datasets import DATASETS, IMAGE_PIXELS
+    from hiddennodes.dataset_files import verify
+    from hiddennodes.model import build_model, layer_parameters
+    from hiddennodes.training import EpochRunner
+
+    mnist = DATASETS["mnist"]
+    images = verify(mnist, "test_images", (mnist_t10k / "t10k-images-idx3-ubyte.gz").read_bytes())
+    labels = verify(mnist, "test_labels", (mnist_t10k / "t10k-labels-idx1-ubyte.gz").read_bytes())
+    features = images.reshape(-1, IMAGE_PIXELS).astype(np.float32) / 255
+    keras.utils.set_random_seed(0)
+    model = build_model(IMAGE_PIXELS, 128, 10, "relu", "rmsprop", 0.001)
+    EpochRunner(model).fit(features[:7000], labels[:7000], (features[7000:8000], labels[7000:8000]), epochs=4,
+                           batch_size=32, seed=0, verbose=False)
+    return {"model": model, "layers": layer_parameters(model), "images": images, "labels": labels, "features": features,
+            "train": slice(0, 7000), "val": slice(7000, 8000), "held_out": slice(8000, 10000)}
+
+
+@pytest.fixture(scope="session")
+def reading_project(real_network, tmp_path_factory):
+    """A project folder holding that network as exp3 with its PCA, reject threshold and familiarity limits as the
+    pipeline writes them, plus the pixel splits and activations the gathering stages read (held-out digits as test)."""
+    import numpy as np
+    from realdigits import write_reading_project
+
+    from hiddennodes.forward import forward
+
+    net = real_network
+    features, labels = net["features"], net["labels"]
+    root = tmp_path_factory.mktemp("project")
+    write_reading_project(root, net["layers"], features[net["train"]], features[net["val"]], labels[net["val"]])
+    pixels = root / "data" / "inputs" / "pixels"
+    pixels.mkdir(parents=True)
+    np.savez(pixels / "test.npz", features=features[net["held_out"]], labels=labels[net["held_out"]])
+    np.savez(pixels / "val.npz", features=features[net["val"]], labels=labels[net["val"]])
+    (root / "data" / "dataset.json").write_text(json.dumps(
+        {"dataset": "mnist", "title": "MNIST", "class_names": [str(digit) for digit in range(10)]}))
+    (root / "data" / "activations").mkdir()
+    np.savez(root / "data" / "activations" / "exp3.npz",
+             val_probabilities=forward(net["layers"], features[net["val"]])[1], val_labels=labels[net["val"]],
+             test_probabilities=forward(net["layers"], features[net["held_out"]])[1], test_labels=labels[net["held_out"]])
+    raw = float(np.mean(net["model"].predict(features[8000:8300], verbose=0).argmax(axis=1) == labels[8000:8300]))
+    (root / "metrics" / "train").mkdir(parents=True)
+    (root / "metrics" / "train" / "exp3.json").write_text(json.dumps({"inputs": "pixels", "test_accuracy": raw}))
+    return root

@@ -28,8 +28,8 @@ def project_imports(script: Path) -> set[str]:
                 continue
             for name in names:
                 parts = name.split(".")
-                if parts[0] == "common":
-                    pending.append(ROOT / "stages" / "common.py")
+                if (ROOT / "stages" / f"{parts[0]}.py").is_file():  # a stage's shared helpers: common, settings
+                    pending.append(ROOT / "stages" / f"{parts[0]}.py")
                 elif parts[0] == "hiddennodes":
                     pending.append(ROOT / "hiddennodes" / "__init__.py")
                     module = ROOT.joinpath(*parts).with_suffix(".py")

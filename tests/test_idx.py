@@ -4,7 +4,7 @@ import struct
 import numpy as np
 import pytest
 
-from hiddennodes.idx import IdxError, decode_idx, encode_idx
+from hiddennodes.idx import IdxError, decode_idx, encode_idx, looks_like_idx
 
 
 def image_file_bytes() -> bytes:
@@ -69,3 +69,10 @@ def test_encode_round_trips():
 def test_encode_rejects_other_types():
     with pytest.raises(IdxError, match="uint8"):
         encode_idx(np.zeros(3, dtype=np.float32))
+
+
+def test_looks_like_idx_tells_idx_from_gzip():
+    assert looks_like_idx(image_file_bytes())
+    assert not looks_like_idx(gzip.compress(image_file_bytes()))
+    assert not looks_like_idx(b"")
+    assert not looks_like_idx(b"\x00")

@@ -2,27 +2,19 @@ import numpy as np
 import pytest
 from sklearn.decomposition import PCA
 
-from hiddennodes.interpret import (
-    ACTIVATION_FUNCTIONS,
-    approximate_neighbours,
-    class_preferred_inputs,
-    input_map,
-    neighbour_agreement,
-    pca_embedding,
-    spread_points,
-    tsne_embedding,
-    decision_regions,
-    interval_overlap,
+from hiddennodes.embedding import approximate_neighbours, neighbour_agreement, pca_embedding, spread_points, tsne_embedding
+from hiddennodes.forward import ACTIVATION_FUNCTIONS, input_map
+from hiddennodes.node_stats import (
     ablation_importance,
-    extreme_items,
     class_tuning,
     dead_nodes,
-    describe_node,
-    preferred_input_in_box,
-    preferred_input_on_sphere,
+    decision_regions,
+    extreme_items,
+    interval_overlap,
     selectivity_index,
-    weights_in_pixel_space,
 )
+from hiddennodes.preferred import class_preferred_inputs, preferred_input_in_box, preferred_input_on_sphere, weights_in_pixel_space
+from hiddennodes.words import describe_node
 
 
 def test_pca_weights_back_project_like_inverse_transform():

@@ -4,8 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from hiddennodes.datasets import DATASETS, verify
-from hiddennodes.interpret import forward
+from hiddennodes.datasets import DATASETS
+from hiddennodes.dataset_files import verify
+from hiddennodes.forward import forward
 from hiddennodes.model import KeepBestWeights, build_model, hidden_layer_model, layer_parameters
 from hiddennodes.params import ACTIVATIONS
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from hiddennodes.paper import NoDigitError, find_digits, remove_lines
+from hiddennodes.marks import remove_lines
+from hiddennodes.paper import NoDigitError, find_digits
 from hiddennodes.preprocess import mnist_like, pen_width, prepare_digits
 
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from hiddennodes.datasets import DATASETS, verify
+from hiddennodes.datasets import DATASETS
+from hiddennodes.dataset_files import verify
 from hiddennodes.preprocess import ImageError, prepare_digit
 
 

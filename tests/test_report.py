@@ -9,10 +9,8 @@ from pathlib import Path
 import yaml
 from matplotlib.figure import Figure as MatplotlibFigure
 
-from hiddennodes.report import (
-    Figure,
-    Section,
-    Table,
+from hiddennodes.report_page import Figure, Section, Table, realworld_table, render_html, strongest_table
+from hiddennodes.report_words import (
     embedding_finding,
     error_finding,
     model_findings,
@@ -20,9 +18,6 @@ from hiddennodes.report import (
     overlap_finding,
     paired_findings,
     realworld_findings,
-    realworld_table,
-    render_html,
-    strongest_table,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from hiddennodes.datasets import DATASETS, verify
+from hiddennodes.datasets import DATASETS
+from hiddennodes.dataset_files import verify
 from hiddennodes.model import KeepBestWeights, build_model
 from hiddennodes.training import EpochRunner, epoch_order
 
@@ -125,7 +126,7 @@ def test_same_seed_same_weights_other_seed_other_weights():
 
 
 def test_dropout_trains_repeatably_and_is_off_outside_training():
-    from hiddennodes.interpret import forward
+    from hiddennodes.forward import forward
     from hiddennodes.model import layer_parameters
 
     images, labels = random_problem(8, examples=400)

@@ -1,8 +1,4 @@
-"""The customers' pictures figure: each picture as sent beside what the network was fed.
-
-Its own module, apart from ``hiddennodes.plots``, so that changing it reruns only the customers stage
-(a stage's code dependencies follow its imports).
-"""
+"""The customers' pictures figure: each picture as sent beside what the network was fed."""
 
 from __future__ import annotations
 

@@ -1,13 +1,15 @@
 """hiddennodes-predict: read the digits in your own photos and scans with a trained experiment, or refuse them with a reason.
 
-    hiddennodes-predict photo.jpg scans/            # exp3's model, a table
+    hiddennodes-predict photo.jpg scans/            # the reference experiment (params.yaml), a table
     hiddennodes-predict --experiment exp5 --json scans/
+    hiddennodes-predict --network models/exp4/network.npz photo.jpg
     hiddennodes-predict --save-prepared prepared/ photo.heic
 
 Run it in the project's folder after ``dvc repro``: it reads the experiment's
-``models/expN/weights.npz`` (and ``models/pca.npz`` or ``models/pixels.npz``),
-``metrics/expN/train.json``, ``data/dataset.json``, the reject threshold in
-``metrics/calibration.json`` and the limits in ``metrics/familiarity.json``.
+network file (``models/<experiment>/network.npz``: weights, input map, class
+names), the reject threshold in ``metrics/calibration.json`` and the limits in
+``metrics/familiarity.json`` with the PCA they are measured in
+(``data/inputs/pca/map.npz``); ``hiddennodes.cli.project`` names those paths.
 A picture (PNG, JPEG, HEIC/HEIF, GIF, BMP, TIFF or WebP; a phone photo or a
 scan, turned upright by its EXIF orientation) may hold one digit or a number
 written side by side: each digit is found on the paper (``hiddennodes.paper``),
@@ -34,11 +36,11 @@ from pathlib import Path
 import numpy as np
 
 from hiddennodes import ImageError, PipelineError
-from hiddennodes.network import Network, load_json, load_npz
+from hiddennodes.cli.project import CALIBRATION, FAMILIARITY, PCA_MAP, network_path, project_params
+from hiddennodes.files import atomic_path, load_json, load_npz
+from hiddennodes.network_file import load_network
 from hiddennodes.pictures import SUFFIXES
 from hiddennodes.reading import Answer, DigitReader, Prepared, prepare_picture
-
-EXPERIMENTS = tuple(f"exp{number}" for number in range(1, 6))
 
 
 def image_files(paths: list[Path]) -> list[Path]:
@@ -69,18 +71,18 @@ def read_file(path: Path) -> tuple[Prepared | None, str | None]:
         return None, f"could not be prepared ({type(error).__name__}: {error}); please report this file."
 
 
-def load_reader(project: Path, experiment: str, threshold: float | None = None) -> tuple[DigitReader, list[str]]:
-    """The experiment's network with its two refusal checks, and the class names; SetupError names a missing file."""
-    network = Network(project, experiment)
-    class_names = load_json(project / "data" / "dataset.json", ("class_names",))["class_names"]
-    calibration = load_json(project / "metrics" / "calibration.json", (experiment,))
+def load_reader(project: Path, network_file: Path, threshold: float | None = None) -> tuple[DigitReader, list[str]]:
+    """The network in ``network_file`` with its two refusal checks, and the class names; SetupError names a missing file."""
+    network = load_network(network_file)
+    experiment = network.settings.get("experiment", "")
+    calibration = load_json(project / CALIBRATION, (experiment,))
     if threshold is None:
         threshold = calibration[experiment].get("threshold")
-    familiarity = load_json(project / "metrics" / "familiarity.json", ("limits",))
-    pca = load_npz(project / "models" / "pca.npz", ("components", "mean"))
-    reader = DigitReader(network, threshold, familiarity["limits"], pca["components"], pca["mean"],
+    familiarity = load_json(project / FAMILIARITY, ("limits",))
+    pca = load_npz(project / PCA_MAP, ("pca_components", "pca_mean"))
+    reader = DigitReader(network, threshold, familiarity["limits"], pca["pca_components"], pca["pca_mean"],
                          calibration.get("target_accuracy", 0.99))
-    return reader, class_names
+    return reader, list(network.class_names)
 
 
 def picture_row(path: Path, prepared: Prepared, answers: list[Answer], class_names: list[str]) -> dict:
@@ -124,9 +126,8 @@ def save_prepared(folder: Path, path: Path, prepared: Prepared, used: set[str]) 
     used.add(stem)
     for position, digit in enumerate(prepared.digits, start=1):
         name = f"{stem}.png" if len(prepared.digits) == 1 else f"{stem}-{position}.png"
-        temporary = folder / f".{name}.tmp"
-        Image.fromarray(np.round(digit * 255).astype(np.uint8)).save(temporary, format="PNG")
-        os.replace(temporary, folder / name)
+        with atomic_path(folder / name, suffix=".png") as temporary:
+            Image.fromarray(np.round(digit * 255).astype(np.uint8)).save(temporary, format="PNG")
 
 
 def prepare_all(files: list[Path], jobs: int) -> list[tuple[Prepared | None, str | None]]:
@@ -142,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
                                      epilog="Exit status: 0 all answered, 1 some files unreadable, 2 experiment not ready, "
                                             "3 some pictures or digits refused.")
     parser.add_argument("images", nargs="+", type=Path, help="picture files or folders of them")
-    parser.add_argument("--experiment", default="exp3", choices=EXPERIMENTS)
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument("--experiment", help="an experiment of params.yaml (default: its reference)")
+    choice.add_argument("--network", type=Path, metavar="FILE", help="a network file (models/<experiment>/network.npz)")
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="the project folder (default: here)")
     parser.add_argument("--json", action="store_true", help="one JSON list instead of a table")
     parser.add_argument("--save-prepared", type=Path, metavar="DIR", help="write the 28x28 images fed to the model here")
@@ -153,7 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         parser.error(f"--threshold {args.threshold:g} is not a probability; give a number from 0 to 1.")
     try:
-        reader, class_names = load_reader(args.project, args.experiment, args.threshold)
+        network_file = args.network
+        if network_file is None:
+            params = project_params(args.project)
+            experiment = params.experiment(args.experiment or params.reference).name
+            network_file = args.project / network_path(experiment)
+        reader, class_names = load_reader(args.project, network_file, args.threshold)
     except PipelineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

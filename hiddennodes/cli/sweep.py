@@ -1,0 +1,90 @@
+"""hiddennodes-sweep: gather finished DVC experiments into a table and plots.
+
+    dvc exp run --queue -S 'model.hidden=range(100,900,50)' -S ... # queue a sweep
+    dvc queue start --jobs 2                                       # run it
+    hiddennodes-sweep                                              # once they are done
+
+Reads ``dvc exp show --json`` (the experiments of the current commit; with
+``--include-commit`` the commit itself too), finds the params key the sweep varied (or takes ``--key``),
+and writes ``sweep/sweep.md``, ``sweep/sweep.json`` and ``sweep/sweep.png``:
+validation and test accuracy against the key, and training seconds, with the
+experiment that is best on the **validation** split marked. The choice is
+made on validation because the test split must stay unseen until the choice
+is made; the test accuracy is shown beside it, never used to choose.
+Works for any swept key: widths, activations, optimizers, learning rates, batch sizes.
+The table's rows are ``hiddennodes.sweep``'s; this module runs DVC and writes the files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from hiddennodes import PipelineError
+from hiddennodes.cli.project import project_params
+from hiddennodes.files import atomic_path
+from hiddennodes.sweep import SweepError, best_row, choice_metric, experiment_records, markdown, sweep_table, varying_keys
+
+
+def read_experiments(all_commits: bool) -> list:
+    """``dvc exp show --json`` of this project."""
+    dvc = shutil.which("dvc") or str(Path(sys.executable).parent / "dvc")
+    command = [dvc, "exp", "show", "--json"] + (["--all-commits"] if all_commits else [])
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SweepError(f"`{' '.join(command[1:])}` failed: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else result.returncode}")
+    return json.loads(result.stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hiddennodes-sweep", description=__doc__.splitlines()[0])
+    parser.add_argument("--key", help="the swept params key, e.g. model.hidden (default: the one key that varies)")
+    parser.add_argument("--experiment", help="whose metrics to tabulate (default: params.yaml's reference, the best-width network on pixels)")
+    parser.add_argument("--out", type=Path, default=Path("sweep"), help="folder for sweep.md, sweep.json, sweep.png")
+    parser.add_argument("--all-commits", action="store_true", help="also experiments based on earlier commits")
+    parser.add_argument("--include-commit", action="store_true", help="also the commit the experiments start from, as a point of the sweep")
+    parser.add_argument("--from-json", type=Path, help="read a saved `dvc exp show --json` instead of running it")
+    args = parser.parse_args(argv)
+    try:
+        if args.experiment is None:
+            args.experiment = project_params(Path.cwd()).reference
+        show = json.loads(args.from_json.read_text()) if args.from_json else read_experiments(args.all_commits)
+        records = [record for record in experiment_records(show) if args.include_commit or not record["committed"]]
+        key = args.key
+        if key is None:
+            varying = [name for name in varying_keys(records) if not name.startswith("data.mirror")]
+            if len(varying) != 1:
+                raise SweepError(f"the experiments vary {', '.join(varying) or 'no params key'}; name the swept one with --key.")
+            key = varying[0]
+        rows = sweep_table(records, key, args.experiment)
+    except (SweepError, PipelineError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    best = best_row(rows)
+    from hiddennodes.figures.comparison import sweep_figure
+
+    table = markdown(rows, key, best)
+    summary = {"key": key, "experiment": args.experiment, "best": best, "rows": rows}
+    figure = sweep_figure(rows, key, best, f"{args.experiment}: a sweep of {key} ({len(rows)} runs); best on validation: {best[key]}")
+    for name, write in (("sweep.md", lambda path: path.write_text(table)),
+                        ("sweep.json", lambda path: path.write_text(json.dumps(summary, indent=2) + "\n")),
+                        ("sweep.png", lambda path: figure.savefig(path, dpi=110))):
+        with atomic_path(args.out / name, suffix=Path(name).suffix) as temporary:  # a reader never sees half a table
+            write(temporary)
+    print(table)
+    metric = choice_metric(rows)
+    words = "mean validation accuracy over seeds" if metric == "val_accuracy_mean" else "validation accuracy"
+    print(f"Best on validation: {key} = {best[key]} ({best['name']}): {words} {best[metric]:.4f}, test {best['test_accuracy']:.4f}.")
+    if best["committed"]:
+        print("That is the committed params.yaml already: nothing to apply.")
+    else:
+        print(f"Apply it with `dvc exp apply {best['name']}`, then commit params.yaml and dvc.lock.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

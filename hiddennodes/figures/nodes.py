@@ -1,0 +1,81 @@
+"""What each hidden node and each class respond to: drawn by the interpret stages."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from hiddennodes.datasets import IMAGE_SHAPE
+from hiddennodes.figures.grid import image_grid_figure
+
+
+def tuning_heatmap_figure(tuning: np.ndarray, class_names: Sequence[str], title: str) -> Figure:
+    """Mean activation of each node (rows) per class (columns), nodes sorted by
+    preferred class and then by strength, so class-specific groups stand out."""
+    tuning = np.asarray(tuning)
+    preferred = tuning.argmax(axis=1)
+    order = np.lexsort((-tuning.max(axis=1), preferred))
+    figure = Figure(figsize=(7, min(2 + 0.18 * len(tuning), 14)), layout="constrained")
+    axes = figure.add_subplot()
+    shown = axes.imshow(tuning[order], aspect="auto", cmap="magma", interpolation="nearest")
+    axes.set_xticks(range(len(class_names)), class_names, rotation=30 if len(max(class_names, key=len)) > 2 else 0)
+    if len(order) <= 40:
+        axes.set_yticks(range(len(order)), [f"node {node}" for node in order], fontsize=7)
+    else:
+        axes.set_ylabel(f"{len(order)} nodes, sorted by preferred class")
+        axes.set_yticks([])
+    axes.set_xlabel("class")
+    figure.colorbar(shown, ax=axes, label="mean activation on test images")
+    axes.set_title(title)
+    return figure
+
+
+def node_gallery_figure(
+    weights: np.ndarray,
+    preferred: np.ndarray,
+    top_images: np.ndarray,
+    silent_images: np.ndarray,
+    row_labels: Sequence[str],
+    title: str,
+) -> Figure:
+    """One row per node: its weights (shared diverging scale), its preferred
+    input, the images that drive it most, and images that leave it silent."""
+    nodes, top_count = top_images.shape[:2]
+    silent_count = silent_images.shape[1]
+    columns = 2 + top_count + silent_count
+    figure = Figure(figsize=(1.1 * columns + 2.2, 1.25 * nodes + 0.8), layout="constrained")
+    grid = figure.subplots(nodes, columns, squeeze=False)
+    limit = float(np.abs(weights).max()) or 1.0
+    for row in range(nodes):
+        tiles = [(weights[row], {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}, "weights")]
+        tiles.append((preferred[row], {"cmap": "gray_r", "vmin": 0, "vmax": 1}, "preferred"))
+        tiles += [(image, {"cmap": "gray_r", "vmin": 0, "vmax": 1}, "drives most" if k == 0 else "") for k, image in enumerate(top_images[row])]
+        tiles += [(image, {"cmap": "gray_r", "vmin": 0, "vmax": 1}, "silent" if k == 0 else "") for k, image in enumerate(silent_images[row])]
+        for column, (image, scale, label) in enumerate(tiles):
+            axes = grid[row, column]
+            axes.imshow(np.asarray(image).reshape(IMAGE_SHAPE), **scale)
+            axes.set_xticks([])
+            axes.set_yticks([])
+            if row == 0 and label:
+                axes.set_title(label, fontsize=8)
+        grid[row, 0].set_ylabel(row_labels[row], fontsize=7, rotation=0, ha="right", va="center")
+    figure.suptitle(title)
+    return figure
+
+
+def class_preferred_figure(images: np.ndarray, probabilities: np.ndarray, class_names: Sequence[str], title: str) -> Figure:
+    """The input each class prefers, one tile per class, titled with the
+    probability the network gives that class for it. One grey scale for all
+    tiles, from 0 to the darkest pixel of any of them (the ink cost keeps them
+    faint, so a [0, 1] scale would hide their shapes)."""
+    titles = [f"{name}\np = {probabilities[label, label]:.2f}" for label, name in enumerate(class_names)]
+    darkest = float(np.max(images)) or 1.0
+    figure = image_grid_figure(images, titles, f"{title}\n(black = {darkest:.2f}, the darkest pixel of any tile)",
+                               columns=min(len(class_names), 10), tile=1.4)
+    for axes in figure.axes:
+        for image in axes.get_images():
+            image.set_clim(0, darkest)
+    return figure
+

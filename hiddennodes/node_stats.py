@@ -1,0 +1,98 @@
+"""What each hidden node responds to, from its activations: per-class tuning,
+selectivity, dead nodes, the accuracy each one carries, and how the classes'
+activation ranges overlap.
+
+Pure functions of activations and the output layer; the figures are drawn elsewhere.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def class_tuning(hidden: np.ndarray, labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """Mean activation of each node for each class, shape (nodes, classes)."""
+    hidden = np.asarray(hidden, dtype=np.float64)
+    counts = np.bincount(labels, minlength=num_classes).astype(np.float64)
+    sums = np.zeros((num_classes, hidden.shape[1]))
+    np.add.at(sums, np.asarray(labels), hidden)
+    return (sums / np.maximum(counts, 1)[:, None]).T
+
+
+def selectivity_index(tuning: np.ndarray) -> np.ndarray:
+    """Class selectivity per node: (best - mean of the rest) / (best + mean of the rest).
+
+    0 for a node that responds equally to every class, 1 for one that responds
+    to a single class only (Morcos et al., 2018). Needs non-negative
+    activations (ReLU, sigmoid); nodes silent for every class get 0.
+    """
+    tuning = np.asarray(tuning, dtype=np.float64)
+    best = tuning.max(axis=1)
+    rest = (tuning.sum(axis=1) - best) / (tuning.shape[1] - 1)
+    total = best + rest
+    return np.divide(best - rest, total, out=np.zeros_like(best), where=total > 0)
+
+
+def dead_nodes(hidden: np.ndarray, threshold: float = 0.0) -> np.ndarray:
+    """True for each node whose activation never exceeds ``threshold``."""
+    return np.asarray(hidden).max(axis=0) <= threshold
+
+
+def ablation_importance(hidden: np.ndarray, output_weights: np.ndarray, output_bias: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Accuracy lost when each hidden node is zeroed, one node at a time.
+
+    The output layer is softmax(hidden @ W + b); softmax does not change the
+    arg-max, so zeroing node j only removes ``hidden[:, j] * W[j]`` from the logits.
+    """
+    hidden = np.asarray(hidden, dtype=np.float64)
+    weights = np.asarray(output_weights, dtype=np.float64)
+    logits = hidden @ weights + np.asarray(output_bias, dtype=np.float64)
+    labels = np.asarray(labels)
+    base = np.mean(logits.argmax(axis=1) == labels)
+    lost = np.empty(hidden.shape[1])
+    for node in range(hidden.shape[1]):
+        ablated = logits - np.outer(hidden[:, node], weights[node])
+        lost[node] = base - np.mean(ablated.argmax(axis=1) == labels)
+    return lost
+
+
+def extreme_items(hidden: np.ndarray, node: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the ``count`` items that drive ``node`` most (strongest first),
+    and of ``count`` items that leave it at its lowest (for ReLU: at zero)."""
+    column = np.asarray(hidden)[:, node]
+    order = np.argsort(-column, kind="stable")
+    return order[:count], order[::-1][:count]
+
+
+def interval_overlap(values: np.ndarray, labels: np.ndarray, num_classes: int, low: float = 25, high: float = 75) -> np.ndarray:
+    """How much the classes' activation ranges overlap, for one node.
+
+    Each class's range is the [low, high] percentile interval of its values
+    (the box of a box plot by default); entry (a, b) is the length of the
+    intersection of the two intervals over the length of their union
+    (1: the same range, 0: disjoint).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    bounds = np.array([np.percentile(values[labels == label], [low, high]) if np.any(labels == label) else [np.nan, np.nan]
+                       for label in range(num_classes)])
+    lower = np.maximum(bounds[:, None, 0], bounds[None, :, 0])
+    upper = np.minimum(bounds[:, None, 1], bounds[None, :, 1])
+    union = np.maximum(bounds[:, None, 1], bounds[None, :, 1]) - np.minimum(bounds[:, None, 0], bounds[None, :, 0])
+    intersection = np.clip(upper - lower, 0, None)
+    same_point = (union == 0) & (intersection == 0) & (lower <= upper)
+    overlap = np.divide(intersection, union, out=np.where(same_point, 1.0, 0.0), where=union > 0)
+    return overlap
+
+
+def decision_regions(output_weights: np.ndarray, output_bias: np.ndarray, x_range: tuple[float, float],
+                     y_range: tuple[float, float], steps: int = 300) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The class the output layer picks at each point of a 2-D hidden space.
+
+    Returns grid x values, grid y values and the (steps, steps) class map.
+    """
+    xs = np.linspace(*x_range, steps)
+    ys = np.linspace(*y_range, steps)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
+    classes = (points @ np.asarray(output_weights)[:2] + np.asarray(output_bias)).argmax(axis=1)
+    return xs, ys, classes.reshape(steps, steps)

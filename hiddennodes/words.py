@@ -1,0 +1,58 @@
+"""Numbers and lists put into words, shared by the texts the pipeline writes:
+a node's one-line description, the report's sentences and its tables."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+
+
+def english_list(names: Sequence[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_node(tuning_row: np.ndarray, class_names: Sequence[str], share: float = 0.5) -> str:
+    """One line such as "fires for 0s and 6s, silent for 1s".
+
+    Classes whose mean activation reaches ``share`` of the node's strongest
+    class count as firing; classes below a tenth of it as silent.
+    """
+    row = np.asarray(tuning_row, dtype=np.float64)
+    peak = row.max()
+    if peak <= 0:
+        return "never fires"
+    digits = all(len(name) == 1 and name.isdigit() for name in class_names)
+
+    def names(indices) -> str:
+        return english_list(f"{class_names[i]}s" if digits else class_names[i] for i in indices)
+
+    order = np.argsort(-row, kind="stable")
+    firing = [int(i) for i in order if row[i] >= share * peak]
+    silent = [int(i) for i in np.argsort(row, kind="stable") if row[i] < 0.1 * peak]
+    text = f"fires for {names(firing)}"
+    if len(silent) > 2 and len(silent) == len(row) - len(firing):
+        text += ", silent for every other class"
+    elif silent:
+        text += f", silent for {names(silent)}"
+    return text
+
+
+def percentage(value: float | None) -> str:
+    """A share as a percentage with one decimal; "n/a" for a missing value."""
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def interval_text(interval: Mapping[str, float]) -> str:
+    """A confidence interval ``{"low", "high"}`` (``hiddennodes.stats.mean_interval``'s ``ci95``) as "0.8512–0.8633"."""
+    return f"{interval['low']:.4f}–{interval['high']:.4f}"
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def count_words(count: int) -> str:
+    """A count as a sentence writes it: "five" up to twelve, digits from 13 ("five single-hidden-layer networks")."""
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
