@@ -2,14 +2,16 @@
 
     python benchmarks/customer_digits.py                                  # every condition, 100 held-out digits each
     python benchmarks/customer_digits.py --digits 500 --conditions paper heic number --skip-speed
+    python benchmarks/customer_digits.py --digits 1 --speed-photos 20    # a quick check that it runs
 
 The network is trained once, as ``benchmarks/real_digits.py`` trains it: the
 pipeline's own loop on the real MNIST test digits (the first 7,000 train, the
 next 1,000 validate, the last 2,000 are held out), ``model`` in params.yaml.
-A temporary project folder is then filled as the pipeline fills it (the PCA of
-the 7,000 training digits, the reject threshold and the familiarity limits
+A temporary project folder is then filled as the pipeline fills it
+(``tests/realdigits.py``'s ``write_reading_project``: the network file, the PCA
+of the 7,000 training digits, the reject threshold and the familiarity limits
 picked on the validation digits), so every reading below is the prediction
-command's own.
+command's own, with params.yaml's reference experiment.
 
 Printed, as markdown:
 1. for every condition of ``hiddennodes.conditions`` and every strength, the
@@ -44,7 +46,6 @@ import os
 import platform
 import statistics
 import struct
-import subprocess
 import sys
 import tempfile
 import time
@@ -59,14 +60,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "stages"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from common import load_params  # noqa: E402
 from real_digits import HELD_OUT, TRAIN, VALIDATION, load_t10k, train  # noqa: E402
+from realdigits import write_reading_project  # noqa: E402
+from settings import load_params  # noqa: E402
 
+from hiddennodes.cli.project import network_path, project_params  # noqa: E402
 from hiddennodes.conditions import CONDITIONS, digits_per_picture, render  # noqa: E402
 from hiddennodes.customers import measure, meets_target, refusal_kind  # noqa: E402
+from hiddennodes.tables import markdown  # noqa: E402
 
-EXPERIMENT = "exp3"
 DEFAULT_DIGITS = 100  # per condition and level; see the module docstring
 # The refusals that DigitReader.answer gives per digit; every other kind is the picture's (no digit found on it).
 NOT_SURE = "not sure"
@@ -80,44 +84,6 @@ CLEAN_SHARE_OF_RAW = 0.95  # clean pictures answered at least this share as ofte
 CLEAN_ACCURACY_SLACK = 0.01  # ... at the raw answers' accuracy, less at most one point (two standard errors at 500 digits)
 
 
-# ---- the project folder ---------------------------------------------------------------------------
-
-
-def build_project(project: Path, parameters: dict[str, np.ndarray], features: np.ndarray, labels: np.ndarray,
-                  params) -> dict:
-    """Write what ``hiddennodes-predict`` reads, as the pipeline writes it (``tests/test_predict.py``'s fixture).
-
-    Returns:
-        The threshold (None where no confidence reaches the target), the familiarity limits' pass share on the
-        validation digits and the number of PCA components.
-    """
-    from familiarity import prepared_like_a_picture
-    from pca import fit_pca
-
-    from hiddennodes.calibration import threshold_for_accuracy
-    from hiddennodes.familiarity import features as familiarity_features, fit_limits
-    from hiddennodes.forward import forward
-
-    (project / "models" / EXPERIMENT).mkdir(parents=True)
-    np.savez(project / "models" / EXPERIMENT / "weights.npz", **parameters)
-    pca = fit_pca(features[TRAIN], params.pca.variance)
-    np.savez(project / "models" / "pca.npz", components=pca.components_.astype(np.float32), mean=pca.mean_.astype(np.float32))
-    (project / "metrics" / EXPERIMENT).mkdir(parents=True)
-    (project / "metrics" / EXPERIMENT / "train.json").write_text(json.dumps({"inputs": "pixels"}))
-    calibration = params.calibration
-    validation = forward(parameters, features[VALIDATION])[1]
-    threshold = threshold_for_accuracy(validation, labels[VALIDATION], calibration.target_accuracy, calibration.certainty)["threshold"]
-    threshold = None if np.isnan(threshold) else threshold
-    (project / "metrics" / "calibration.json").write_text(json.dumps(
-        {"target_accuracy": calibration.target_accuracy, EXPERIMENT: {"threshold": threshold}}))
-    prepared = np.stack([prepared_like_a_picture(image) for image in features[VALIDATION].reshape(-1, 28, 28)])
-    limits = fit_limits(familiarity_features(prepared, pca.components_, pca.mean_), params.familiarity.pass_share)
-    (project / "metrics" / "familiarity.json").write_text(json.dumps(limits))
-    (project / "data").mkdir()
-    (project / "data" / "dataset.json").write_text(json.dumps({"class_names": [str(digit) for digit in range(10)]}))
-    return {"threshold": threshold, "val_pass_share": limits["val_pass_share"], "pca_components": len(pca.components_)}
-
-
 # ---- the conditions -------------------------------------------------------------------------------
 
 
@@ -125,11 +91,12 @@ def measure_condition(project: Path, condition: str, level: int, images: np.ndar
                       seed: int) -> dict:
     """``measure``'s row for one condition and level, with the raw arrays of the same digits at the same threshold.
 
-    Runs in a worker process: the reader is loaded from the project folder as the command loads it.
+    Runs in a worker process: the reader is loaded from the project folder as the command loads it (the network
+    file of params.yaml's reference experiment).
     """
-    from hiddennodes.predict import load_reader
+    from hiddennodes.cli.predict import load_reader
 
-    reader, _ = load_reader(project, EXPERIMENT)
+    reader, _ = load_reader(project, project / network_path(project_params(project).reference))
     row, _ = measure(reader, images, labels, condition, level, seed)
     used = slice(0, row["digits"])
     probabilities = reader.network.probabilities(images[used].astype(np.float32) / 255)
@@ -239,7 +206,7 @@ def run_command(project: Path, pictures: list[Path], jobs: int, scratch: Path) -
     import psutil
 
     stdout_path, stderr_path = scratch / "stdout.json", scratch / "stderr.txt"
-    command = [sys.executable, "-m", "hiddennodes.predict", "--project", str(project), "--json", "--jobs", str(jobs),
+    command = [sys.executable, "-m", "hiddennodes.cli.predict", "--project", str(project), "--json", "--jobs", str(jobs),
                *map(str, pictures)]
     peak = 0
     with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
@@ -270,26 +237,25 @@ def what_it_answered(result: dict) -> str:
     return f"read {row['number']} (refused: {', '.join(kinds)})"
 
 
-def speed(project: Path, held_images: np.ndarray, held_labels: np.ndarray, seed: int, pool: ProcessPoolExecutor) -> list[list[str]]:
-    """The throughput, start-up and memory table's rows."""
-    from PIL import Image
-
+def speed(project: Path, held_images: np.ndarray, held_labels: np.ndarray, seed: int, pool: ProcessPoolExecutor,
+          count: int = SPEED_PHOTOS) -> list[list[str]]:
+    """The throughput, start-up and memory table's rows, the throughput measured on ``count`` photos."""
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         photos = folder / "photos"
         photos.mkdir()
-        paths = write_photos(photos, held_images, SPEED_PHOTOS, seed, pool)
+        paths = write_photos(photos, held_images, count, seed, pool)
         for jobs in (2, 1):
             result = run_command(project, [photos], jobs, folder)
-            if len(result["rows"]) != SPEED_PHOTOS:
-                raise RuntimeError(f"hiddennodes-predict --jobs {jobs} gave {len(result['rows'])} rows for {SPEED_PHOTOS} photos "
+            if len(result["rows"]) != count:
+                raise RuntimeError(f"hiddennodes-predict --jobs {jobs} gave {len(result['rows'])} rows for {count} photos "
                                    f"(exit {result['status']}): {result['stderr'][-500:]}")
-            rate = SPEED_PHOTOS / result["seconds"]
-            rows.append([f"{SPEED_PHOTOS:,} photos of 640x480, `--jobs {jobs}`: pictures per second (start-up included)",
+            rate = count / result["seconds"]
+            rows.append([f"{count:,} photos of 640x480, `--jobs {jobs}`: pictures per second (start-up included)",
                          f"{rate:.0f} ({result['seconds']:.1f} s)", ">= 100 on two cores" if jobs == 2 else "-",
                          verdict(rate >= 100) if jobs == 2 else "-"])
-            rows.append([f"{SPEED_PHOTOS:,} photos, `--jobs {jobs}`: peak memory of the process tree",
+            rows.append([f"{count:,} photos, `--jobs {jobs}`: peak memory of the process tree",
                          f"{result['peak_bytes'] / MEGABYTE:.0f} MB", "< 500 MB", verdict(result["peak_bytes"] < 500 * MEGABYTE)])
             print(f"speed: --jobs {jobs} done in {result['seconds']:.1f} s", file=sys.stderr, flush=True)
         startups = [run_command(project, paths[:1], 2, folder)["seconds"] for _ in range(STARTUP_RUNS)]
@@ -323,13 +289,6 @@ def speed(project: Path, held_images: np.ndarray, held_labels: np.ndarray, seed:
 
 
 # ---- printing -------------------------------------------------------------------------------------
-
-
-def markdown(headers: list[str], rows: list[list[str]], text_columns: int = 1) -> str:
-    """A markdown table, its first ``text_columns`` columns left-aligned and the rest (numbers) right-aligned."""
-    rule = "|" + "|".join(" --- " if index < text_columns else " ---: " for index in range(len(headers))) + "|"
-    lines = ["| " + " | ".join(headers) + " |", rule]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
 
 
 def percent(value: float | None) -> str:
@@ -404,6 +363,8 @@ def main() -> None:
     parser.add_argument("--conditions", nargs="+", metavar="NAME", help=f"default: all ({', '.join(CONDITIONS)})")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)")
     parser.add_argument("--skip-speed", action="store_true", help="leave out throughput, start-up and memory")
+    parser.add_argument("--speed-photos", type=int, default=SPEED_PHOTOS, metavar="N",
+                        help=f"phone photos the throughput is measured on (default: {SPEED_PHOTOS:,}; fewer for a quick check)")
     args = parser.parse_args()
     held_count = HELD_OUT.stop - HELD_OUT.start
     if not 1 <= args.digits <= held_count:
@@ -413,6 +374,8 @@ def main() -> None:
         parser.error(f"unknown condition {', '.join(unknown)}; choose from {', '.join(CONDITIONS)}.")
     if args.processes < 1:
         parser.error(f"--processes {args.processes} must be at least 1.")
+    if args.speed_photos < 1:
+        parser.error(f"--speed-photos {args.speed_photos} must be at least 1.")
     conditions = args.conditions or list(CONDITIONS)
 
     from hiddennodes.forward import forward
@@ -430,7 +393,8 @@ def main() -> None:
     # Spawned, not forked: the parent has run Keras, whose threads a fork would copy half-way.
     with tempfile.TemporaryDirectory() as folder, ProcessPoolExecutor(args.processes, mp_context=get_context("spawn")) as pool:
         project = Path(folder) / "project"
-        built = build_project(project, parameters, features, labels, params)
+        project.mkdir()
+        built = write_reading_project(project, parameters, features[TRAIN], features[VALIDATION], labels[VALIDATION])
         threshold = built["threshold"]
         print(f"threshold {'none reaches the target' if threshold is None else f'{threshold:.4f}'} "
               f"({params.calibration.target_accuracy:.0%} accuracy with {params.calibration.certainty:.0%} certainty on the "
@@ -465,7 +429,8 @@ def main() -> None:
 
         if not args.skip_speed:
             print("\n## Throughput, start-up and memory of `hiddennodes-predict` (run as a user runs it)\n")
-            print(markdown(["measure", "value", "target", "verdict"], speed(project, held_images, held_labels, args.seed, pool),
+            print(markdown(["measure", "value", "target", "verdict"], speed(project, held_images, held_labels, args.seed, pool,
+                                                                            args.speed_photos),
                            text_columns=4))
             print("\nWall time from starting the process to its exit, start-up included; memory: the sum of the resident "
                   f"memory of the command and all its worker processes, polled every {POLL_SECONDS * 1000:.0f} ms, the most "

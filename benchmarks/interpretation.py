@@ -6,6 +6,9 @@ full-size data (e.g. ``data.dataset: fashion_mnist``):
     python benchmarks/interpretation.py            # t-SNE, then every interpretation stage
     python benchmarks/interpretation.py --tsne-only
 
+The t-SNE is of params.yaml's reference experiment's hidden layer; the stages
+are ``overview``, then ``evaluate``, ``interpret`` and ``hidden`` of every
+experiment params.yaml declares, then ``report``.
 Each stage is rerun with ``dvc repro --force --single-item STAGE`` (what a user
 waits for, DVC's own bookkeeping included) and its wall time and peak memory
 (largest resident set of the stage's processes) are printed as a table with
@@ -23,23 +26,27 @@ import time
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from hiddennodes import PipelineError  # noqa: E402
+from hiddennodes.cli.project import project_params  # noqa: E402
 from hiddennodes.embedding import pca_embedding, tsne_embedding  # noqa: E402
 
-STAGES = (
-    "overview",
-    *(f"evaluate@exp{number}" for number in range(1, 6)),
-    "interpret@exp1", "interpret@exp2", "interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5",
-    "boxplot", "scatter",
-    "embed@exp3", "embed@exp4", "embed@exp5",
-    "report",
-)
 TSNE_TARGET_SECONDS = 120
 TOTAL_TARGET_SECONDS = 300
+
+
+def interpretation_stages(experiments: tuple[str, ...]) -> tuple[str, ...]:
+    """The stages that interpret the trained networks, for params.yaml's experiments, in dvc.yaml's order."""
+    return (
+        "overview",
+        *(f"evaluate@{name}" for name in experiments),
+        *(f"interpret@{name}" for name in experiments),
+        *(f"hidden@{name}" for name in experiments),
+        "report",
+    )
 
 
 # Runs a command and prints the peak resident memory of its process tree (KiB).
@@ -71,15 +78,18 @@ def main() -> None:
     parser.add_argument("--tsne-only", action="store_true")
     args = parser.parse_args()
     project = args.project.resolve()
-    params = yaml.safe_load((project / "params.yaml").read_text())
-    activations = project / "data" / "activations" / "exp3.npz"
+    try:
+        params = project_params(project)
+    except PipelineError as error:
+        sys.exit(f"error: {error}")
+    reference = params.reference
+    activations = project / "data" / "activations" / f"{reference}.npz"
     if not activations.is_file():
         sys.exit(f"error: {activations} not found; run `dvc repro` in {project} first.")
     with np.load(activations) as arrays:
         hidden = arrays["train_hidden"]
-    seed = params.get("seed", 42)
-    perplexity = params.get("embedding", {}).get("perplexity", 30)
-    print(f"project: {project} (dataset {params['data']['dataset']}, {os.cpu_count()} cores)")
+    seed, perplexity = params.seed, params.embedding.perplexity
+    print(f"project: {project} (dataset {params.data.dataset}, {os.cpu_count()} cores)")
 
     started = time.perf_counter()
     pca_embedding(hidden)
@@ -87,7 +97,7 @@ def main() -> None:
     started = time.perf_counter()
     tsne_embedding(hidden, seed=seed, perplexity=perplexity)
     tsne_seconds = time.perf_counter() - started
-    print("\n| map of exp3's hidden layer | points | dims | seconds | target |\n| --- | ---: | ---: | ---: | --- |")
+    print(f"\n| map of {reference}'s hidden layer | points | dims | seconds | target |\n| --- | ---: | ---: | ---: | --- |")
     print(f"| PCA to 2-D | {len(hidden):,} | {hidden.shape[1]} | {pca_seconds:.1f} | |")
     verdict = "met" if tsne_seconds < TSNE_TARGET_SECONDS else "MISSED"
     print(f"| t-SNE to 2-D (openTSNE, perplexity {perplexity:g}) | {len(hidden):,} | {hidden.shape[1]} | {tsne_seconds:.1f} | "
@@ -99,14 +109,15 @@ def main() -> None:
     print("\n| stage | seconds | peak MiB |\n| --- | ---: | ---: |")
     total = 0.0
     failed = []
-    for stage in STAGES:
+    stages = interpretation_stages(params.names)
+    for stage in stages:
         seconds, peak, status = timed([dvc, "repro", "--force", "--single-item", stage], project)
         total += seconds
         if status != 0:
             failed.append(stage)
         print(f"| {stage}{' (FAILED)' if status else ''} | {seconds:.1f} | {peak:.0f} |", flush=True)
     verdict = "met" if total < TOTAL_TARGET_SECONDS else "MISSED"
-    print(f"| **all {len(STAGES)} interpretation stages** | **{total:.1f}** | target < {TOTAL_TARGET_SECONDS} s: {verdict} |")
+    print(f"| **all {len(stages)} interpretation stages** | **{total:.1f}** | target < {TOTAL_TARGET_SECONDS} s: {verdict} |")
     if failed:
         sys.exit(f"error: stages failed: {', '.join(failed)}")
 

@@ -2,6 +2,7 @@
 
     python benchmarks/real_digits.py                      # ../shared/data/mnist-t10k, params.yaml's model section
     python benchmarks/real_digits.py --mnist DIR --seeds 42 43 44
+    python benchmarks/real_digits.py --seeds 42 --held-out 100   # a quick check that it runs
 
 Full MNIST's 60,000 training digits may be out of reach (no internet on the
 machines this project is built on); its 10,000 real test digits are trained on
@@ -12,7 +13,8 @@ out for every number printed. The network is ``model`` in params.yaml
 
 Printed, per seed and as the mean over seeds:
 1. accuracy on the 2,000 held-out digits as arrays, and through the prediction
-   command (``hiddennodes-predict --json``) on the same digits saved as PNG
+   command (``hiddennodes-predict --json``, in a project folder written by
+   ``tests/realdigits.py``'s ``write_reading_project``) on the same digits saved as PNG
    files: as they are, inverted (dark on light), padded off-centre on a page,
    and enlarged four times;
 2. accuracy on scikit-learn's 1,797 UCI digits (other writers, another scanner);
@@ -36,8 +38,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "stages"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from common import load_params  # noqa: E402
+from settings import load_params  # noqa: E402
 
 from hiddennodes.calibration import expected_calibration_error, kept_at_threshold, threshold_for_accuracy  # noqa: E402
 from hiddennodes.datasets import DATASETS  # noqa: E402
@@ -45,6 +48,7 @@ from hiddennodes.dataset_files import verify  # noqa: E402
 from hiddennodes.forward import forward  # noqa: E402
 from hiddennodes.preprocess import uci_digits_as_mnist  # noqa: E402
 from hiddennodes.robustness import CHANGES, changed_images, severities  # noqa: E402
+from hiddennodes.tables import markdown  # noqa: E402
 
 TRAIN, VALIDATION = slice(0, 7000), slice(7000, 8000)
 HELD_OUT = slice(8000, 10000)
@@ -87,30 +91,17 @@ def photo_like(image: np.ndarray, variant: str) -> np.ndarray:
 
 
 def command_accuracy(parameters: dict[str, np.ndarray], images: np.ndarray, labels: np.ndarray, variant: str,
-                     train_features: np.ndarray, validation_images: np.ndarray) -> float:
+                     train_features: np.ndarray, validation_features: np.ndarray, validation_labels: np.ndarray) -> float:
     """Accuracy of ``hiddennodes-predict --json --threshold 0`` on the digits saved as PNG files: every digit
     answered unless the picture itself is refused (no mark, unlike any digit), which counts as wrong."""
     from PIL import Image
-    from sklearn.decomposition import PCA
+    from realdigits import write_reading_project
 
-    from familiarity import prepared_like_a_picture
-    from hiddennodes.familiarity import features as familiarity_features, fit_limits
-    from hiddennodes.predict import main
+    from hiddennodes.cli.predict import main
 
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder)
-        (project / "models" / "exp3").mkdir(parents=True)
-        np.savez(project / "models" / "exp3" / "weights.npz", **parameters)
-        pca = PCA(n_components=0.95, svd_solver="full").fit(train_features)
-        np.savez(project / "models" / "pca.npz", components=pca.components_.astype(np.float32), mean=pca.mean_.astype(np.float32))
-        (project / "metrics" / "exp3").mkdir(parents=True)
-        (project / "metrics" / "exp3" / "train.json").write_text(json.dumps({"inputs": "pixels"}))
-        (project / "metrics" / "calibration.json").write_text(json.dumps({"target_accuracy": 0.99, "exp3": {"threshold": 0.0}}))
-        prepared = np.stack([prepared_like_a_picture(image / 255.0) for image in validation_images])
-        (project / "metrics" / "familiarity.json").write_text(json.dumps(
-            fit_limits(familiarity_features(prepared, pca.components_, pca.mean_), 0.99)))
-        (project / "data").mkdir()
-        (project / "data" / "dataset.json").write_text(json.dumps({"class_names": [str(digit) for digit in range(10)]}))
+        write_reading_project(project, parameters, train_features, validation_features, validation_labels, threshold=0.0)
         pictures = project / "pictures"
         pictures.mkdir()
         for index, image in enumerate(images):
@@ -129,13 +120,14 @@ def accuracy(parameters: dict[str, np.ndarray], features: np.ndarray, labels: np
     return float(np.mean(forward(parameters, features.reshape(len(features), -1))[1].argmax(axis=1) == labels))
 
 
-def measure(parameters, images, labels, uci, robustness, calibration, seed) -> dict:
+def measure(parameters, images, labels, uci, robustness, calibration, seed, held: slice = HELD_OUT) -> dict:
+    """Every number of the tables for one trained network, on the held-out digits ``held`` (all 2,000 by default)."""
     features = images.reshape(len(images), -1).astype(np.float32) / 255
-    held_images, held_labels = features[HELD_OUT], labels[HELD_OUT]
+    held_images, held_labels = features[held], labels[held]
     result = {"held_out": accuracy(parameters, held_images, held_labels)}
     for variant in ("png", "inverted", "padded", "enlarged"):
-        result[f"command {variant}"] = command_accuracy(parameters, images[HELD_OUT], held_labels, variant,
-                                                        features[TRAIN], images[VALIDATION])
+        result[f"command {variant}"] = command_accuracy(parameters, images[held], held_labels, variant,
+                                                        features[TRAIN], features[VALIDATION], labels[VALIDATION])
     uci_probabilities = forward(parameters, uci[0].reshape(len(uci[0]), -1))[1]
     result["uci"] = float(np.mean(uci_probabilities.argmax(axis=1) == uci[1]))
     for change, level, _, changed in changed_images(held_images, robustness.strongest(), robustness.levels, seed):
@@ -153,16 +145,17 @@ def measure(parameters, images, labels, uci, robustness, calibration, seed) -> d
     return result
 
 
-def markdown(headers: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " if index == 0 else " ---: " for index in range(len(headers))) + "|"]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mnist", type=Path, default=ROOT.parent / "shared" / "data" / "mnist-t10k", help="folder with the t10k IDX files")
     parser.add_argument("--seeds", type=int, nargs="+", help="default: params.yaml's seed and the next two")
+    held_count = HELD_OUT.stop - HELD_OUT.start
+    parser.add_argument("--held-out", type=int, default=held_count, metavar="N",
+                        help=f"measure on the first N held-out digits only, for a quick run (default: all {held_count:,})")
     args = parser.parse_args()
+    if not 1 <= args.held_out <= held_count:
+        parser.error(f"--held-out {args.held_out} is out of range; give 1 to {held_count:,}.")
+    held = slice(HELD_OUT.start, HELD_OUT.start + args.held_out)
     params = load_params(ROOT / "params.yaml")
     seeds = args.seeds or [params.seed, params.seed + 1, params.seed + 2]
     images, labels = load_t10k(args.mnist)
@@ -170,11 +163,11 @@ def main() -> None:
     uci = uci_digits_as_mnist()
     settings = params.model
     print(f"784 -> {settings.hidden} -> 10, {settings.activation}, {settings.optimizer} {settings.learning_rate}, "
-          f"{settings.epochs} epochs of batch {settings.batch_size}; 7,000 train / 1,000 validation / 2,000 held-out real MNIST test digits\n")
+          f"{settings.epochs} epochs of batch {settings.batch_size}; 7,000 train / 1,000 validation / {args.held_out:,} held-out real MNIST test digits\n")
     results = {}
     for seed in seeds:
         parameters, kept_epoch, seconds = train(features, labels, settings, seed)
-        results[seed] = measure(parameters, images, labels, uci, params.robustness, params.calibration, seed)
+        results[seed] = measure(parameters, images, labels, uci, params.robustness, params.calibration, seed, held)
         print(f"seed {seed}: kept epoch {kept_epoch}, {seconds:.1f} s to train, held-out accuracy {results[seed]['held_out']:.4f}", flush=True)
 
     def row(key: str, percent: bool = True) -> list[str]:

@@ -54,6 +54,7 @@ from hiddennodes.model import build_model  # noqa: E402
 from hiddennodes.training import EpochRunner  # noqa: E402
 
 FASHION = Path("/usr/share/datasets/fashion-mnist")
+INPUTS = Path("data") / "inputs"  # the input kinds' folders (data/inputs/<kind>: pixels, pca, top_pixels), as dvc.yaml names them
 CASES = ((784, 1), (784, 2), (784, 128), (784, 700), (154, 700), (70, 700))
 BATCH_SIZE = 32
 TARGETS = {"small": 5.0, "wide": 2.0, "matmul": 0.60, "pipeline": 300.0, "noop": 5.0, "memory_mib": 2048.0}
@@ -129,20 +130,20 @@ def load_inputs(project: Path) -> dict[int, tuple[np.ndarray, ...]]:
     """Train and validation features for 784 pixels, 154 PCA components and the 70 selected pixels."""
     from sklearn.decomposition import PCA
 
-    train = np.load(project / "data" / "prepared" / "train.npz")
-    val = np.load(project / "data" / "prepared" / "val.npz")
+    train = np.load(project / INPUTS / "pixels" / "train.npz")
+    val = np.load(project / INPUTS / "pixels" / "val.npz")
     train_images, train_labels = train["features"], train["labels"].astype(np.int32)
     val_images, val_labels = val["features"], val["labels"].astype(np.int32)
     pca = PCA(n_components=154, svd_solver="randomized", random_state=0).fit(train_images)
-    pixels = np.load(project / "data" / "pixels" / "train.npz")["features"]
-    selected = np.load(project / "data" / "pixels" / "val.npz")["features"]
-    if pixels.shape[1] != 70:
-        sys.exit(f"error: the pipeline selected {pixels.shape[1]} pixels; run with rf.top_pixels: 70.")
+    top_train = np.load(project / INPUTS / "top_pixels" / "train.npz")["features"]
+    top_val = np.load(project / INPUTS / "top_pixels" / "val.npz")["features"]
+    if top_train.shape[1] != 70:
+        sys.exit(f"error: the pipeline selected {top_train.shape[1]} pixels; run with rf.top_pixels: 70.")
     return {
         784: (train_images, train_labels, val_images, val_labels),
         154: (pca.transform(train_images).astype(np.float32), train_labels,
               pca.transform(val_images).astype(np.float32), val_labels),
-        70: (pixels, train_labels, selected, val_labels),
+        70: (top_train, train_labels, top_val, val_labels),
     }
 
 

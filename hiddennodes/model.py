@@ -50,7 +50,7 @@ def build_model(
 
 def layer_parameters(model: keras.Model) -> dict[str, np.ndarray]:
     """Both layers' weights and the hidden activation's name, as NumPy arrays:
-    all ``hiddennodes.interpret.forward`` needs to run the network without TensorFlow."""
+    all ``hiddennodes.forward.forward`` needs to run the network without TensorFlow."""
     hidden = model.get_layer(HIDDEN_LAYER)
     hidden_kernel, hidden_bias = hidden.get_weights()
     output_weights, output_bias = model.get_layer("output").get_weights()

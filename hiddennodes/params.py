@@ -11,7 +11,6 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from hiddennodes import PipelineError
 from hiddennodes.datasets import DATASETS, IMAGE_PIXELS
 from hiddennodes.experiments import Experiment, _choice, _fail, _nearest, parse_experiments
 

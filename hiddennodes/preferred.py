@@ -52,13 +52,6 @@ def preferred_input_in_box(pixel_weights: np.ndarray) -> np.ndarray:
     return (np.asarray(pixel_weights) > 0).astype(np.float32)
 
 
-def preferred_input_on_sphere(pixel_weights: np.ndarray, norm: float) -> np.ndarray:
-    """The input of L2 norm ``norm`` that maximises w . x: ``norm * w / |w|``."""
-    weights = np.asarray(pixel_weights, dtype=np.float64)
-    lengths = np.linalg.norm(weights, axis=-1, keepdims=True)
-    return norm * np.divide(weights, lengths, out=np.zeros_like(weights), where=lengths > 0)
-
-
 def _laplacian(images: np.ndarray) -> np.ndarray:
     """Discrete Laplacian of (n, 28, 28) images with edge padding: the gradient
     of half the summed squared differences between neighbouring pixels."""

@@ -10,6 +10,7 @@ Works for any swept key: widths, activations, optimizers, learning rates, batch 
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any, Iterable, Mapping
 

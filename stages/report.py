@@ -79,6 +79,19 @@ def experiment_figures(experiment) -> list[tuple[str, str]]:
     return figures
 
 
+def report_inputs(experiments) -> list[str]:
+    """Every file the report reads besides the dataset info, relative to the project: all under metrics/ and plots/."""
+    files = [f"metrics/{name}" for name in ("comparison.json", "pca.json", "pixels.json", "realworld.json", "robustness.json",
+                                            "calibration.json", "paired_tests.json", "customers.json", "customers_table.json",
+                                            "familiarity.json")]
+    for e in experiments:
+        files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "classification_report", "hidden")]
+    names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
+    names += [name for e in experiments for name, _ in experiment_figures(e)]
+    names += [name for name, _ in REAL_FIGURES] + [name for name, _ in CUSTOMER_FIGURES]
+    return files + [f"plots/{name}" for name in names]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--metrics", required=True, type=Path, help="the metrics folder")

@@ -15,7 +15,7 @@ from common import load_splits, read_json, run, save_figure, save_splits, write_
 from settings import load_params
 from sklearn.ensemble import RandomForestClassifier
 
-from hiddennodes.figures.data import pixel_importance_figure
+from hiddennodes.figures.pixels import pixel_importance_figure
 
 
 def rank_pixels(importances: np.ndarray, top: int) -> np.ndarray:

@@ -13,7 +13,7 @@ from hiddennodes.node_stats import (
     interval_overlap,
     selectivity_index,
 )
-from hiddennodes.preferred import class_preferred_inputs, preferred_input_in_box, preferred_input_on_sphere, weights_in_pixel_space
+from hiddennodes.preferred import class_preferred_inputs, preferred_input_in_box, weights_in_pixel_space
 from hiddennodes.words import describe_node
 
 
@@ -51,12 +51,6 @@ def test_box_preferred_input_beats_random_images():
     best_scores = np.einsum("np,np->n", weights, best)
     random_scores = weights @ rng.random((784, 1000))
     assert np.all(best_scores[:, None] >= random_scores)
-
-
-def test_sphere_preferred_input_has_the_norm_and_direction():
-    weights = np.array([[3.0, 4.0], [0.0, 0.0]])
-    chosen = preferred_input_on_sphere(weights, norm=10.0)
-    np.testing.assert_allclose(chosen, [[6.0, 8.0], [0.0, 0.0]])
 
 
 def test_class_tuning_selectivity_and_dead_nodes_by_hand():

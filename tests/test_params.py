@@ -20,26 +20,61 @@ def params(**changes):
     return raw
 
 
-def test_project_params_are_valid_and_match_the_study():
-    parsed = parse_params(params())
-    assert parsed.data.dataset == "mnist"
-    assert parsed.data.val_size == 5000
-    assert parsed.pca.variance == 0.95
-    assert (parsed.rf.n_estimators, parsed.rf.top_pixels) == (100, 70)
-    assert (parsed.small.hidden_exp1, parsed.small.hidden_exp2) == (1, 2)
-    assert parsed.model.hidden == 128
-    for section in (parsed.small, parsed.model):
-        assert (section.epochs, section.batch_size, section.activation, section.optimizer) == (30, 32, "relu", "rmsprop")
-    assert parsed.hidden_units("model.hidden") == 128
-    assert parsed.hidden_units("small.hidden_exp2") == 2
-    assert parsed.embedding.perplexity == 30
-    assert parsed.robustness.levels == 4
-    assert (parsed.model.dropout, parsed.model.l2, parsed.model.patience, parsed.model.repeats) == (0, 0, 0, 1)
-    assert (parsed.baseline.max_iter, parsed.baseline.C) == (100, 1.0)
-    assert (parsed.calibration.bins, parsed.calibration.target_accuracy, parsed.calibration.certainty) == (10, 0.99, 0.95)
-    assert parsed.familiarity.pass_share == 0.99 and parsed.customers.digits == 50
-    assert parsed.robustness.strongest() == {"rotation": 30, "shift": 5, "smaller": 0.6, "larger": 1.3, "thinner": 1,
-                                             "thicker": 2, "noise": 0.4, "blur": 2, "contrast": 0.2}
+def test_the_project_params_parse_and_every_section_and_key_is_read():
+    """The rules, not the committed values: every key of params.yaml reaches the typed params, so none is ignored."""
+    raw = params()
+    parsed = parse_params(raw)
+    for section, values in raw.items():
+        if section == "experiments":
+            assert parsed.names == tuple(values)
+            for experiment in parsed.experiments:
+                assert {key: getattr(experiment, key) for key in values[experiment.name]} == values[experiment.name]
+        elif isinstance(values, dict):
+            for key, value in values.items():
+                assert getattr(getattr(parsed, section), key) == value, f"{section}.{key}"
+        else:
+            assert getattr(parsed, section) == values, section
+    # Every experiment's width key names a hidden width, and its view can draw that many nodes.
+    for experiment in parsed.experiments:
+        assert parsed.width(experiment) >= 1
+
+
+def test_a_sixth_experiment_is_one_entry():
+    raw = params()
+    raw["experiments"]["exp6"] = {"inputs": "pca", "training": "small", "width": "small.hidden_exp2", "label": "two nodes on PCA",
+                                  "view": "scatter"}
+    parsed = parse_params(raw)
+    assert parsed.names[-1] == "exp6" and parsed.width(parsed.experiment("exp6")) == raw["small"]["hidden_exp2"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"inputs": "pixel"}, r"experiments\.exp6\.inputs is 'pixel'; allowed values are pixels, pca, top_pixels"),
+        ({"training": "big"}, r"experiments\.exp6\.training is 'big'; allowed values are small, model"),
+        ({"width": "model.epochs"}, r"experiments\.exp6\.width is 'model\.epochs'; it must name a hidden-width key: .*model\.hidden"),
+        ({"view": "box"}, r"experiments\.exp6\.view is 'box', which draws exactly 1 hidden node, but model\.hidden is \d+; use view"),
+        ({"label": ""}, r"experiments\.exp6\.label is ''; it must be a few words"),
+        ({"widht": "model.hidden"}, r"unknown key experiments\.exp6\.widht \(did you mean experiments\.exp6\.width\?\)"),
+    ],
+)
+def test_each_experiment_rule_names_the_key(entry, message):
+    raw = params()
+    raw["experiments"]["exp6"] = {"inputs": "pca", "training": "model", "width": "model.hidden", "label": "PCA again", "view": "map", **entry}
+    with pytest.raises(ParamsError, match=message) as caught:
+        parse_params(raw)
+    assert str(caught.value).startswith("params.yaml: ") and "\n" not in str(caught.value)
+
+
+def test_experiment_names_and_the_reference_are_checked():
+    raw = params()
+    raw["experiments"]["Exp 6"] = raw["experiments"][next(iter(raw["experiments"]))]
+    with pytest.raises(ParamsError, match="experiment's name must be a lower-case word"):
+        parse_params(raw)
+    with pytest.raises(ParamsError, match=r"reference is 'exp9'; it must name one of the experiments"):
+        parse_params({**params(), "reference": "exp9"})
+    with pytest.raises(ParamsError, match="experiments is None; it must map each experiment's name"):
+        parse_params({**params(), "experiments": None})
 
 
 @pytest.mark.parametrize(
@@ -62,7 +97,7 @@ def test_project_params_are_valid_and_match_the_study():
         ({"model__learning_rate": -0.1}, r"model\.learning_rate is -0\.1; it must be a number greater than 0"),
         ({"data__val_size": 0}, r"data\.val_size is 0; it must be a whole number of at least 1"),
         ({"data__dataset": "custom"}, r"data\.mirror is ''; data\.dataset custom reads its files from data\.mirror"),
-        ({"model__hiden": 700}, r"unknown key model\.hiden; the keys of model are"),
+        ({"model__hiden": 700}, r"unknown key model\.hiden \(did you mean model\.hidden\?\); the keys of model are"),
         ({"seed": -1}, r"seed is -1; it must be a whole number from 0"),
         ({"embedding__perplexity": 0}, r"embedding\.perplexity is 0; it must be a number in \(0, 100"),
         ({"embedding__perplexity": 500}, r"embedding\.perplexity is 500; it must be a number in \(0, 100"),
@@ -90,11 +125,15 @@ def test_each_rule_names_key_value_and_what_is_allowed(changes, message):
     assert text.startswith("params.yaml: ") and text.endswith(".") and "\n" not in text
 
 
-def test_unknown_section():
+def test_unknown_section_names_the_nearest():
     with pytest.raises(ParamsError, match="unknown section 'train'"):
         parse_params({**params(), "train": {}})
+    with pytest.raises(ParamsError, match=r"unknown section 'modle' \(did you mean model\?\)"):
+        parse_params({**params(), "modle": {}})
 
 
-def test_missing_keys_take_the_study_defaults():
-    parsed = parse_params({"data": {"dataset": "fashion_mnist"}})
-    assert parsed.model.hidden == 128 and parsed.small.epochs == 30 and parsed.seed == 42
+def test_missing_keys_take_the_dataclass_defaults():
+    from hiddennodes.params import ModelParams
+
+    raw = {"experiments": params()["experiments"], "data": {"dataset": "fashion_mnist"}}
+    assert parse_params(raw).model == ModelParams()

@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +80,18 @@ def project(tmp_path_factory) -> Path:
     return project
 
 
+@pytest.fixture
+def clean_project(project):
+    """The module's project reset to its committed state before and after the test, so tests that change it
+    share nothing and can run in any order."""
+    def reset():
+        run(["git", "reset", "-q", "--hard"], project)
+        run([str(BIN / "dvc"), "checkout", "-f", "-q"], project)
+    reset()
+    yield project
+    reset()
+
+
 def lock_outputs(project: Path) -> list[str]:
     lock = yaml.safe_load((project / "dvc.lock").read_text())
     return sorted({out["path"] for stage in lock["stages"].values() for out in stage.get("outs", [])})
@@ -88,12 +99,10 @@ def lock_outputs(project: Path) -> list[str]:
 
 def test_first_repro_runs_every_stage(project):
     ran = stages_run((project / "first_repro.log").read_text())
-    experiments = [f"exp{number}" for number in range(1, 6)]
-    expected = {"download", "prepare", "overview", "pca", "select_pixels", "boxplot", "scatter", "compare", "realworld",
-                "robustness", "calibration", "baseline", "familiarity", "customers"}
-    expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in experiments}
-    expected |= {"interpret@exp1", "interpret@exp2", "interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5"}
-    expected |= {"embed@exp3", "embed@exp4", "embed@exp5", "report"}
+    experiments = list(yaml.safe_load((project / "params.yaml").read_text())["experiments"])
+    expected = {"check_params", "download", "prepare", "overview", "pca", "select_pixels", "compare", "realworld",
+                "robustness", "calibration", "baseline", "familiarity", "customers", "report"}
+    expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden") for name in experiments}
     assert ran == expected
 
 
@@ -118,7 +127,7 @@ def test_every_declared_output_exists_and_parses(project):
     robustness = json.loads((project / "metrics/robustness.json").read_text())
     calibration = json.loads((project / "metrics/calibration.json").read_text())
     for number in range(1, 6):
-        test_accuracy = json.loads((project / f"metrics/exp{number}/train.json").read_text())["test_accuracy"]
+        test_accuracy = json.loads((project / f"metrics/train/exp{number}.json").read_text())["test_accuracy"]
         assert robustness[f"exp{number}"]["clean"] == pytest.approx(test_accuracy, abs=1 / 200)
         assert calibration[f"exp{number}"]["test_accuracy"] == pytest.approx(test_accuracy, abs=1 / 200)
         assert len(robustness[f"exp{number}"]["strongest"]) == 9
@@ -162,8 +171,15 @@ def test_every_declared_output_exists_and_parses(project):
     assert nodes["hidden_units"] == 8 and [node["node"] for node in nodes["nodes"]] == list(range(8))
     assert all(0 <= node["selectivity"] <= 1 and node["description"] for node in nodes["nodes"])
     assert len(nodes["class_preferred_probability"]) == 10
-    embedding = json.loads((project / "metrics/exp5/embedding.json").read_text())
+    embedding = json.loads((project / "metrics/exp5/hidden.json").read_text())
     assert embedding["images"] == 500 and 0 <= embedding["tsne_neighbour_agreement"] <= 1
+    overlap = json.loads((project / "metrics/exp1/hidden.json").read_text())
+    assert overlap["pairs"] == 45 and 0 <= overlap["mean_pairwise_iqr_overlap"] <= 1
+    assert sorted(path.name for path in (project / "plots/exp2/hidden").iterdir()) == ["scatter_predicted.png", "scatter_true.png"]
+    network = np.load(project / "models/exp4/network.npz", allow_pickle=False)
+    assert str(network["input_kind"]) == "pca" and network["pca_components"].shape[0] == comparison["exp4"]["num_inputs"]
+    assert list(network["class_names"]) == [str(digit) for digit in range(10)]
+    assert json.loads(str(network["settings"]))["experiment"] == "exp4"
     rows = json.loads((project / "plots/exp3/confusion.json").read_text())
     assert len(rows) == 200 and set(rows[0]) == {"actual", "predicted"}
     # Ten epochs on 500 synthetic images of bars: far above chance (0.1).
@@ -183,56 +199,61 @@ def test_plots_render(project, tmp_path):
     assert "confusion" in html and "eval/loss" in html
 
 
-def test_same_params_and_seed_give_the_same_metrics(project):
-    before = json.loads((project / "metrics/exp3/train.json").read_text())
+def test_same_params_and_seed_give_the_same_metrics(clean_project):
+    project = clean_project
+    before = json.loads((project / "metrics/train/exp3.json").read_text())
+    network = (project / "models/exp3/network.npz").read_bytes()
     run([str(BIN / "dvc"), "repro", "--force", "--single-item", "train@exp3"], project)
-    after = json.loads((project / "metrics/exp3/train.json").read_text())
+    after = json.loads((project / "metrics/train/exp3.json").read_text())
     before.pop("training_seconds"), after.pop("training_seconds")
     assert after == before
-    run([str(BIN / "dvc"), "checkout", "-f"], project)
+    assert (project / "models/exp3/network.npz").read_bytes() == network  # the same file, byte for byte
 
 
-def test_width_change_reruns_only_what_reads_it(project):
+def test_width_change_reruns_only_what_reads_it(clean_project):
+    project = clean_project
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.hidden=3"], project)
-    expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate") for name in ("exp3", "exp4", "exp5")}
-    expected |= {"interpret@exp3", "interpret_projected@exp4", "interpret_projected@exp5", "embed@exp3", "embed@exp4", "embed@exp5"}
-    assert stages_run(result.stdout) == expected | {"compare", "realworld", "robustness", "calibration", "customers", "report"}
+    expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden") for name in ("exp3", "exp4", "exp5")}
+    assert stages_run(result.stdout) == expected | {"check_params", "compare", "realworld", "robustness", "calibration", "customers", "report"}
     diff = json.loads(run([str(BIN / "dvc"), "metrics", "diff", "--json"], project).stdout)
-    exp3 = diff["metrics/exp3/train.json"]
+    exp3 = diff["metrics/train/exp3.json"]
     assert exp3["hidden_units"]["old"] == 8 and exp3["hidden_units"]["new"] == 3
     assert {"train_accuracy", "test_accuracy", "test_loss"} <= set(exp3)
-    assert "metrics/exp1/train.json" not in diff and "metrics/pca.json" not in diff
+    assert "metrics/train/exp1.json" not in diff and "metrics/pca.json" not in diff
     assert diff["metrics/comparison.json"]["exp3.hidden_units"]["new"] == 3
 
 
-def test_pca_variance_change_reruns_pca_and_exp4_only(project):
-    result = run([str(BIN / "dvc"), "exp", "run", "-S", "pca.variance=0.8"], project)
-    assert stages_run(result.stdout) == {"pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret_projected@exp4", "embed@exp4",
-                                         "baseline", "compare", "realworld", "robustness", "calibration", "familiarity",
-                                         "customers", "report"}
+def test_pca_variance_change_reruns_pca_and_exp4_only(clean_project):
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "pca.variance=0.8"], clean_project)
+    assert stages_run(result.stdout) == {"check_params", "pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret@exp4",
+                                         "hidden@exp4", "baseline", "compare", "realworld", "robustness", "calibration",
+                                         "familiarity", "customers", "report"}
 
 
-def test_perplexity_change_redraws_only_the_maps_and_the_report(project):
-    result = run([str(BIN / "dvc"), "exp", "run", "-S", "embedding.perplexity=10"], project)
-    assert stages_run(result.stdout) == {"embed@exp3", "embed@exp4", "embed@exp5", "report"}
+def test_perplexity_change_redraws_the_maps_and_the_report(clean_project):
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "embedding.perplexity=10"], clean_project)
+    # Every hidden@ item tracks the key (a foreach declares one params list); the box and scatter redraw the same files.
+    assert stages_run(result.stdout) == {"check_params", "report"} | {f"hidden@exp{number}" for number in range(1, 6)}
 
 
-def test_robustness_and_calibration_settings_rerun_only_their_stages(project):
+def test_robustness_and_calibration_settings_rerun_only_their_stages(clean_project):
+    project = clean_project
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "robustness.rotation=45", "-S", "calibration.target_accuracy=0.95"], project)
-    assert stages_run(result.stdout) == {"robustness", "calibration", "realworld", "customers", "report"}
+    assert stages_run(result.stdout) == {"check_params", "robustness", "calibration", "realworld", "customers", "report"}
     robustness = json.loads((project / "metrics/robustness.json").read_text())
     assert robustness["severities"]["rotation"]["4"] == 45
     assert json.loads((project / "metrics/calibration.json").read_text())["target_accuracy"] == 0.95
 
 
-def test_repeated_seeds_give_an_interval_and_keep_the_first_network(project):
-    before = json.loads((project / "metrics/exp3/train.json").read_text())
+def test_repeated_seeds_give_an_interval_and_keep_the_first_network(clean_project):
+    project = clean_project
+    before = json.loads((project / "metrics/train/exp3.json").read_text())
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.repeats=3"], project)
     ran = stages_run(result.stdout)
     assert {"train@exp3", "train@exp4", "train@exp5", "compare", "report"} <= ran
     # The kept network is the first seed's, unchanged: nothing computed from its weights reruns.
-    assert not any(stage.split("@")[0] in ("activations", "interpret", "interpret_projected", "embed") for stage in ran), ran
-    after = json.loads((project / "metrics/exp3/train.json").read_text())
+    assert not any(stage.split("@")[0] in ("activations", "interpret", "hidden") for stage in ran), ran
+    after = json.loads((project / "metrics/train/exp3.json").read_text())
     assert after["test_accuracy"] == before["test_accuracy"] and after["repeats"] == 3
     assert list(after["test_accuracy_runs"]) == ["42", "43", "44"] and after["test_accuracy_runs"]["42"] == before["test_accuracy"]
     interval = after["test_accuracy_ci95"]
@@ -243,19 +264,25 @@ def test_repeated_seeds_give_an_interval_and_keep_the_first_network(project):
     assert "McNemar p =" in comparison and "| logreg pixels | pixels | 784 | 0 |" in comparison
     paired = json.loads((project / "metrics/paired_tests.json").read_text())
     assert list(paired) == ["exp3 vs exp4", "exp3 vs exp5", "exp4 vs exp5"] and all(0 <= test["p_value"] <= 1 for test in paired.values())
-    run(["git", "checkout", "-q", "--", "."], project)
-    run([str(BIN / "dvc"), "checkout", "-f", "-q"], project)
 
 
-def test_a_queued_width_sweep_gathers_into_a_table(project, tmp_path):
+def wait_for_queue(project: Path) -> str:
+    """Block until every queued experiment has ended, following each one's log (`dvc queue logs -f`); the final status."""
+    dvc = str(BIN / "dvc")
+    status = run([dvc, "queue", "status"], project).stdout
+    names = re.findall(r"^\w+\s+(\S+)\s+.*\b(?:Queued|Running)\b", status, re.M)
+    for name in names:
+        while "has not been started" in (follow := run([dvc, "queue", "logs", "-f", name], project, check=False)).stdout + follow.stderr:
+            pass  # its worker has not picked it up yet: each `dvc queue logs` call takes about a second
+    return run([dvc, "queue", "status"], project).stdout
+
+
+def test_a_queued_width_sweep_gathers_into_a_table(clean_project, tmp_path):
+    project = clean_project
     run([str(BIN / "dvc"), "exp", "remove", "--all-commits"], project)  # only this sweep's experiments to gather
     run([str(BIN / "dvc"), "exp", "run", "--queue", "-S", "model.hidden=3,5,7", "train@exp3"], project)
-    run([str(BIN / "dvc"), "queue", "start", "--jobs", "2"], project)
-    for _ in range(600):  # the workers run in the background; wait for them, at most ten minutes
-        status = run([str(BIN / "dvc"), "queue", "status"], project).stdout
-        if not re.search(r"\b(Queued|Running)\b", status):
-            break
-        time.sleep(1)
+    run([str(BIN / "dvc"), "queue", "start", "--jobs", "3"], project)
+    status = wait_for_queue(project)
     assert status.count("Success") >= 3, status
     run([str(BIN / "hiddennodes-sweep"), "--out", str(tmp_path / "sweep")], project)
     summary = json.loads((tmp_path / "sweep" / "sweep.json").read_text())
@@ -266,9 +293,8 @@ def test_a_queued_width_sweep_gathers_into_a_table(project, tmp_path):
     assert (tmp_path / "sweep" / "sweep.png").stat().st_size > 10_000
 
 
-def test_a_shared_remote_restores_every_output_without_rerunning(project, tmp_path):
-    run(["git", "checkout", "-q", "--", "."], project)
-    run([str(BIN / "dvc"), "checkout", "-f", "-q"], project)
+def test_a_shared_remote_restores_every_output_without_rerunning(clean_project, tmp_path):
+    project = clean_project
     run([str(BIN / "dvc"), "remote", "add", "-d", "shared", str(tmp_path / "remote")], project)
     run(["git", "commit", "-qam", "a shared remote"], project)
     run([str(BIN / "dvc"), "push", "-q"], project)
@@ -300,9 +326,8 @@ def test_report_opens_offline_in_chromium_with_every_image(project, chromium):
     ("model.patience", 3, {"train@exp3", "train@exp4", "train@exp5"}),
     ("baseline.max_iter", 50, {"baseline"}),
 ])
-def test_each_option_touches_only_the_stages_that_read_it(project, key, value, changed):
-    run(["git", "checkout", "-q", "--", "."], project)
-    run([str(BIN / "dvc"), "checkout", "-f", "-q"], project)
+def test_each_option_touches_only_the_stages_that_read_it(clean_project, key, value, changed):
+    project = clean_project
     assert json.loads(run([str(BIN / "dvc"), "status", "--json"], project).stdout) == {}
     params = (project / "params.yaml").read_text()
     edited = yaml.safe_load(params)
@@ -313,10 +338,11 @@ def test_each_option_touches_only_the_stages_that_read_it(project, key, value, c
         status = json.loads(run([str(BIN / "dvc"), "status", "--json"], project).stdout)
     finally:
         (project / "params.yaml").write_text(params)
-    assert set(status) == changed, status
+    assert set(status) == changed | {"check_params"}, status
 
 
-def test_bad_param_stops_with_one_sentence(project):
+def test_bad_param_stops_with_one_sentence(clean_project):
+    project = clean_project
     params = (project / "params.yaml").read_text()
     bad = yaml.safe_load(params)
     bad["model"]["hidden"] = 0
@@ -328,3 +354,43 @@ def test_bad_param_stops_with_one_sentence(project):
     assert result.returncode != 0
     errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error: ")]
     assert errors == ["error: params.yaml: model.hidden is 0; it must be a whole number of at least 1."]
+
+
+def test_a_sixth_experiment_is_one_entry_in_params_yaml(clean_project):
+    project = clean_project
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    params["experiments"]["exp6"] = {"inputs": "pca", "training": "small", "width": "small.hidden_exp2",
+                                     "label": "two hidden nodes on the PCA components", "view": "scatter"}
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    result = run([str(BIN / "dvc"), "repro"], project)
+    ran = stages_run(result.stdout)
+    assert {f"{stage}@exp6" for stage in ("train", "activations", "evaluate", "interpret", "hidden")} <= ran
+    # The stages that gather every experiment take it in; nothing of the other five reruns.
+    assert {"compare", "calibration", "robustness", "realworld", "report"} <= ran
+    assert not any(stage.endswith(("@exp1", "@exp2", "@exp3", "@exp4", "@exp5")) for stage in ran), ran
+    comparison = json.loads((project / "metrics/comparison.json").read_text())
+    assert comparison["exp6"]["hidden_units"] == 2 and comparison["exp6"]["inputs"] == "pca"
+    assert "exp6" in json.loads((project / "metrics/calibration.json").read_text())
+    assert "exp6" in json.loads((project / "metrics/robustness.json").read_text())
+    report = (project / "report.html").read_text()
+    assert "exp6: two hidden nodes on the PCA components (2 hidden nodes)" in report
+    assert (project / "plots/exp6/hidden/scatter_true.png").stat().st_size > 10_000
+    assert stages_run(run([str(BIN / "dvc"), "repro"], project).stdout) == set()
+
+
+def test_a_width_too_big_for_memory_is_refused_before_any_output_is_removed(clean_project):
+    project = clean_project
+    network = (project / "models/exp3/network.npz").read_bytes()
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.hidden=100000000"], project, check=False)
+    assert result.returncode != 0
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and re.match(r"error: params\.yaml: model\.hidden is 100000000; exp3 would need about [\d,.]+ GiB of "
+                                         r"memory and this machine has [\d,.]+ GiB, so use a width of at most about [\d,]+\.$", errors[0])
+    assert (project / "models/exp3/network.npz").read_bytes() == network  # DVC never reached the train stage
+    assert "Running stage 'train@exp3'" not in result.stdout
+
+
+def test_a_typo_in_a_key_is_refused_with_the_nearest_key(clean_project):
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "+model.hiden=5"], clean_project, check=False)
+    assert result.returncode != 0
+    assert "error: params.yaml: unknown key model.hiden (did you mean model.hidden?)" in result.stdout + result.stderr

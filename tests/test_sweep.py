@@ -1,10 +1,20 @@
 """The sweep gatherer on `dvc exp show --json` output shaped as DVC 3.6x writes it."""
 
 import json
+from pathlib import Path
 
 import pytest
 
-from hiddennodes.sweep import SweepError, best_row, experiment_records, flatten, main, sweep_table, varying_keys
+from hiddennodes.cli.sweep import main
+from hiddennodes.sweep import SweepError, best_row, experiment_records, flatten, sweep_table, varying_keys
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def in_the_project(monkeypatch):
+    """The command takes its default experiment (params.yaml's reference) from the project it runs in."""
+    monkeypatch.chdir(ROOT)
 
 
 def entry(rev, name, hidden, val, test, activation="relu", seconds=10.0):
@@ -13,7 +23,7 @@ def entry(rev, name, hidden, val, test, activation="relu", seconds=10.0):
              "trainable_parameters": 795 * hidden + 10, "best_epoch": 5}
     return {"rev": rev, "name": name, "error": None, "experiments": None,
             "data": {"rev": rev, "timestamp": "2026-11-23T00:00:00", "params": {"params.yaml": {"data": params}},
-                     "metrics": {"metrics/exp3/train.json": {"data": train}, "metrics/pca.json": {"data": {"n_components": 154}}}}}
+                     "metrics": {"metrics/train/exp3.json": {"data": train}, "metrics/pca.json": {"data": {"n_components": 154}}}}}
 
 
 def show(*experiments):
@@ -38,12 +48,12 @@ def test_records_skip_the_workspace_and_unfinished_runs_and_flatten_params():
 
 
 def test_the_table_is_sorted_by_the_swept_value_and_the_best_is_chosen_on_validation():
-    rows = sweep_table(experiment_records(SWEEP), "model.hidden")
+    rows = sweep_table(experiment_records(SWEEP), "model.hidden", "exp3")
     assert [row["model.hidden"] for row in rows] == [2, 128, 300, 700]
     best = best_row(rows)
     # 300 and 700 tie on validation; the smaller network wins. Test accuracy (0.884 for 700) plays no part.
     assert best["name"] == "mid-one"
-    with pytest.raises(SweepError, match="no finished experiment has metrics/exp9/train.json"):
+    with pytest.raises(SweepError, match="no finished experiment has metrics/train/exp9.json"):
         sweep_table(experiment_records(SWEEP), "model.hidden", "exp9")
 
 
@@ -67,10 +77,10 @@ def test_with_repeated_seeds_the_choice_is_on_the_mean_over_seeds(tmp_path, caps
     runs = []
     for name, hidden, single, mean in (("a", 32, 0.889, 0.881), ("b", 550, 0.885, 0.886)):
         item = entry(name * 40, name, hidden, single, 0.87)
-        item["data"]["metrics"]["metrics/exp3/train.json"]["data"].update(
+        item["data"]["metrics"]["metrics/train/exp3.json"]["data"].update(
             val_accuracy_mean=mean, test_accuracy_mean=0.87, test_accuracy_ci95={"low": 0.865, "high": 0.875}, repeats=5)
         runs.append(item)
-    rows = sweep_table([record for record in experiment_records(show(*runs)) if not record["committed"]], "model.hidden")
+    rows = sweep_table([record for record in experiment_records(show(*runs)) if not record["committed"]], "model.hidden", "exp3")
     assert best_row(rows)["name"] == "b"  # a single lucky seed (0.889) does not win
     saved = tmp_path / "show.json"
     saved.write_text(json.dumps(show(*runs)))

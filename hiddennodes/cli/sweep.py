@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     best = best_row(rows)
-    from hiddennodes.figures.comparison import sweep_figure
+    from hiddennodes.figures.sweep import sweep_figure
 
     table = markdown(rows, key, best)
     summary = {"key": key, "experiment": args.experiment, "best": best, "rows": rows}

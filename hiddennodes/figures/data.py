@@ -8,7 +8,6 @@ from typing import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from hiddennodes.datasets import IMAGE_SHAPE
 
 
 def class_counts_figure(counts: Mapping[str, np.ndarray], class_names: Sequence[str], title: str) -> Figure:
@@ -23,19 +22,4 @@ def class_counts_figure(counts: Mapping[str, np.ndarray], class_names: Sequence[
     axes.set_ylabel("images")
     axes.legend()
     axes.set_title(title)
-    return figure
-
-
-def pixel_importance_figure(importances: np.ndarray, selected: np.ndarray, title: str) -> Figure:
-    """Random-forest importance of each pixel as a 28x28 map, chosen pixels ringed."""
-    figure = Figure(figsize=(6, 5.4), layout="constrained")
-    axes = figure.add_subplot()
-    image = axes.imshow(importances.reshape(IMAGE_SHAPE), cmap="viridis")
-    rows, columns = np.divmod(np.asarray(selected), IMAGE_SHAPE[1])
-    axes.scatter(columns, rows, s=28, facecolors="none", edgecolors="red", linewidths=0.9, label=f"{len(selected)} chosen")
-    axes.set_title(title, fontsize=10)
-    axes.set_xticks([])
-    axes.set_yticks([])
-    axes.legend(loc="lower right", fontsize=8)
-    figure.colorbar(image, ax=axes, label="importance")
     return figure
