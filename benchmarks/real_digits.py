@@ -74,7 +74,7 @@ def train(features: np.ndarray, labels: np.ndarray, settings, seed: int) -> tupl
     start = time.perf_counter()
     EpochRunner(model).fit(features[TRAIN], labels[TRAIN], (features[VALIDATION], labels[VALIDATION]), epochs=settings.epochs,
                            batch_size=settings.batch_size, seed=seed, callbacks=[keep_best], verbose=False)
-    return layer_parameters(model), keep_best.best_epoch + 1, time.perf_counter() - start
+    return layer_parameters(model), keep_best.best_epoch, time.perf_counter() - start
 
 
 def photo_like(image: np.ndarray, variant: str) -> np.ndarray:
