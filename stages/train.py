@@ -148,8 +148,10 @@ def main() -> None:
 
     with atomic_path(args.model, suffix=".keras") as temporary:
         model.save(temporary)
+    # How this network was trained; not `repeats`, which trains others beside it and leaves this one as it is.
     settings_record = {"experiment": args.experiment, "seed": params.seed, "hidden_units": hidden_units,
-                       "width_key": args.width_key, "section": args.section, **{key: value for key, value in vars(settings).items() if not key.startswith("hidden")},
+                       "width_key": args.width_key, "section": args.section,
+                       **{key: value for key, value in vars(settings).items() if not key.startswith("hidden") and key != "repeats"},
                        "best_epoch": best_epoch, "val_accuracy": metrics["val_accuracy"]}
     network = Network(layers=layer_parameters(model), input_kind=input_kind,
                       input_arrays={key: input_map[key] for key in INPUT_MAPS[input_kind]},
