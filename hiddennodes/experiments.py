@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -112,3 +113,19 @@ def memory_needed(inputs: int, hidden: int, classes: int, images: int) -> int:
     every image's hidden activations and probabilities."""
     parameters = (inputs + 1) * hidden + (hidden + 1) * classes
     return 4 * max(5 * parameters, images * (hidden + classes))
+
+
+def machine_memory() -> int:
+    """Bytes of memory this machine has."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def check_fits(experiment: str, width_key: str, width: int, inputs: int, classes: int, images: int, available: int) -> None:
+    """ParamsError, naming the memory needed and the widest width that fits, when ``width`` cannot fit in ``available``."""
+    needed = memory_needed(inputs, width, classes, images)
+    if needed <= available:
+        return
+    # memory_needed is linear in the width in each of its two terms: solve each for the width.
+    widest = int(min((available / 20 - classes) / (inputs + 1 + classes), available / (4 * images) - classes))
+    raise ParamsError(f"params.yaml: {width_key} is {width}; {experiment} would need about {needed / 2**30:,.1f} GiB of memory "
+                      f"and this machine has {available / 2**30:,.1f} GiB, so use a width of at most about {max(widest, 0):,}.")

@@ -172,6 +172,11 @@ class Params:
     def names(self) -> tuple[str, ...]:
         return tuple(experiment.name for experiment in self.experiments)
 
+    def reference_peers(self) -> tuple[str, ...]:
+        """The reference and the other experiments of its width (one per input kind by default): like with like."""
+        width = self.experiment(self.reference).width
+        return (self.reference, *(e.name for e in self.experiments if e.width == width and e.name != self.reference))
+
     def width(self, experiment: Experiment) -> int:
         return self.hidden_units(experiment.width)
 

@@ -51,14 +51,11 @@ def main() -> None:
     params = load_params()
     info = read_json(args.dataset_info)
     metrics = {name: read_json(args.train_metrics / f"{name}.json") for name in params.names}
-    # Like with like: the experiments of the reference's width, one per input kind.
-    width = params.experiment(params.reference).width
-    paired = [experiment.name for experiment in params.experiments if experiment.width == width]
     table = comparison_table(metrics, read_json(args.baseline))
     write_json(args.json, table)
 
     correct = {}
-    for name in paired:
+    for name in params.reference_peers():
         arrays = load_arrays(args.activations / f"{name}.npz", keys=("test_predicted", "test_labels"))
         correct[name] = arrays["test_predicted"] == arrays["test_labels"]
     tests = {}

@@ -84,12 +84,10 @@ def main() -> None:
     limits = read_json(args.familiarity)["limits"]
     pca = load_arrays(args.pca, keys=("pca_components", "pca_mean"))
     # The reference's width on every input kind: the networks one would put in front of customers.
-    width = params.experiment(params.reference).width
-    names = [params.reference] + [e.name for e in params.experiments if e.width == width and e.name != params.reference]
     readers = {
         name: DigitReader(load_network(args.models / name / "network.npz"), calibration[name]["threshold"], limits,
                           pca["pca_components"], pca["pca_mean"], calibration["target_accuracy"])
-        for name in names
+        for name in params.reference_peers()
     }
     table: dict[str, list[dict]] = {name: [] for name in readers}
     examples = []

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import atomic_path, load_arrays, read_json, run, write_json
+from common import atomic_path, load_arrays, read_json, run, save_figure, write_json
 from settings import load_params
 
 from hiddennodes.embedding import neighbour_agreement, pca_embedding, spread_points, tsne_embedding
@@ -137,7 +137,7 @@ def main() -> None:
     with atomic_path(args.plots) as folder:  # the figures land together, or none do
         folder.mkdir()
         for name, figure in figures.items():
-            figure.savefig(folder / name, dpi=110)
+            save_figure(folder / name, figure)
     write_json(args.metrics, metrics)
     print(metrics)
 

@@ -34,8 +34,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from common import atomic_path, load_arrays, load_splits, read_json, run, write_json  # noqa: E402
 from settings import load_params  # noqa: E402
 
-from hiddennodes.experiments import INPUT_KINDS, memory_needed  # noqa: E402
-from hiddennodes.params import ParamsError  # noqa: E402
+from hiddennodes.experiments import INPUT_KINDS, check_fits, machine_memory  # noqa: E402
 
 
 def main() -> None:
@@ -58,11 +57,9 @@ def main() -> None:
     input_kind = str(input_map.pop("input_kind"))
     class_names = read_json(args.dataset_info)["class_names"]
     images = sum(len(split["labels"]) for split in splits.values())
-    needed = memory_needed(splits["train"]["features"].shape[1], hidden_units, len(class_names), images)
-    available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    if needed > available:  # check_params catches this first for the standard sets; a custom set may be larger
-        raise ParamsError(f"params.yaml: {args.width_key} is {hidden_units}; {args.experiment} would need about "
-                          f"{needed / 2**30:,.1f} GiB of memory and this machine has {available / 2**30:,.1f} GiB.")
+    # check_params catches this first with the standard sets' sizes; a custom set may be larger.
+    check_fits(args.experiment, args.width_key, hidden_units, splits["train"]["features"].shape[1], len(class_names), images,
+               machine_memory())
 
     import keras
     import tensorflow as tf

@@ -21,9 +21,8 @@ def project(reading_project, real_network, tmp_path):
     network's accuracy on them; a copy, so a test that damages a file harms no other test."""
     root = tmp_path / "project"
     shutil.copytree(reading_project, root)
-    held_out = slice(8000, 8300)
-    raw = float(np.mean(real_network["model"].predict(real_network["features"][held_out], verbose=0).argmax(axis=1)
-                        == real_network["labels"][held_out]))
+    held_out = slice(8000, 8300)  # the digits whose accuracy the reading project records as its test accuracy
+    raw = json.loads((root / "metrics" / "train" / "exp3.json").read_text())["test_accuracy"]
     return root, real_network["images"][held_out], real_network["labels"][held_out], raw
 
 
