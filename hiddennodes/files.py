@@ -80,6 +80,10 @@ def read_json(path: str | Path):
     return json.loads(Path(path).read_text())
 
 
+def read_text(path: str | Path) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
 def save_arrays(path: str | Path, **arrays: np.ndarray) -> None:
     """Save arrays as an uncompressed ``.npz`` (fast to load, DVC dedupes it)."""
     with atomic_path(path) as temporary:

@@ -64,6 +64,41 @@ def extreme_items(hidden: np.ndarray, node: int, count: int) -> tuple[np.ndarray
     return order[:count], order[::-1][:count]
 
 
+def class_quantiles(hidden: np.ndarray, labels: np.ndarray, num_classes: int,
+                    quantiles: tuple[float, ...] = (5, 25, 50, 75, 95)) -> np.ndarray:
+    """Each node's activation percentiles per class, shape (nodes, classes, len(quantiles)): a box plot's numbers
+    (the box from the 25th to the 75th, whiskers at the 5th and 95th by default); NaN for a class with no item."""
+    hidden, labels = np.asarray(hidden), np.asarray(labels)
+    result = np.full((hidden.shape[1], num_classes, len(quantiles)), np.nan, dtype=np.float32)
+    for label in range(num_classes):
+        rows = hidden[labels == label]
+        if len(rows):
+            result[:, label, :] = np.percentile(rows, quantiles, axis=0).T
+    return result
+
+
+def class_contributions(hidden: np.ndarray, labels: np.ndarray, output_weights: np.ndarray, num_classes: int) -> np.ndarray:
+    """What each node adds to each class's logit on that class's own items, on average: entry (class, node) is the
+    mean of ``activation x outgoing weight`` over the items of that class. The nodes that carry a class."""
+    tuning = class_tuning(hidden, labels, num_classes)  # (nodes, classes)
+    return (tuning * np.asarray(output_weights, dtype=np.float64)).T
+
+
+def activation_scale(hidden: np.ndarray, percentile: float = 99) -> np.ndarray:
+    """Each node's usual top activation (its ``percentile`` over the items; the largest when that is zero, 1 when
+    it never fires): what "fully lit" means for that node."""
+    hidden = np.asarray(hidden, dtype=np.float64)
+    scale = np.percentile(hidden, percentile, axis=0)
+    scale = np.where(scale > 0, scale, hidden.max(axis=0))
+    return np.where(scale > 0, scale, 1.0).astype(np.float32)
+
+
+def extreme_items_of_all(hidden: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`extreme_items` for every node at once: two (nodes, count) index arrays."""
+    pairs = [extreme_items(hidden, node, count) for node in range(np.asarray(hidden).shape[1])]
+    return np.stack([top for top, _ in pairs]), np.stack([silent for _, silent in pairs])
+
+
 def interval_overlap(values: np.ndarray, labels: np.ndarray, num_classes: int, low: float = 25, high: float = 75) -> np.ndarray:
     """How much the classes' activation ranges overlap, for one node.
 

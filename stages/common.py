@@ -24,6 +24,7 @@ from hiddennodes.files import (  # noqa: E402,F401  (re-exported for the stages)
     atomic_path,
     load_arrays,
     read_json,
+    read_text,
     save_arrays,
     save_figure,
     write_json,

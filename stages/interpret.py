@@ -11,6 +11,11 @@ For each output class, the image the whole network finds most typical of it,
 by regularised gradient ascent through the hidden layer (see
 ``hiddennodes.preferred.class_preferred_inputs``), starting from a blank
 page of the training images' mean brightness.
+
+Besides the figures and ``nodes.json``, the numbers behind them go into one
+arrays file (``--arrays``) that the explorer page is built from: every node's
+weight image, preferred input, per-class mean and box-plot percentiles, its
+most and least activating training images, and each class's contributions.
 """
 
 from __future__ import annotations
@@ -19,14 +24,12 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import load_arrays, run, save_figure, write_json
+from common import load_arrays, run, save_arrays, save_figure, write_json
 
 from hiddennodes.figures.grid import image_grid_figure
 from hiddennodes.figures.nodes import class_preferred_figure, node_gallery_figure, tuning_heatmap_figure
+from hiddennodes.interpretation import interpret
 from hiddennodes.network_file import load_network
-from hiddennodes.node_stats import ablation_importance, class_tuning, dead_nodes, extreme_items, selectivity_index
-from hiddennodes.preferred import class_preferred_inputs, preferred_input_in_box, weights_in_pixel_space
-from hiddennodes.words import describe_node
 
 RANKED_NODES = 8  # nodes shown large per ranking
 TOP_IMAGES = 6
@@ -46,49 +49,35 @@ def main() -> None:
     parser.add_argument("--selective-png", required=True, type=Path)
     parser.add_argument("--important-png", required=True, type=Path)
     parser.add_argument("--class-preferred-png", required=True, type=Path)
+    parser.add_argument("--arrays", required=True, type=Path, help="the numbers behind the figures, for the explorer page")
     args = parser.parse_args()
 
     network = load_network(args.network)
     class_names = list(network.class_names)
-    activations = load_arrays(args.activations)
-    kernel, hidden_bias = activations["hidden_kernel"], activations["hidden_bias"]
-    output_weights, output_bias = activations["output_weights"], activations["output_bias"]
-    pixel_weights = weights_in_pixel_space(
-        kernel,
-        pca_components=network.input_arrays.get("pca_components"),
-        pixel_indices=network.input_arrays.get("pixel_indices"),
-    )
-    test_hidden, test_labels = activations["test_hidden"], activations["test_labels"]
-    train_hidden = activations["train_hidden"]
-    train_images = load_arrays(args.images)["features"]
-
-    tuning = class_tuning(test_hidden, test_labels, len(class_names))
-    selectivity = selectivity_index(tuning)
-    dead = dead_nodes(test_hidden)
-    importance = ablation_importance(test_hidden, output_weights, output_bias, test_labels)
-    preferred = preferred_input_in_box(pixel_weights)
-    matrix, offset = network.matrix, network.offset
-    class_images, class_probabilities = class_preferred_inputs(
-        kernel, hidden_bias, str(activations["hidden_activation"]), output_weights, output_bias,
-        start=np.full(train_images.shape[1], train_images.mean()), input_matrix=matrix, input_offset=offset,
-    )
+    activations = load_arrays(args.activations, keys=("train_hidden", "train_labels", "test_hidden", "test_labels"))
+    train_images = load_arrays(args.images, keys=("features",))["features"]
+    arrays = interpret(network, activations["train_hidden"], activations["train_labels"], activations["test_hidden"],
+                       activations["test_labels"], train_images)
+    save_arrays(args.arrays, **arrays)
+    pixel_weights, tuning, selectivity, importance = (arrays[key] for key in ("pixel_weights", "tuning", "selectivity", "importance"))
     nodes = [
         {
             "node": node,
             "preferred_class": class_names[int(tuning[node].argmax())],
             "selectivity": round(float(selectivity[node]), 4),
             "importance": round(float(importance[node]), 4),
-            "dead": bool(dead[node]),
-            "description": describe_node(tuning[node], class_names),
+            "dead": bool(arrays["dead"][node]),
+            "description": str(arrays["descriptions"][node]),
         }
         for node in range(len(tuning))
     ]
+    class_probabilities = arrays["class_probabilities"]
     write_json(
         args.nodes_json,
         {
             "experiment": args.experiment,
             "hidden_units": len(nodes),
-            "dead_nodes": int(dead.sum()),
+            "dead_nodes": int(arrays["dead"].sum()),
             "mean_selectivity": round(float(selectivity.mean()), 4),
             "class_preferred_probability": {
                 name: round(float(class_probabilities[label, label]), 4) for label, name in enumerate(class_names)
@@ -110,19 +99,18 @@ def main() -> None:
     )
     save_figure(
         args.class_preferred_png,
-        class_preferred_figure(class_images, class_probabilities, class_names,
+        class_preferred_figure(arrays["class_images"], class_probabilities, class_names,
                                f"{args.experiment}: the input each class prefers (gradient ascent through the hidden layer)"),
     )
     save_figure(args.tuning_png, tuning_heatmap_figure(tuning, class_names, f"{args.experiment}: mean activation per class"))
 
     for path, score, name in ((args.selective_png, selectivity, "most class-selective"), (args.important_png, importance, "most important")):
         chosen = np.argsort(-score, kind="stable")[:RANKED_NODES]
-        tops, silents = zip(*(extreme_items(train_hidden, node, max(TOP_IMAGES, SILENT_IMAGES)) for node in chosen))
         figure = node_gallery_figure(
             pixel_weights[chosen],
-            preferred[chosen],
-            np.stack([train_images[top[:TOP_IMAGES]] for top in tops]),
-            np.stack([train_images[silent[:SILENT_IMAGES]] for silent in silents]),
+            arrays["preferred"][chosen],
+            arrays["top_images"][chosen, :TOP_IMAGES] / 255,
+            arrays["silent_images"][chosen, :SILENT_IMAGES] / 255,
             [f"node {node}\nselectivity {selectivity[node]:.2f}\nablation -{100 * importance[node]:.1f} pts" for node in chosen],
             f"{args.experiment}: the {len(chosen)} {name} nodes",
         )
