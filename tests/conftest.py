@@ -28,16 +28,21 @@ def mnist_t10k() -> Path:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> str:
-    """Headless Chromium for the report's browser test; CI must have it (scripts/test.sh installs it)."""
-    from browser import find_chromium
+def browser():
+    """Headless Chromium driven by Playwright, for the pages' tests; CI must have it (scripts/test.sh installs
+    Debian's chromium package)."""
+    from browser import find_chromium, launch_args
+    from playwright.sync_api import sync_playwright
 
     path = find_chromium()
     if path is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is missing; scripts/test.sh installs Debian's chromium package when run as root")
         pytest.skip("chromium not installed (apt-get install chromium)")
-    return path
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(**launch_args(path))
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

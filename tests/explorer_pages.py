@@ -41,3 +41,63 @@ def random_network(units: int, seed: int = 0, inputs: int = 784, activation: str
               "hidden_bias": rng.normal(0, 0.05, units).astype(np.float32), "hidden_activation": np.array(activation),
               "output_weights": rng.normal(0, 0.3, (units, 10)).astype(np.float32), "output_bias": np.zeros(10, np.float32)}
     return pixel_network(layers)
+
+
+def digit_strokes(image: np.ndarray, side: int = 280) -> tuple[list[list[tuple[float, float]]], float]:
+    """A 28x28 digit as pen strokes on a ``side`` x ``side`` pad, the way a person would draw it: the strokes'
+    centre lines (the skeleton of the enlarged digit, traced end to end) and the pen width that inks as wide.
+
+    Returns:
+        ``(strokes, pen_width)``: each stroke a list of (x, y) pad coordinates.
+    """
+    from scipy import ndimage
+    from skimage.morphology import skeletonize
+
+    from hiddennodes.preprocess import upscaled
+
+    factor = side // 28
+    inked = upscaled(np.asarray(image, dtype=np.float32).reshape(28, 28), factor) > 0.4
+    skeleton = skeletonize(inked)
+    remaining = set(zip(*(axis.tolist() for axis in np.nonzero(skeleton))))
+    # The stroke's half-width is the distance from its centre line to the paper.
+    pen = 2 * float(ndimage.distance_transform_edt(inked)[skeleton].mean()) if skeleton.any() else 10.0
+
+    def free_neighbours(point):
+        row, column = point
+        return [(row + dr, column + dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if (dr or dc) and (row + dr, column + dc) in remaining]
+
+    strokes = []
+    while remaining:
+        ends = [point for point in remaining if len(free_neighbours(point)) <= 1]
+        current = min(ends) if ends else min(remaining)
+        remaining.discard(current)
+        path = [current]
+        while neighbours := free_neighbours(current):
+            current = min(neighbours, key=lambda q: abs(q[0] - current[0]) + abs(q[1] - current[1]))
+            remaining.discard(current)
+            path.append(current)
+        if len(path) >= 3:
+            strokes.append([(column + 0.5, row + 0.5) for row, column in path])
+    return strokes, pen
+
+
+def draw_strokes(page, strokes: list[list[tuple[float, float]]], pen: float, every: int = 3) -> None:
+    """Draw on the explorer's pad with real pointer events (pointerdown, pointermove, pointerup)."""
+    page.locator("#pen").fill(str(min(60, max(6, round(pen)))))
+    box = page.locator("#pad").bounding_box()
+    for stroke in strokes:
+        x, y = stroke[0]
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        page.mouse.down()
+        for x, y in [*stroke[every::every], stroke[-1]]:
+            page.mouse.move(box["x"] + x, box["y"] + y)
+        page.mouse.up()
+
+
+def clean_picture(image: np.ndarray, factor: int = 4, margin: int = 8) -> np.ndarray:
+    """A 28x28 digit as a clean picture of it: enlarged (bicubic), dark ink on white paper with a margin, uint8.
+    128 pixels a side by default: a crop of one digit to the prediction command, so a broken stroke stays one digit."""
+    from hiddennodes.preprocess import upscaled
+
+    ink = np.pad(upscaled(np.asarray(image, dtype=np.float32).reshape(28, 28), factor), margin)
+    return np.round(255 * (1 - np.clip(ink, 0.0, 1.0))).astype(np.uint8)

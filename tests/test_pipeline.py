@@ -310,10 +310,10 @@ def test_a_shared_remote_restores_every_output_without_rerunning(clean_project, 
     assert stages_run(result.stdout) == set()
 
 
-def test_report_opens_offline_in_chromium_with_every_image(project, chromium):
+def test_report_opens_offline_in_chromium_with_every_image(project, browser):
     from browser import check_page
 
-    page = check_page(project / "report.html", chromium)
+    page = check_page(project / "report.html", browser)
     assert page.console_errors == [] and page.failed_requests == []
     assert page.title.startswith("What the hidden nodes learn")
     assert len(page.images) == (project / "report.html").read_text().count("<img ")

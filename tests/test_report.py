@@ -162,25 +162,25 @@ def test_html_is_self_contained_and_escapes_text():
     assert page.count("<tr>") == 1 + len(COMPARISON) and ">0.8850<" in page and ">exp4<" in page
 
 
-def test_html_loads_in_chromium_without_errors(tmp_path, chromium):
+def test_html_loads_in_chromium_without_errors(tmp_path, browser):
     from browser import check_page
 
     path = tmp_path / "report.html"
     path.write_text(small_report())
-    page = check_page(path, chromium)
+    page = check_page(path, browser)
     assert page.title == "Title"
     assert page.console_errors == [] and page.failed_requests == []
     assert [image["decoded"] for image in page.images] == [True, True]
     assert all(image["width"] == 200 for image in page.images)
 
 
-def test_browser_check_catches_broken_images_and_console_errors(tmp_path, chromium):
+def test_browser_check_catches_broken_images_and_console_errors(tmp_path, browser):
     from browser import check_page
 
     path = tmp_path / "broken.html"
     path.write_text('<!DOCTYPE html><title>x</title><img alt="bad" src="data:image/png;base64,AAAA">'
                     '<img alt="remote" src="http://127.0.0.1:9/none.png"><script>console.error("boom")</script>')
-    page = check_page(path, chromium)
+    page = check_page(path, browser)
     assert "boom" in page.console_errors
     assert len(page.failed_requests) == 1
     assert [image["decoded"] for image in page.images] == [False, False]

@@ -221,28 +221,28 @@
     return digit;
   }
 
-  /** Ink from a clean picture's grey levels in [0, 1] (a scan, a drawing app's export): the paper is the
-   * border's median, ink is the difference from it either way round, the strokes' core scaled to 1. */
+  /** Ink from a clean picture's grey levels in [0, 1] (a scan, a drawing app's export), as
+   * hiddennodes/paper.py's find_digits makes it of an even page: the paper is the border's median, ink is the
+   * contrast with it relative to its brightness (either way round), marks start 4% above the paper, and the
+   * strokes' core (the 90th percentile of the marks) is full ink. */
+  const MARK_CONTRAST = 0.04;
   function pictureInk(gray, width, height) {
     const border = [];
     for (let x = 0; x < width; x++) border.push(gray[x], gray[(height - 1) * width + x]);
     for (let y = 0; y < height; y++) border.push(gray[y * width], gray[y * width + width - 1]);
     border.sort((a, b) => a - b);
     const paper = border[Math.floor(border.length / 2)];
-    const light = paper >= 0.5;
+    const light = paper >= 0.5, brightness = Math.max(light ? paper : 1 - paper, 0.05);
     const ink = new Float32Array(gray.length);
     const values = [];
     for (let i = 0; i < gray.length; i++) {
-      const contrast = light ? paper - gray[i] : gray[i] - paper;
-      ink[i] = contrast > 0 ? contrast : 0;
-      if (ink[i] > 0.1) values.push(ink[i]);
+      const contrast = (light ? paper - gray[i] : gray[i] - paper) / brightness;
+      if (contrast > MARK_CONTRAST) values.push(ink[i] = contrast);
     }
     if (!values.length) return ink;
     values.sort((a, b) => a - b);
-    const core = values[Math.floor(0.9 * (values.length - 1))];
-    const floor = Math.min(0.1, 0.5 * core);
-    const strong = Math.max(core - floor, 1e-6);
-    for (let i = 0; i < ink.length; i++) ink[i] = Math.min(Math.max((ink[i] - floor) / strong, 0), 1);
+    const core = Math.max(values[Math.floor(0.9 * (values.length - 1))], 1e-6);
+    for (let i = 0; i < ink.length; i++) ink[i] = Math.min(ink[i] / core, 1);
     return ink;
   }
 

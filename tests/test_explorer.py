@@ -1,0 +1,184 @@
+"""The explorer page: its data, and the page used as a person uses it, in headless Chromium (Playwright)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from explorer_pages import clean_picture, digit_strokes, draw_strokes, page_html, pixel_network
+
+from hiddennodes.explorer_page import blob, render_explorer, unblob
+from hiddennodes.node_stats import activation_scale, class_contributions, class_quantiles
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts" / "explorer"
+READY = "document.body.dataset.ready === 'yes'"
+
+
+def test_arrays_travel_bit_for_bit():
+    rng = np.random.default_rng(0)
+    for array, dtype in ((rng.normal(size=(7, 5)).astype(np.float32), "f32"), (np.arange(-3, 4, dtype=np.int32), "i32"),
+                         (rng.integers(0, 256, (2, 3, 4)).astype(np.uint8), "u8")):
+        packed = blob(array, dtype)
+        assert packed["shape"] == list(array.shape)
+        assert unblob(packed).tobytes() == array.tobytes()
+
+
+def test_node_numbers_against_hand_computation():
+    hidden = np.array([[1.0, 0.0], [3.0, 2.0], [5.0, 4.0], [0.0, 0.0]])
+    labels = np.array([0, 0, 1, 1])
+    weights = np.array([[1.0, -1.0], [2.0, 0.5]])  # (nodes, classes)
+    # class 0: node means (2, 1) -> (2*1, 1*2); class 1: means (2.5, 2) -> (2.5*-1, 2*0.5)
+    assert np.allclose(class_contributions(hidden, labels, weights, 2), [[2.0, 2.0], [-2.5, 1.0]])
+    quantiles = class_quantiles(hidden, labels, 3, quantiles=(0, 50, 100))
+    assert np.allclose(quantiles[0, 0], [1, 2, 3]) and np.allclose(quantiles[1, 1], [0, 2, 4])
+    assert np.isnan(quantiles[:, 2]).all()  # no item of class 2
+    assert np.allclose(activation_scale(np.array([[0.0, 0.0], [0.0, 0.0], [0.0, 1.0]]), percentile=50), [1.0, 1.0])
+
+
+def test_the_page_is_one_file_and_its_words_cannot_end_its_script():
+    network = pixel_network({"hidden_kernel": np.zeros((784, 1), np.float32), "hidden_bias": np.zeros(1, np.float32),
+                             "hidden_activation": np.array("relu"), "output_weights": np.zeros((1, 10), np.float32),
+                             "output_bias": np.zeros(10, np.float32)})
+    images = np.random.default_rng(0).random((40, 784)).astype(np.float32)
+    labels = np.arange(40) % 10
+    page = page_html({"exp1": (network, "</script><script>alert(1)</script>")}, images, labels, images, labels)
+    assert page.count("<script") == 2 and "alert(1)</script>" not in page
+    assert not re.search(r'(src|href)="(?!data:|#)', page)
+    with pytest.raises(ValueError, match="at least one experiment"):
+        render_explorer("t", [], [], "exp1", "", "", "")
+
+
+@pytest.fixture(scope="module")
+def real_page(real_network, tmp_path_factory):
+    """The explorer for the real-digit 784-128-10 network (exp3), interpreted on its 7,000 training digits."""
+    net = real_network
+    network = pixel_network(net["layers"])
+    path = tmp_path_factory.mktemp("explorer") / "explorer.html"
+    features, labels = net["features"], net["labels"]
+    path.write_text(page_html({"exp3": (network, "the best width on the pixels")}, features[net["train"]], labels[net["train"]],
+                              features[net["held_out"]], labels[net["held_out"]]))
+    return path, network
+
+
+@pytest.fixture
+def explorer(browser, real_page):
+    from browser import visit
+
+    with visit(browser, real_page[0]) as seen:
+        seen.page.wait_for_function(READY)
+        yield seen
+        assert seen.console_errors == [] and seen.outside_requests == []
+
+
+def test_drawn_real_digits_are_read_from_the_strokes(explorer, real_page, real_network):
+    page, network = explorer.page, real_page[1]
+    held_out = real_network["features"][real_network["held_out"]][:12]
+    labels = real_network["labels"][real_network["held_out"]][:12]
+    right = 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for index, (image, label) in enumerate(zip(held_out, labels)):
+        page.click("#clear")
+        draw_strokes(page, *digit_strokes(image))
+        state = page.evaluate("explorer.state()")
+        fed = np.array(state["digit"], dtype=np.float32)
+        # What the page answers is what NumPy answers for the 28x28 the page shows it was fed.
+        assert state["predicted"] == int(network.probabilities(fed[None]).argmax())
+        assert page.locator("#prediction").inner_text().startswith(str(state["predicted"]))
+        right += state["predicted"] == label
+        if index == 0:
+            page.screenshot(path=ARTIFACTS / "exp3_real_digit.png", full_page=True)
+    assert right >= 10, f"only {right} of 12 drawn digits read as their labels"
+
+
+def test_forward_pass_equals_numpy_on_1000_test_digits(explorer, real_page, real_network):
+    page, network = explorer.page, real_page[1]
+    digits = real_network["features"][8000:9000]
+    result = page.evaluate("([flat, count]) => explorer.run('exp3', flat, count)", [digits.ravel().tolist(), len(digits)])
+    probabilities = np.array(result["probabilities"])
+    expected = network.probabilities(digits)
+    assert np.abs(probabilities - expected).max() < 1e-5
+    assert (probabilities.argmax(axis=1) == expected.argmax(axis=1)).all()
+
+
+def test_preparation_matches_the_prediction_command_on_500_clean_pictures(explorer, real_page, real_network):
+    from hiddennodes.preprocess import prepare_digit
+
+    page, network = explorer.page, real_page[1]
+    digits = real_network["images"][8000:8500].reshape(-1, 784) / 255
+    same, differences = 0, []
+    for digit in digits:
+        picture = clean_picture(digit)
+        command = prepare_digit(picture).ravel()
+        mine = np.array(page.evaluate("([gray, width, height]) => explorer.preparePicture(gray, width, height)",
+                                      [(picture.ravel() / 255).tolist(), picture.shape[1], picture.shape[0]]), dtype=np.float32)
+        same += int(network.probabilities(command[None]).argmax() == network.probabilities(mine[None]).argmax())
+        differences.append(np.abs(command - mine).mean())
+    print(f"same class on {same} of {len(digits)}; mean absolute pixel difference {np.mean(differences):.4f}")
+    assert same >= 0.99 * len(digits)
+    assert np.mean(differences) < 0.03
+
+
+def test_a_picture_file_chosen_in_the_page_is_read(explorer, real_page, real_network, tmp_path):
+    from PIL import Image
+
+    from hiddennodes.preprocess import prepare_digit
+
+    page, network = explorer.page, real_page[1]
+    digit = real_network["images"][8003].reshape(-1) / 255
+    picture = clean_picture(digit)
+    path = tmp_path / "digit.png"
+    Image.fromarray(picture).convert("RGB").save(path)
+    page.set_input_files("#file", path)
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('digit.png')")
+    expected = int(network.probabilities(prepare_digit(picture)[None]).argmax())
+    assert page.evaluate("explorer.state().predicted") == expected
+    assert "128×128" in page.locator("#status").inner_text()
+
+
+def test_asking_a_node_and_a_class_and_switching_nodes_off(explorer, real_page, real_network):
+    page, network = explorer.page, real_page[1]
+    draw_strokes(page, *digit_strokes(real_network["features"][8001]))
+    state = page.evaluate("explorer.state()")
+    fed = np.array(state["digit"], dtype=np.float32)[None]
+    # The strongest contributor to the answer is listed first, with the interpretation's words for it.
+    hidden = network.run(network.features(fed))[0][0]
+    contributions = hidden * network.layers["output_weights"][:, state["predicted"]]
+    strongest = int(np.argmax(contributions))
+    first = page.locator("#contributors li").first
+    assert first.get_attribute("data-node") == str(strongest)
+
+    # Ask that node by clicking its tile in the grid.
+    grid = page.locator("#grid").bounding_box()
+    layout = page.evaluate("(() => { const c = document.getElementById('grid'); return [c.width, c.height]; })()")
+    columns = int(np.ceil(np.sqrt(128 * 1.8)))
+    tile = layout[0] / columns
+    x, y = (strongest % columns + 0.5) * tile, (strongest // columns + 0.5) * tile
+    page.mouse.click(grid["x"] + x * grid["width"] / layout[0], grid["y"] + y * grid["height"] / layout[1])
+    assert page.locator("#node-title").inner_text().endswith(f"node {strongest} of 128")
+    words = page.locator("#node-words").inner_text()
+    assert first.inner_text().split(": ", 1)[1] in words and "Selectivity" in words
+    assert page.locator("#node-top canvas").count() == 6
+
+    # Ask a class: its carrying nodes are the largest mean contributions.
+    page.get_by_role("button", name="7", exact=True).click()
+    listed = [int(node) for node in page.locator("#class-nodes li").evaluate_all("items => items.map(item => item.dataset.node)")]
+    assert len(listed) == 8 and page.locator("#class-preferred-caption").inner_text().startswith("the input class 7 prefers")
+
+    # Switch the strongest node off: the probabilities are NumPy's without it.
+    page.check("#ablate-mode")
+    page.mouse.click(grid["x"] + x * grid["width"] / layout[0], grid["y"] + y * grid["height"] / layout[1])
+    after = page.evaluate("explorer.state()")
+    assert after["off"][strongest] == 1 and sum(after["off"]) == 1
+    layers = dict(network.layers)
+    layers["output_weights"] = layers["output_weights"].copy()
+    layers["output_weights"][strongest] = 0
+    from hiddennodes.forward import forward
+
+    expected = forward(layers, network.features(fed))[1][0]
+    assert np.abs(np.array(after["probabilities"]) - expected).max() < 1e-5
+    assert page.locator("#off-count").inner_text() == "1 of 128 switched off"
+    page.click("#all-on")
+    assert sum(page.evaluate("explorer.state().off")) == 0
