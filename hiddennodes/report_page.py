@@ -107,8 +107,14 @@ figcaption { font-size: .9em; color: #555; } .findings li { margin: .3em 0; }
 """
 
 
-def render_html(title: str, introduction: str, findings: Sequence[str], comparison: Mapping[str, Mapping], sections: Sequence[Section]) -> str:
-    """The whole report as one HTML document; ``findings`` and paragraphs are plain text."""
+# The explorer stage writes its page beside the report (dvc.yaml): a relative link works wherever both are.
+EXPLORER_LINK = "explorer.html"
+
+
+def render_html(title: str, introduction: str, findings: Sequence[str], comparison: Mapping[str, Mapping], sections: Sequence[Section],
+                explorer: str | None = EXPLORER_LINK) -> str:
+    """The whole report as one HTML document; ``findings`` and paragraphs are plain text. ``explorer``: the
+    relative address of the explorer page, linked at the top (None: no link)."""
     toc = "".join(f'<li><a href="#{section.anchor}">{html.escape(section.title)}</a></li>' for section in sections)
     parts = [
         "<!DOCTYPE html>",
@@ -117,6 +123,8 @@ def render_html(title: str, introduction: str, findings: Sequence[str], comparis
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         f"<p>{html.escape(introduction)}</p>",
+        *([f'<p class="explorer"><a href="{html.escape(explorer)}">Draw a digit and watch every hidden node answer: '
+           "the explorer page</a> (every experiment; it opens beside this report).</p>"] if explorer else []),
         f'<nav><ul><li><a href="#findings">Findings</a></li><li><a href="#comparison">Comparison</a></li>{toc}</ul></nav>',
         '<h2 id="findings">Findings</h2><ul class="findings">',
         *(f"<li>{html.escape(sentence)}</li>" for sentence in findings),

@@ -101,7 +101,7 @@ def test_first_repro_runs_every_stage(project):
     ran = stages_run((project / "first_repro.log").read_text())
     experiments = list(yaml.safe_load((project / "params.yaml").read_text())["experiments"])
     expected = {"check_params", "download", "prepare", "overview", "pca", "select_pixels", "compare", "realworld",
-                "robustness", "calibration", "baseline", "familiarity", "customers", "report"}
+                "robustness", "calibration", "baseline", "familiarity", "customers", "report", "explorer"}
     expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden") for name in experiments}
     assert ran == expected
 
@@ -214,7 +214,8 @@ def test_width_change_reruns_only_what_reads_it(clean_project):
     project = clean_project
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.hidden=3"], project)
     expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden") for name in ("exp3", "exp4", "exp5")}
-    assert stages_run(result.stdout) == expected | {"check_params", "compare", "realworld", "robustness", "calibration", "customers", "report"}
+    assert stages_run(result.stdout) == expected | {"check_params", "compare", "realworld", "robustness", "calibration", "customers", "report",
+                                                    "explorer"}
     diff = json.loads(run([str(BIN / "dvc"), "metrics", "diff", "--json"], project).stdout)
     exp3 = diff["metrics/train/exp3.json"]
     assert exp3["hidden_units"]["old"] == 8 and exp3["hidden_units"]["new"] == 3
@@ -227,7 +228,7 @@ def test_pca_variance_change_reruns_pca_and_exp4_only(clean_project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "pca.variance=0.8"], clean_project)
     assert stages_run(result.stdout) == {"check_params", "pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret@exp4",
                                          "hidden@exp4", "baseline", "compare", "realworld", "robustness", "calibration",
-                                         "familiarity", "customers", "report"}
+                                         "familiarity", "customers", "report", "explorer"}
 
 
 def test_perplexity_change_redraws_the_maps_and_the_report(clean_project):
@@ -320,6 +321,51 @@ def test_report_opens_offline_in_chromium_with_every_image(project, browser):
     assert all(image["decoded"] and image["width"] > 100 and image["height"] > 100 for image in page.images), page.images
 
 
+def test_explorer_runs_every_experiment_as_numpy_does(project, browser, mnist_t10k):
+    """The pipeline's explorer.html, every experiment: the page's probabilities for 1,000 real test digits equal
+    NumPy's from the network file, a digit drawn with the pointer is answered, and the one- and two-node views
+    mark the drawing where its activations put it."""
+    from browser import visit
+    from explorer_pages import digit_strokes, draw_strokes
+
+    from hiddennodes.datasets import DATASETS
+    from hiddennodes.dataset_files import verify
+    from hiddennodes.network_file import load_network
+
+    mnist = DATASETS["mnist"]
+    digits = verify(mnist, "test_images", (mnist_t10k / "t10k-images-idx3-ubyte.gz").read_bytes())[:1000].reshape(-1, 784) / 255
+    digits = digits.astype(np.float32)
+    experiments = list(yaml.safe_load((project / "params.yaml").read_text())["experiments"])
+    size = (project / "explorer.html").stat().st_size
+    assert size < 3e6 * len(experiments)
+    artifacts = ROOT / "tests" / "artifacts" / "explorer"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    with visit(browser, project / "explorer.html") as seen:
+        page = seen.page
+        page.wait_for_function("document.body.dataset.ready === 'yes'")
+        assert page.locator("#experiments button").count() == len(experiments)
+        for name in experiments:
+            network = load_network(project / "models" / name / "network.npz")
+            page.locator(f"#experiments button[data-name={name}]").click()
+            result = page.evaluate("([name, flat, count]) => explorer.run(name, flat, count)", [name, digits.ravel().tolist(), len(digits)])
+            probabilities, expected = np.array(result["probabilities"]), network.probabilities(digits)
+            assert np.abs(probabilities - expected).max() < 1e-5, name
+            assert (probabilities.argmax(axis=1) == expected.argmax(axis=1)).all(), name
+            page.click("#clear")
+            draw_strokes(page, *digit_strokes(digits[0]))
+            state = page.evaluate("explorer.state()")
+            assert state["experiment"] == name
+            assert state["predicted"] == int(network.probabilities(np.array(state["digit"], dtype=np.float32)[None]).argmax())
+            layer = page.locator("#layer")
+            if network.hidden_units == 1:
+                assert float(layer.get_attribute("data-value")) == pytest.approx(state["hidden"][0])
+            if network.hidden_units == 2:
+                assert layer.get_attribute("data-x") and layer.get_attribute("data-y")
+            assert page.locator("#layer-view").is_visible() == (network.hidden_units <= 2)
+            page.screenshot(path=artifacts / f"{name}_pipeline.png", full_page=True)
+        assert seen.console_errors == [] and seen.outside_requests == []
+
+
 @pytest.mark.parametrize(("key", "value", "changed"), [
     ("small.dropout", 0.2, {"train@exp1", "train@exp2"}),
     ("model.l2", 0.001, {"train@exp3", "train@exp4", "train@exp5"}),
@@ -366,7 +412,7 @@ def test_a_sixth_experiment_is_one_entry_in_params_yaml(clean_project):
     ran = stages_run(result.stdout)
     assert {f"{stage}@exp6" for stage in ("train", "activations", "evaluate", "interpret", "hidden")} <= ran
     # The stages that gather every experiment take it in; nothing of the other five reruns.
-    assert {"compare", "calibration", "robustness", "realworld", "report"} <= ran
+    assert {"compare", "calibration", "robustness", "realworld", "report", "explorer"} <= ran
     assert not any(stage.endswith(("@exp1", "@exp2", "@exp3", "@exp4", "@exp5")) for stage in ran), ran
     comparison = json.loads((project / "metrics/comparison.json").read_text())
     assert comparison["exp6"]["hidden_units"] == 2 and comparison["exp6"]["inputs"] == "pca"
@@ -374,6 +420,7 @@ def test_a_sixth_experiment_is_one_entry_in_params_yaml(clean_project):
     assert "exp6" in json.loads((project / "metrics/robustness.json").read_text())
     report = (project / "report.html").read_text()
     assert "exp6: two hidden nodes on the PCA components (2 hidden nodes)" in report
+    assert '"name":"exp6"' in (project / "explorer.html").read_text()
     assert (project / "plots/exp6/hidden/scatter_true.png").stat().st_size > 10_000
     assert stages_run(run([str(BIN / "dvc"), "repro"], project).stdout) == set()
 

@@ -158,7 +158,7 @@ def test_html_is_self_contained_and_escapes_text():
     assert "<script>" not in page and "&lt;script&gt;" in page
     sources = re.findall(r'<img src="([^"]+)"', page)
     assert len(sources) == 2 and all(source.startswith("data:image/png;base64,") for source in sources)
-    assert not re.search(r'(src|href)="(?!data:|#)', page)  # nothing outside the page
+    assert re.findall(r'(?:src|href)="(?!data:|#)([^"]*)"', page) == ["explorer.html"]  # nothing outside but the explorer beside it
     assert page.count("<tr>") == 1 + len(COMPARISON) and ">0.8850<" in page and ">exp4<" in page
 
 
