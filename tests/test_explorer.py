@@ -182,3 +182,17 @@ def test_asking_a_node_and_a_class_and_switching_nodes_off(explorer, real_page, 
     assert page.locator("#off-count").inner_text() == "1 of 128 switched off"
     page.click("#all-on")
     assert sum(page.evaluate("explorer.state().off")) == 0
+
+
+def test_a_pen_too_fine_for_the_size_drawn_is_widened_as_the_prediction_command_widens_it(explorer, real_network):
+    page = explorer.page
+    strokes, pen = digit_strokes(real_network["features"][8002])
+    draw_strokes(page, strokes, pen)
+    normal = page.evaluate("explorer.state()")
+    page.click("#clear")
+    draw_strokes(page, strokes, 6)  # 6 pad pixels over a ~200-pixel digit: under 1 pixel in the 20-pixel box
+    fine = page.evaluate("explorer.state()")
+    assert not normal["redrawn"] and fine["redrawn"]
+    ink = np.sum(fine["digit"]) / np.sum(normal["digit"])
+    assert 0.6 < ink < 1.6, ink  # redrawn as wide as MNIST's middle, not a hairline
+    assert fine["predicted"] == normal["predicted"]

@@ -372,23 +372,23 @@
     padContext.fillRect(0, 0, pad.width, pad.height);
   }
 
-  function drawStroke(stroke) {
-    padContext.strokeStyle = "#000";
-    padContext.fillStyle = "#000";
-    padContext.lineCap = "round";
-    padContext.lineJoin = "round";
-    padContext.lineWidth = stroke.width;
+  function drawStroke(stroke, context = padContext) {
+    context.strokeStyle = "#000";
+    context.fillStyle = "#000";
+    context.lineCap = "round";
+    context.lineJoin = "round";
+    context.lineWidth = stroke.width;
     const [first, ...rest] = stroke.points;
     if (!rest.length) {
-      padContext.beginPath();
-      padContext.arc(first[0], first[1], stroke.width / 2, 0, 2 * Math.PI);
-      padContext.fill();
+      context.beginPath();
+      context.arc(first[0], first[1], stroke.width / 2, 0, 2 * Math.PI);
+      context.fill();
       return;
     }
-    padContext.beginPath();
-    padContext.moveTo(first[0], first[1]);
-    for (const [x, y] of rest) padContext.lineTo(x, y);
-    padContext.stroke();
+    context.beginPath();
+    context.moveTo(first[0], first[1]);
+    for (const [x, y] of rest) context.lineTo(x, y);
+    context.stroke();
   }
 
   function redrawPad() {
@@ -475,14 +475,43 @@
     if (file) openPicture(file);
   });
 
+  // MNIST's strokes are 1.8 to 6.6 pixels wide in its 20-pixel box for 99% of its digits, 3.2 in the middle
+  // (hiddennodes/preprocess.py): a pen thinner than that for the size drawn is redrawn as wide as MNIST's middle,
+  // as the prediction command redraws a fine ballpoint (there from the skeleton, here from the strokes themselves).
+  const THINNEST_STROKE = 1.8, STROKE_MIDDLE = 3.2;
+  const redrawn = new OffscreenCanvas(pad.width, pad.height);
+  const redrawnContext = redrawn.getContext("2d", { willReadFrequently: true });
+
+  /** Ink (1 - grey) of a canvas; with `strokes`, those strokes redrawn on it first at pen `width`. */
+  function canvasInk(context, strokes = null, width = 0) {
+    if (strokes) {
+      context.fillStyle = "#fff";
+      context.fillRect(0, 0, pad.width, pad.height);
+      for (const stroke of strokes) drawStroke({ ...stroke, width }, context);
+    }
+    const pixels = context.getImageData(0, 0, pad.width, pad.height).data;
+    const ink = new Float32Array(pad.width * pad.height);
+    for (let i = 0; i < ink.length; i++) ink[i] = 1 - pixels[4 * i] / 255;
+    return ink;
+  }
+
   /** The 28x28 digit the current drawing or picture gives, or null when there is no ink. */
   function currentDigit() {
     if (state.picture) return mnistLike(state.picture.ink, state.picture.width, state.picture.height);
     if (!state.strokes.length) return null;
-    const pixels = padContext.getImageData(0, 0, pad.width, pad.height).data;
-    const ink = new Float32Array(pad.width * pad.height);
-    for (let i = 0; i < ink.length; i++) ink[i] = 1 - pixels[4 * i] / 255;
-    return mnistLike(ink, pad.width, pad.height);
+    let top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
+    for (const stroke of state.strokes) {
+      for (const [x, y] of stroke.points) {
+        top = Math.min(top, y - stroke.width / 2); bottom = Math.max(bottom, y + stroke.width / 2);
+        left = Math.min(left, x - stroke.width / 2); right = Math.max(right, x + stroke.width / 2);
+      }
+    }
+    const side = Math.max(bottom - top, right - left);
+    const thinnest = Math.min(...state.strokes.map((stroke) => stroke.width));
+    state.redrawn = thinnest * BOX / side < THINNEST_STROKE;
+    if (!state.redrawn) return mnistLike(canvasInk(padContext), pad.width, pad.height);
+    const centres = Math.max(...state.strokes.map((stroke) => side - stroke.width), 1);
+    return mnistLike(canvasInk(redrawnContext, state.strokes, (STROKE_MIDDLE / BOX) * centres / (1 - STROKE_MIDDLE / BOX)), pad.width, pad.height);
   }
 
   // ---- the answer ------------------------------------------------------------------------------------
@@ -655,6 +684,8 @@
       context.globalAlpha = 1;
       context.fillStyle = "#1d232a";
       context.fillRect(at(q(c, 2)) - 1, y - rowHeight * 0.32, 2, rowHeight * 0.64);
+      context.fillStyle = "#fff";
+      context.beginPath(); context.arc(at(exp.tuning[node * exp.classes + c]), y, 3, 0, 2 * Math.PI); context.fill(); context.stroke();
     }
     const axis = height - 22;
     context.strokeStyle = "#9aa4ad"; context.lineWidth = 1;
@@ -820,7 +851,7 @@
       const exp = state.current, result = state.result;
       return {
         experiment: exp.name, node: state.node, classIndex: state.classIndex, off: Array.from(exp.off),
-        digit: state.digit ? Array.from(state.digit) : null,
+        digit: state.digit ? Array.from(state.digit) : null, redrawn: Boolean(state.redrawn),
         predicted: result ? result.predicted : null,
         probabilities: result ? Array.from(result.probabilities) : null,
         hidden: result ? Array.from(result.hidden) : null,
@@ -834,6 +865,7 @@
     for (const payload of DATA.experiments) state.experiments.set(payload.name, await decodeExperiment(payload));
     const first = state.experiments.has(DATA.reference) ? DATA.reference : DATA.experiments[0].name;
     select(first);
+    window.explorer.readyAt = performance.now();  // milliseconds from the start of navigation: the page is usable
     document.body.dataset.ready = "yes";
   }
   window.explorer.ready = start();

@@ -1,0 +1,134 @@
+"""Benchmark: the explorer page in headless Chromium (Playwright on Debian's chromium).
+
+    python benchmarks/explorer.py --project .          # the pipeline's explorer.html and network files
+    python benchmarks/explorer.py --project DIR --digits 20
+
+Printed:
+1. per experiment of the project's ``explorer.html``: its share of the page's
+   bytes, the page's forward pass against NumPy's on 1,000 real test digits
+   (largest probability difference, classes that differ), and the time a pen
+   stroke takes to update everything (the page's ``update``: preparation,
+   forward pass, every node's tile, the bars, the views; ``performance.now()``
+   in the page) while real test digits are drawn with pointer events;
+2. the same stroke timings on random-weight pages of 128 and 700 nodes (the
+   work does not depend on what the weights are);
+3. the time from navigation to a usable page;
+4. the preparation against the prediction command's on 500 real digits
+   rendered as clean pictures: classes that agree, mean absolute pixel difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser import find_chromium, launch_args, visit  # noqa: E402
+from explorer_pages import clean_picture, digit_strokes, draw_strokes, page_html, random_network  # noqa: E402
+
+from hiddennodes.dataset_files import verify  # noqa: E402
+from hiddennodes.datasets import DATASETS  # noqa: E402
+from hiddennodes.network_file import load_network  # noqa: E402
+from hiddennodes.preprocess import prepare_digit  # noqa: E402
+
+READY = "document.body.dataset.ready === 'yes'"
+
+
+def real_digits(folder: Path) -> np.ndarray:
+    mnist = DATASETS["mnist"]
+    images = verify(mnist, "test_images", (folder / "t10k-images-idx3-ubyte.gz").read_bytes())
+    return (images.reshape(-1, 784) / 255).astype(np.float32)
+
+
+def stroke_times(page, digits: np.ndarray) -> np.ndarray:
+    page.evaluate("explorer.timings.length = 0")
+    for digit in digits:
+        page.click("#clear")
+        draw_strokes(page, *digit_strokes(digit))
+    return np.array(page.evaluate("explorer.timings"))
+
+
+def row(name: str, times: np.ndarray) -> str:
+    return f"| {name} | {len(times)} | {np.median(times):.2f} | {np.percentile(times, 95):.2f} | {times.max():.2f} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, default=ROOT, help="a project folder after dvc repro (explorer.html, models/)")
+    parser.add_argument("--mnist", type=Path, default=ROOT.parent / "shared" / "data" / "mnist-t10k")
+    parser.add_argument("--digits", type=int, default=10, help="real test digits drawn per experiment for the timings")
+    parser.add_argument("--pictures", type=int, default=500)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    digits = real_digits(args.mnist)
+    drawn, checked = digits[-args.digits:], digits[:1000]
+    page_path = args.project / "explorer.html"
+    text = page_path.read_text()
+    data = json.loads(re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', text, re.S).group(1))
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as scratch:
+        browser = playwright.chromium.launch(**launch_args(find_chromium()))
+        print(f"## {page_path}: {len(text) / 1e6:.2f} MB, {len(data['experiments'])} experiments\n")
+        print("| experiment | hidden nodes | its bytes (MB) | max probability difference vs NumPy (1,000 digits) | classes differing | stroke update median (ms) | 95th (ms) |")
+        print("|---|---|---|---|---|---|---|")
+        opened = []
+        with visit(browser, page_path) as seen:
+            page = seen.page
+            page.wait_for_function(READY)
+            opened.append(page.evaluate("explorer.readyAt"))
+            for payload in data["experiments"]:
+                name = payload["name"]
+                network = load_network(args.project / "models" / name / "network.npz")
+                page.locator(f"#experiments button[data-name={name}]").click()
+                result = page.evaluate("([n, flat, count]) => explorer.run(n, flat, count)", [name, checked.ravel().tolist(), len(checked)])
+                ours, numpy = np.array(result["probabilities"]), network.probabilities(checked)
+                times = stroke_times(page, drawn)
+                size = len(json.dumps(payload, separators=(",", ":"))) / 1e6
+                print(f"| {name} | {payload['units']} | {size:.2f} | {np.abs(ours - numpy).max():.1e} | "
+                      f"{int((ours.argmax(1) != numpy.argmax(1)).sum())} | {np.median(times):.2f} | {np.percentile(times, 95):.2f} |")
+            assert not seen.console_errors and not seen.outside_requests, (seen.console_errors, seen.outside_requests)
+
+        print("\n## Random-weight pages (one experiment each, 784 pixel inputs)\n")
+        print("| hidden nodes | page (MB) | updates | median (ms) | 95th (ms) | max (ms) | opens in (ms) |")
+        print("|---|---|---|---|---|---|---|")
+        labels = np.arange(len(digits)) % 10
+        for units in (128, 700):
+            path = Path(scratch) / f"random{units}.html"
+            path.write_text(page_html({"exp3": (random_network(units), f"random {units}")}, digits[:5000], labels[:5000],
+                                      digits[5000:6000], labels[5000:6000]))
+            with visit(browser, path) as seen:
+                seen.page.wait_for_function(READY)
+                ready = seen.page.evaluate("explorer.readyAt")
+                times = stroke_times(seen.page, drawn)
+            print(f"| {units} | {path.stat().st_size / 1e6:.2f} | {len(times)} | {np.median(times):.2f} | {np.percentile(times, 95):.2f} | "
+                  f"{times.max():.2f} | {ready:.0f} |")
+        print(f"\nThe project's page was usable {opened[0]:.0f} ms after navigation began.")
+
+        reference = load_network(args.project / "models" / data["reference"] / "network.npz")
+        same, differences = 0, []
+        with visit(browser, page_path) as seen:
+            seen.page.wait_for_function(READY)
+            for digit in digits[-args.pictures:]:
+                picture = clean_picture(digit)
+                command = prepare_digit(picture).ravel()
+                mine = np.array(seen.page.evaluate("([g, w, h]) => explorer.preparePicture(g, w, h)",
+                                                   [(picture.ravel() / 255).tolist(), picture.shape[1], picture.shape[0]]), dtype=np.float32)
+                same += int(reference.probabilities(command[None]).argmax() == reference.probabilities(mine[None]).argmax())
+                differences.append(np.abs(command - mine).mean())
+        print(f"\nPreparation, {args.pictures} real test digits as clean 128x128 pictures, {data['reference']}: same class on "
+              f"{same} ({100 * same / args.pictures:.1f}%), mean absolute pixel difference {np.mean(differences):.4f} "
+              f"(largest {np.max(differences):.4f}).")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
