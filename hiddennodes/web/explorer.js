@@ -304,7 +304,7 @@
   // ---- state ---------------------------------------------------------------------------------------
   const state = {
     experiments: new Map(), current: null, strokes: [], stroke: null, picture: null,
-    digit: null, result: null, node: 0, classIndex: 0, pending: false,
+    digit: null, result: null, node: 0, nodeChosen: false, classIndex: 0, pending: false,
   };
   const timings = [];
 
@@ -561,11 +561,14 @@
     list.replaceChildren();
     state.strongest = new Set();
     if (!result) return;
-    for (const [node, value] of contributions(exp, result, result.predicted).slice(0, Math.min(6, exp.units))) {
+    const ranked = contributions(exp, result, result.predicted);
+    for (const [node, value] of ranked.slice(0, Math.min(6, exp.units))) {
       if (value <= 0) break;
       state.strongest.add(node);
       list.append(nodeItem(exp, node, `+${value.toFixed(2)}`));
     }
+    // Until the reader asks a node of their own, "Ask a node" shows the one that pushes the answer most.
+    if (!state.nodeChosen && ranked[0][0] !== state.node) { state.node = ranked[0][0]; renderNode(); }
   }
 
   function nodeItem(exp, node, value) {
@@ -631,6 +634,7 @@
   // ---- one node, the whole layer ---------------------------------------------------------------------
   function selectNode(node) {
     state.node = node;
+    state.nodeChosen = true;
     renderNode();
     render();
   }
@@ -790,6 +794,7 @@
     if (!exp) throw new Error(`no experiment called ${name}`);
     state.current = exp;
     state.node = Math.min(state.node, exp.units - 1);
+    state.nodeChosen = false;
     for (const button of $("experiments").children) button.setAttribute("aria-pressed", String(button.dataset.name === name));
     $("experiment-label").textContent = `${name}: ${exp.label} — ${exp.units} hidden node${exp.units === 1 ? "" : "s"} on ` +
       `${{ pixels: "all 784 pixels", pca: `${exp.numInputs} PCA components`, top_pixels: `the random forest's ${exp.numInputs} top pixels` }[exp.kind]}` +
