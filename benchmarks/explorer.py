@@ -2,6 +2,7 @@
 
     python benchmarks/explorer.py --project .          # the pipeline's explorer.html and network files
     python benchmarks/explorer.py --project DIR --digits 20
+    python benchmarks/explorer.py --project DIR --screenshots docs   # also docs/explorer_<exp>.png, a real digit drawn
 
 Printed:
 1. per experiment of the project's ``explorer.html``: its share of the page's
@@ -67,6 +68,7 @@ def main() -> None:
     parser.add_argument("--mnist", type=Path, default=ROOT.parent / "shared" / "data" / "mnist-t10k")
     parser.add_argument("--digits", type=int, default=10, help="real test digits drawn per experiment for the timings")
     parser.add_argument("--pictures", type=int, default=500)
+    parser.add_argument("--screenshots", type=Path, help="save explorer_<experiment>.png here: the page with a real test digit drawn")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -92,6 +94,8 @@ def main() -> None:
                 result = page.evaluate("([n, flat, count]) => explorer.run(n, flat, count)", [name, checked.ravel().tolist(), len(checked)])
                 ours, numpy = np.array(result["probabilities"]), network.probabilities(checked)
                 times = stroke_times(page, drawn)
+                if args.screenshots:
+                    page.screenshot(path=args.screenshots / f"explorer_{name}.png", full_page=True)
                 size = len(json.dumps(payload, separators=(",", ":"))) / 1e6
                 print(f"| {name} | {payload['units']} | {size:.2f} | {np.abs(ours - numpy).max():.1e} | "
                       f"{int((ours.argmax(1) != numpy.argmax(1)).sum())} | {np.median(times):.2f} | {np.percentile(times, 95):.2f} |")

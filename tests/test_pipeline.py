@@ -148,8 +148,10 @@ def test_every_declared_output_exists_and_parses(project):
             assert imread(path).shape[2] in (3, 4), name
         elif path.suffix == ".md":
             assert len(re.findall(r"^\| exp\d ", path.read_text(), re.M)) == 5
-        elif path.suffix == ".html":
+        elif name == "report.html":
             assert path.read_text().count("<img ") >= 50, name
+        elif name == "explorer.html":
+            assert path.read_text().count('"hidden_kernel"') == 5, name
         elif path.suffix == ".gz" or path.suffix == ".keras":
             assert path.stat().st_size > 0
     activations = np.load(project / "data/activations/exp2.npz")
