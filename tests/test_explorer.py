@@ -118,7 +118,7 @@ def test_preparation_matches_the_prediction_command_on_500_clean_pictures(explor
         differences.append(np.abs(command - mine).mean())
     print(f"same class on {same} of {len(digits)}; mean absolute pixel difference {np.mean(differences):.4f}")
     assert same >= 0.99 * len(digits)
-    assert np.mean(differences) < 0.03
+    assert np.mean(differences) < 0.01
 
 
 def test_a_picture_file_chosen_in_the_page_is_read(explorer, real_page, real_network, tmp_path):

@@ -221,27 +221,58 @@
     return digit;
   }
 
+  /** SciPy's gaussian_filter (truncate 4, mode "reflect": the edge pixel mirrored) of a float image. */
+  function gaussian(image, width, height, sigma) {
+    const radius = Math.trunc(4 * sigma + 0.5);
+    const weights = [];
+    let total = 0;
+    for (let k = -radius; k <= radius; k++) total += (weights[k + radius] = Math.exp(-0.5 * (k * k) / (sigma * sigma)));
+    for (let k = 0; k < weights.length; k++) weights[k] /= total;
+    const reflect = (i, n) => { while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - i - 1; return i; };
+    const across = new Float64Array(width * height), result = new Float32Array(width * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        let sum = 0;
+        for (let k = -radius; k <= radius; k++) sum += weights[k + radius] * image[y * width + reflect(x + k, width)];
+        across[y * width + x] = sum;
+      }
+    }
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        let sum = 0;
+        for (let k = -radius; k <= radius; k++) sum += weights[k + radius] * across[reflect(y + k, height) * width + x];
+        result[y * width + x] = sum;
+      }
+    }
+    return result;
+  }
+
   /** Ink from a clean picture's grey levels in [0, 1] (a scan, a drawing app's export), as
-   * hiddennodes/paper.py's find_digits makes it of an even page: the paper is the border's median, ink is the
-   * contrast with it relative to its brightness (either way round), marks start 4% above the paper, and the
-   * strokes' core (the 90th percentile of the marks) is full ink. */
-  const MARK_CONTRAST = 0.04;
+   * hiddennodes/paper.py's find_digits makes it of a crop of one digit on even paper: the paper is the most
+   * common grey (the middle of the fullest of 32 bins), ink the contrast with it relative to its brightness,
+   * either way round; the marks are where a lightly smoothed copy's contrast reaches a tenth of its strongest
+   * (and 4%), and the strokes' core (the 90th percentile of the marks' contrast) is full ink. */
+  const MARK_CONTRAST = 0.04, FAINT_SHARE = 0.1;
   function pictureInk(gray, width, height) {
-    const border = [];
-    for (let x = 0; x < width; x++) border.push(gray[x], gray[(height - 1) * width + x]);
-    for (let y = 0; y < height; y++) border.push(gray[y * width], gray[y * width + width - 1]);
-    border.sort((a, b) => a - b);
-    const paper = border[Math.floor(border.length / 2)];
-    const light = paper >= 0.5, brightness = Math.max(light ? paper : 1 - paper, 0.05);
+    const counts = new Array(32).fill(0);
+    for (let i = 0; i < gray.length; i++) counts[Math.min(31, Math.floor(gray[i] * 32))]++;
+    const fullest = counts.indexOf(Math.max(...counts));
+    const paper = (fullest + 0.5) / 32;
+    const light = paper >= 0.5, brightness = light ? paper : 1 - paper;
+    const contrast = (value) => Math.min(Math.max((light ? paper - value : value - paper) / brightness, 0), 1);
+    const smooth = gaussian(gray, width, height, Math.max(0.7, Math.max(width, height) / 640));
+    let strongest = 0;
+    for (let i = 0; i < smooth.length; i++) strongest = Math.max(strongest, contrast(smooth[i]));
+    const threshold = Math.max(MARK_CONTRAST, FAINT_SHARE * strongest);
     const ink = new Float32Array(gray.length);
     const values = [];
     for (let i = 0; i < gray.length; i++) {
-      const contrast = (light ? paper - gray[i] : gray[i] - paper) / brightness;
-      if (contrast > MARK_CONTRAST) values.push(ink[i] = contrast);
+      if (contrast(smooth[i]) >= threshold) values.push(ink[i] = contrast(gray[i]));
     }
     if (!values.length) return ink;
     values.sort((a, b) => a - b);
-    const core = Math.max(values[Math.floor(0.9 * (values.length - 1))], 1e-6);
+    const at = 0.9 * (values.length - 1), low = Math.floor(at);  // NumPy's percentile, linear between neighbours
+    const core = Math.max(values[low] + (values[Math.min(low + 1, values.length - 1)] - values[low]) * (at - low), 1e-6);
     for (let i = 0; i < ink.length; i++) ink[i] = Math.min(ink[i] / core, 1);
     return ink;
   }
