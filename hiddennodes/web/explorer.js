@@ -848,8 +848,12 @@
       button.addEventListener("click", () => select(payload.name));
       nav.append(button);
     }
-    const classes = $("classes"), probabilities = $("probabilities");
+    const classes = $("classes"), probabilities = $("probabilities"), legend = $("legend");
     DATA.class_names.forEach((name, c) => {
+      const swatch = document.createElement("span");
+      swatch.style.setProperty("--swatch", CLASS_COLOURS[c % 10]);
+      swatch.textContent = name;
+      legend.append(swatch);
       const button = document.createElement("button");
       button.type = "button";
       button.dataset.index = c;
