@@ -11,6 +11,7 @@ from explorer_pages import clean_picture, digit_strokes, draw_strokes, page_html
 
 from hiddennodes.explorer_page import blob, render_explorer, unblob
 from hiddennodes.node_stats import activation_scale, class_contributions, class_quantiles
+from hiddennodes.preprocess import mnist_like
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts" / "explorer"
@@ -84,7 +85,11 @@ def test_drawn_real_digits_are_read_from_the_strokes(explorer, real_page, real_n
         draw_strokes(page, *digit_strokes(image))
         state = page.evaluate("explorer.state()")
         fed = np.array(state["digit"], dtype=np.float32)
-        # What the page answers is what NumPy answers for the 28x28 the page shows it was fed.
+        # The page prepares the strokes' ink as the prediction command's last step does...
+        ink = page.evaluate("explorer.ink()")
+        command = mnist_like(np.array(ink["values"], dtype=np.float32).reshape(ink["height"], ink["width"]))
+        assert not state["redrawn"] and np.abs(command.ravel() - fed).max() < 1e-4
+        # ...and answers what NumPy answers for the 28x28 the page shows it was fed.
         assert state["predicted"] == int(network.probabilities(fed[None]).argmax())
         assert page.locator("#prediction").inner_text().startswith(str(state["predicted"]))
         right += state["predicted"] == label
@@ -101,6 +106,27 @@ def test_forward_pass_equals_numpy_on_1000_test_digits(explorer, real_page, real
     expected = network.probabilities(digits)
     assert np.abs(probabilities - expected).max() < 1e-5
     assert (probabilities.argmax(axis=1) == expected.argmax(axis=1)).all()
+
+
+def test_every_activation_runs_in_the_page_as_in_numpy(browser, real_network, tmp_path):
+    from browser import visit
+    from explorer_pages import random_network
+
+    from hiddennodes.forward import ACTIVATION_FUNCTIONS
+
+    digits = real_network["features"][8000:8200]
+    labels = real_network["labels"][8000:8200]
+    networks = {name: (random_network(16, seed=index, activation=name), name) for index, name in enumerate(ACTIVATION_FUNCTIONS)}
+    path = tmp_path / "activations.html"
+    path.write_text(page_html(networks, digits, labels, digits, labels))
+    with visit(browser, path) as seen:
+        seen.page.wait_for_function(READY)
+        for name, (network, _) in networks.items():
+            result = seen.page.evaluate("([name, flat, count]) => explorer.run(name, flat, count)", [name, digits.ravel().tolist(), len(digits)])
+            hidden, probabilities = network.run(network.features(digits))
+            assert np.abs(np.array(result["hidden"]) - hidden).max() < 1e-4, name
+            assert np.abs(np.array(result["probabilities"]) - probabilities).max() < 1e-5, name
+        assert seen.console_errors == [] and seen.outside_requests == []
 
 
 def test_preparation_matches_the_prediction_command_on_500_clean_pictures(explorer, real_page, real_network):
@@ -165,7 +191,11 @@ def test_asking_a_node_and_a_class_and_switching_nodes_off(explorer, real_page, 
     # Ask a class: its carrying nodes are the largest mean contributions.
     page.get_by_role("button", name="7", exact=True).click()
     listed = [int(node) for node in page.locator("#class-nodes li").evaluate_all("items => items.map(item => item.dataset.node)")]
-    assert len(listed) == 8 and page.locator("#class-preferred-caption").inner_text().startswith("the input class 7 prefers")
+    held_out = real_network["features"][real_network["held_out"]]
+    carried = class_contributions(network.run(held_out)[0], real_network["labels"][real_network["held_out"]],
+                                  network.layers["output_weights"], 10)[7]
+    assert listed == np.argsort(-carried, kind="stable")[:8].tolist()
+    assert page.locator("#class-preferred-caption").inner_text().startswith("the input class 7 prefers")
 
     # Switch the strongest node off: the probabilities are NumPy's without it.
     page.check("#ablate-mode")

@@ -359,10 +359,17 @@ def test_explorer_runs_every_experiment_as_numpy_does(project, browser, mnist_t1
             assert state["experiment"] == name
             assert state["predicted"] == int(network.probabilities(np.array(state["digit"], dtype=np.float32)[None]).argmax())
             layer = page.locator("#layer")
-            if network.hidden_units == 1:
-                assert float(layer.get_attribute("data-value")) == pytest.approx(state["hidden"][0])
-            if network.hidden_units == 2:
-                assert layer.get_attribute("data-x") and layer.get_attribute("data-y")
+            hidden = network.run(network.features(np.array(state["digit"], dtype=np.float32)[None]))[0][0]
+            if network.hidden_units == 1:  # the black line on the box plot stands at NumPy's activation
+                assert float(layer.get_attribute("data-value")) == pytest.approx(float(hidden[0]), abs=1e-4)
+            if network.hidden_units == 2:  # the ring on the scatter sits at NumPy's two activations, on the plot's axes
+                sample = np.load(project / "data" / "interpretation" / f"{name}.npz")["sample_hidden"]
+                low, high = np.minimum(sample.min(axis=0), 0), np.maximum(np.maximum(sample.max(axis=0), hidden), 0) * 1.05 + 1e-6
+                width, height, margin = 600, 400, 28
+                x = margin + (hidden[0] - low[0]) / (high[0] - low[0]) * (width - margin - 8)
+                y = height - margin - (hidden[1] - low[1]) / (high[1] - low[1]) * (height - margin - 8)
+                assert float(layer.get_attribute("data-x")) == pytest.approx(x, abs=0.01)
+                assert float(layer.get_attribute("data-y")) == pytest.approx(y, abs=0.01)
             assert page.locator("#layer-view").is_visible() == (network.hidden_units <= 2)
             page.screenshot(path=artifacts / f"{name}_pipeline.png", full_page=True)
         assert seen.console_errors == [] and seen.outside_requests == []

@@ -437,29 +437,37 @@
     return [(event.clientX - box.left) * (pad.width / box.width), (event.clientY - box.top) * (pad.height / box.height)];
   }
 
+  // One pen at a time: the pointer that started the stroke draws it (a second finger, a right button do not).
   pad.addEventListener("pointerdown", (event) => {
+    if (!state.current || state.stroke || !event.isPrimary || event.button !== 0) return;
     event.preventDefault();
     pad.setPointerCapture(event.pointerId);
     if (state.picture) { state.picture = null; state.strokes = []; redrawPad(); }
-    state.stroke = { width: Number($("pen").value), points: [padPoint(event)] };
+    state.stroke = { width: Number($("pen").value), points: [padPoint(event)], pointer: event.pointerId };
     state.strokes.push(state.stroke);
     drawStroke(state.stroke);
     schedule();
   });
   pad.addEventListener("pointermove", (event) => {
-    if (!state.stroke) return;
-    const points = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
-    for (const point of points.length ? points : [event]) state.stroke.points.push(padPoint(point));
-    const last = state.stroke.points.slice(-points.length - 1);
-    drawStroke({ width: state.stroke.width, points: last });
+    if (!state.stroke || event.pointerId !== state.stroke.pointer) return;
+    const coalesced = event.getCoalescedEvents ? event.getCoalescedEvents() : [];
+    const points = coalesced.length ? coalesced : [event];
+    for (const point of points) state.stroke.points.push(padPoint(point));
+    drawStroke({ width: state.stroke.width, points: state.stroke.points.slice(-points.length - 1) });
     schedule();
   });
-  const endStroke = () => { if (state.stroke) { state.stroke = null; update(); } };
+  const endStroke = (event) => {
+    if (!state.stroke || event.pointerId !== state.stroke.pointer) return;
+    state.stroke = null;
+    update();
+  };
   pad.addEventListener("pointerup", endStroke);
   pad.addEventListener("pointercancel", endStroke);
 
-  $("clear").addEventListener("click", () => { state.strokes = []; state.picture = null; redrawPad(); update(); });
+  $("clear").addEventListener("click", () => {
+    if (state.stroke) return; state.strokes = []; state.picture = null; redrawPad(); update(); });
   $("undo").addEventListener("click", () => {
+    if (state.stroke) return;
     if (state.strokes.length) state.strokes.pop(); else state.picture = null;
     redrawPad();
     update();
@@ -496,7 +504,10 @@
     setStatus(`${file.name}: ${bitmap.width}×${bitmap.height} pixels${shrink < 1 ? `, read at ${width}×${height}` : ""}.`);
   }
   const setStatus = (text) => { $("status").textContent = text; };
-  $("file").addEventListener("change", (event) => { if (event.target.files[0]) openPicture(event.target.files[0]); });
+  $("file").addEventListener("change", (event) => {
+    if (event.target.files[0]) openPicture(event.target.files[0]);
+    event.target.value = "";  // choosing the same file again is a change too
+  });
   pad.addEventListener("dragover", (event) => { event.preventDefault(); pad.classList.add("dropping"); });
   pad.addEventListener("dragleave", () => pad.classList.remove("dropping"));
   pad.addEventListener("drop", (event) => {
@@ -513,14 +524,13 @@
   const redrawn = new OffscreenCanvas(pad.width, pad.height);
   const redrawnContext = redrawn.getContext("2d", { willReadFrequently: true });
 
-  /** Ink (1 - grey) of a canvas; with `strokes`, those strokes redrawn on it first at pen `width`. */
-  function canvasInk(context, strokes = null, width = 0) {
-    if (strokes) {
-      context.fillStyle = "#fff";
-      context.fillRect(0, 0, pad.width, pad.height);
-      for (const stroke of strokes) drawStroke({ ...stroke, width }, context);
-    }
-    const pixels = context.getImageData(0, 0, pad.width, pad.height).data;
+  /** The ink (1 - grey) of the strokes drawn whole on a clean canvas, at their own pen widths or at `width`: the
+   * same strokes give the same digit however the pointer delivered them, and after an Undo. */
+  function strokesInk(strokes, width = 0) {
+    redrawnContext.fillStyle = "#fff";
+    redrawnContext.fillRect(0, 0, pad.width, pad.height);
+    for (const stroke of strokes) drawStroke(width ? { ...stroke, width } : stroke, redrawnContext);
+    const pixels = redrawnContext.getImageData(0, 0, pad.width, pad.height).data;
     const ink = new Float32Array(pad.width * pad.height);
     for (let i = 0; i < ink.length; i++) ink[i] = 1 - pixels[4 * i] / 255;
     return ink;
@@ -528,6 +538,7 @@
 
   /** The 28x28 digit the current drawing or picture gives, or null when there is no ink. */
   function currentDigit() {
+    state.ink = null;
     if (state.picture) return mnistLike(state.picture.ink, state.picture.width, state.picture.height);
     if (!state.strokes.length) return null;
     let top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
@@ -540,13 +551,15 @@
     const side = Math.max(bottom - top, right - left);
     const thinnest = Math.min(...state.strokes.map((stroke) => stroke.width));
     state.redrawn = thinnest * BOX / side < THINNEST_STROKE;
-    if (!state.redrawn) return mnistLike(canvasInk(padContext), pad.width, pad.height);
-    const centres = Math.max(...state.strokes.map((stroke) => side - stroke.width), 1);
-    return mnistLike(canvasInk(redrawnContext, state.strokes, (STROKE_MIDDLE / BOX) * centres / (1 - STROKE_MIDDLE / BOX)), pad.width, pad.height);
+    // Redrawn as preprocess.py's _pen_like_mnist does: the centre lines inked to a radius of 1.6 pixels of the
+    // 20-pixel box measured on the fine drawing (3.2 wide), then the wider drawing boxed again.
+    state.ink = strokesInk(state.strokes, state.redrawn ? STROKE_MIDDLE * side / BOX : 0);
+    return mnistLike(state.ink, pad.width, pad.height);
   }
 
   // ---- the answer ------------------------------------------------------------------------------------
   function update() {
+    if (!state.current) return;  // still decoding the experiments
     const started = performance.now();
     const exp = state.current;
     state.digit = currentDigit();
@@ -646,6 +659,7 @@
   }
 
   $("grid").addEventListener("click", (event) => {
+    if (!state.current) return;
     const exp = state.current, { columns, tile } = exp.layout, canvas = $("grid");
     const box = canvas.getBoundingClientRect();
     const x = (event.clientX - box.left) * (canvas.width / box.width), y = (event.clientY - box.top) * (canvas.height / box.height);
@@ -886,6 +900,10 @@
     preparePicture(gray, width, height) {
       const digit = mnistLike(pictureInk(Float32Array.from(gray), width, height), width, height);
       return digit ? Array.from(digit) : null;
+    },
+    /** The drawing's ink as the preparation reads it (the pad's width x height, row by row), or null. */
+    ink() {
+      return state.ink ? { width: pad.width, height: pad.height, values: Array.from(state.ink) } : null;
     },
     state() {
       const exp = state.current, result = state.result;
