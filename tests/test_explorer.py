@@ -134,14 +134,13 @@ def test_preparation_matches_the_prediction_command_on_500_clean_pictures(explor
 
     page, network = explorer.page, real_page[1]
     digits = real_network["images"][8000:8500].reshape(-1, 784) / 255
-    same, differences = 0, []
-    for digit in digits:
-        picture = clean_picture(digit)
-        command = prepare_digit(picture).ravel()
-        mine = np.array(page.evaluate("([gray, width, height]) => explorer.preparePicture(gray, width, height)",
-                                      [(picture.ravel() / 255).tolist(), picture.shape[1], picture.shape[0]]), dtype=np.float32)
-        same += int(network.probabilities(command[None]).argmax() == network.probabilities(mine[None]).argmax())
-        differences.append(np.abs(command - mine).mean())
+    pictures = [clean_picture(digit) for digit in digits]
+    command = np.stack([prepare_digit(picture).ravel() for picture in pictures])
+    mine = np.array([page.evaluate("([gray, width, height]) => explorer.preparePicture(gray, width, height)",
+                                   [(picture.ravel() / 255).tolist(), picture.shape[1], picture.shape[0]]) for picture in pictures],
+                    dtype=np.float32)
+    same = int((network.probabilities(command).argmax(axis=1) == network.probabilities(mine).argmax(axis=1)).sum())
+    differences = np.abs(command - mine).mean(axis=1)
     print(f"same class on {same} of {len(digits)}; mean absolute pixel difference {np.mean(differences):.4f}")
     assert same >= 0.99 * len(digits)
     assert np.mean(differences) < 0.01
