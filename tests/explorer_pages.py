@@ -81,7 +81,7 @@ def digit_strokes(image: np.ndarray, side: int = 280) -> tuple[list[list[tuple[f
     return strokes, pen
 
 
-def draw_strokes(page, strokes: list[list[tuple[float, float]]], pen: float, every: int = 3) -> None:
+def draw_strokes(page, strokes: list[list[tuple[float, float]]], pen: float, every: int = 6) -> None:
     """Draw on the explorer's pad with real pointer events (pointerdown, pointermove, pointerup)."""
     page.locator("#pen").fill(str(min(60, max(6, round(pen)))))
     box = page.locator("#pad").bounding_box()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -87,7 +88,8 @@ def test_drawn_real_digits_are_read_from_the_strokes(explorer, real_page, real_n
         fed = np.array(state["digit"], dtype=np.float32)
         # The page prepares the strokes' ink as the prediction command's last step does...
         ink = page.evaluate("explorer.ink()")
-        command = mnist_like(np.array(ink["values"], dtype=np.float32).reshape(ink["height"], ink["width"]))
+        levels = np.frombuffer(base64.b64decode(ink["levels"]), dtype=np.uint8).reshape(ink["height"], ink["width"])
+        command = mnist_like((1 - levels / 255).astype(np.float32))
         assert not state["redrawn"] and np.abs(command.ravel() - fed).max() < 1e-4
         # ...and answers what NumPy answers for the 28x28 the page shows it was fed.
         assert state["predicted"] == int(network.probabilities(fed[None]).argmax())
@@ -136,9 +138,10 @@ def test_preparation_matches_the_prediction_command_on_500_clean_pictures(explor
     digits = real_network["images"][8000:8500].reshape(-1, 784) / 255
     pictures = [clean_picture(digit) for digit in digits]
     command = np.stack([prepare_digit(picture).ravel() for picture in pictures])
-    mine = np.array([page.evaluate("([gray, width, height]) => explorer.preparePicture(gray, width, height)",
-                                   [(picture.ravel() / 255).tolist(), picture.shape[1], picture.shape[0]]) for picture in pictures],
-                    dtype=np.float32)
+    # Each picture travels as its bytes in base64 and becomes grey levels in the page, as a decoded file would.
+    mine = np.array([page.evaluate(
+        "([bytes, width, height]) => explorer.preparePicture(Array.from(atob(bytes), c => c.charCodeAt(0) / 255), width, height)",
+        [base64.b64encode(picture.tobytes()).decode(), picture.shape[1], picture.shape[0]]) for picture in pictures], dtype=np.float32)
     same = int((network.probabilities(command).argmax(axis=1) == network.probabilities(mine).argmax(axis=1)).sum())
     differences = np.abs(command - mine).mean(axis=1)
     print(f"same class on {same} of {len(digits)}; mean absolute pixel difference {np.mean(differences):.4f}")

@@ -901,9 +901,13 @@
       const digit = mnistLike(pictureInk(Float32Array.from(gray), width, height), width, height);
       return digit ? Array.from(digit) : null;
     },
-    /** The drawing's ink as the preparation reads it (the pad's width x height, row by row), or null. */
+    /** The drawing's ink as the preparation reads it, or null: the pad's width x height grey levels, row by row,
+     * as base64 bytes (ink = 1 - level / 255), which is all the canvas holds. */
     ink() {
-      return state.ink ? { width: pad.width, height: pad.height, values: Array.from(state.ink) } : null;
+      if (!state.ink) return null;
+      let binary = "";
+      for (let i = 0; i < state.ink.length; i++) binary += String.fromCharCode(Math.round(255 * (1 - state.ink[i])));
+      return { width: pad.width, height: pad.height, levels: btoa(binary) };
     },
     state() {
       const exp = state.current, result = state.result;
