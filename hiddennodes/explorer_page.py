@@ -20,6 +20,7 @@ from typing import Mapping
 
 import numpy as np
 
+from hiddennodes.image_bytes import image_bytes
 from hiddennodes.network import Network
 
 DTYPES = {"f32": np.float32, "i32": np.int32, "u8": np.uint8, "i8": np.int8}
@@ -44,10 +45,6 @@ def _signed_bytes(values: np.ndarray) -> tuple[np.ndarray, float]:
     magnitudes = np.abs(np.asarray(values, dtype=np.float64))
     scale = float(np.percentile(magnitudes, 99.5)) or float(magnitudes.max()) or 1.0
     return np.round(np.clip(values / scale, -1.0, 1.0) * 127).astype(np.int8), scale
-
-
-def _bytes(images: np.ndarray) -> np.ndarray:
-    return np.round(np.clip(np.asarray(images, dtype=np.float64), 0.0, 1.0) * 255).astype(np.uint8)
 
 
 def experiment_payload(name: str, label: str, network: Network, interpretation: Mapping[str, np.ndarray],
@@ -81,7 +78,7 @@ def experiment_payload(name: str, label: str, network: Network, interpretation: 
         "output_bias": blob(layers["output_bias"], "f32"),
         "weight_images": blob(weights, "i8"),
         "weight_scale": weight_scale,
-        "preferred": blob(_bytes(interpretation["preferred"]), "u8"),
+        "preferred": blob(image_bytes(interpretation["preferred"]), "u8"),
         "tuning": blob(interpretation["tuning"], "f32"),
         "quantiles": blob(np.nan_to_num(interpretation["quantiles"]), "f32"),
         "selectivity": blob(interpretation["selectivity"], "f32"),
@@ -89,7 +86,7 @@ def experiment_payload(name: str, label: str, network: Network, interpretation: 
         "dead": blob(interpretation["dead"], "u8"),
         "descriptions": [str(text) for text in interpretation["descriptions"]],
         "activation_scale": blob(interpretation["activation_scale"], "f32"),
-        "class_images": blob(_bytes(interpretation["class_images"]), "u8"),
+        "class_images": blob(image_bytes(interpretation["class_images"]), "u8"),
         "class_probabilities": blob(np.diag(interpretation["class_probabilities"]), "f32"),
         "class_contributions": blob(interpretation["class_contributions"], "f32"),
         "top_images": blob(interpretation["top_images"], "u8"),

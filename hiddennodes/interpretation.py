@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hiddennodes.image_bytes import image_bytes
 from hiddennodes.network import Network
 from hiddennodes.node_stats import (
     ablation_importance,
@@ -21,11 +22,6 @@ from hiddennodes.words import describe_node
 
 EXTREME_IMAGES = 6  # most and least activating training images kept per node
 SCATTER_POINTS = 2000  # training digits kept to draw behind a one- or two-node layer
-
-
-def _as_bytes(images: np.ndarray) -> np.ndarray:
-    """Images in [0, 1] as 0-255 bytes: a quarter of the size, and all a screen shows."""
-    return np.round(np.clip(images, 0.0, 1.0) * 255).astype(np.uint8)
 
 
 def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarray, test_hidden: np.ndarray,
@@ -67,8 +63,8 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
         "dead": dead_nodes(test_hidden),
         "descriptions": np.array([describe_node(tuning[node], class_names) for node in range(units)]),
         "activation_scale": activation_scale(train_hidden),
-        "top_images": _as_bytes(train_images[tops]),
-        "silent_images": _as_bytes(train_images[silents]),
+        "top_images": image_bytes(train_images[tops]),
+        "silent_images": image_bytes(train_images[silents]),
         "class_images": class_images.astype(np.float32),
         "class_probabilities": class_probabilities.astype(np.float32),
         "class_contributions": class_contributions(test_hidden, test_labels, layers["output_weights"], len(class_names)).astype(np.float32),
