@@ -38,6 +38,7 @@ class Experiment:
     width: str  # the dotted params key holding its hidden width
     label: str  # the words the report uses for it
     view: str  # a key of VIEWS
+    augment: str = "none"  # the set of distortions in params.yaml's `augment` it is trained on ("none": the digits as they are)
 
     @property
     def input_label(self) -> str:
@@ -63,8 +64,10 @@ def _choice(key: str, value: Any, allowed: tuple[str, ...]) -> str:
 EXPERIMENT_KEYS = tuple(field.name for field in dataclasses.fields(Experiment) if field.name != "name")
 
 
-def parse_experiments(raw: Any, sections: Mapping[str, Any]) -> tuple[Experiment, ...]:
-    """The ``experiments`` mapping checked entry by entry: one sentence names the first bad key."""
+def parse_experiments(raw: Any, sections: Mapping[str, Any], augment_sets: tuple[str, ...] = ("none",)) -> tuple[Experiment, ...]:
+    """The ``experiments`` mapping checked entry by entry: one sentence names the first bad key.
+
+    ``augment_sets`` are the names of params.yaml's ``augment`` sets an experiment may name."""
     if not isinstance(raw, Mapping) or not raw:
         raise _fail("experiments", raw, "it must map each experiment's name to its inputs, training, width, label and view "
                     "(see the project's params.yaml)")
@@ -87,6 +90,9 @@ def parse_experiments(raw: Any, sections: Mapping[str, Any]) -> tuple[Experiment
         _choice(f"{key}.inputs", entry["inputs"], tuple(INPUT_KINDS))
         _choice(f"{key}.training", entry["training"], TRAINING_SECTIONS)
         _choice(f"{key}.view", entry["view"], tuple(VIEWS))
+        if entry["augment"] not in augment_sets:
+            raise _fail(f"{key}.augment", entry["augment"], "it must name a set of params.yaml's augment section: "
+                        + ", ".join(augment_sets) + " (none trains on the digits as they are)")
         if not isinstance(entry["label"], str) or not entry["label"].strip():
             raise _fail(f"{key}.label", entry["label"], "it must be a few words in quotes, such as \"one hidden node on pixels\"")
         width_key = entry["width"]
@@ -103,7 +109,7 @@ def parse_experiments(raw: Any, sections: Mapping[str, Any]) -> tuple[Experiment
                               f"{'s' if low > 1 or high is None else ''}, but {width_key} is {width}; "
                               f"use view {'map' if width > 2 else 'scatter' if width == 2 else 'box'} or change the width.")
         experiments.append(Experiment(name=name, inputs=entry["inputs"], training=entry["training"], width=width_key,
-                                      label=entry["label"].strip(), view=entry["view"]))
+                                      label=entry["label"].strip(), view=entry["view"], augment=entry["augment"]))
     return tuple(experiments)
 
 

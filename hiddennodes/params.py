@@ -8,13 +8,17 @@ names the key, the value and what is allowed.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from hiddennodes.augment import RANGES as AUGMENT_RANGES
+from hiddennodes.augment import Distortions
 from hiddennodes.datasets import DATASETS, IMAGE_PIXELS
 from hiddennodes.experiments import Experiment, _choice, _fail, _nearest, parse_experiments
 
 OPTIMIZERS = ("adadelta", "adagrad", "adam", "adamax", "adamw", "nadam", "rmsprop", "sgd")
+SCHEDULES = ("constant", "cosine")
 ACTIVATIONS = (
     "elu", "gelu", "leaky_relu", "linear", "relu", "selu",
     "sigmoid", "softplus", "softsign", "swish", "tanh",
@@ -49,6 +53,7 @@ class TrainingParams:
     activation: str = "relu"
     optimizer: str = "rmsprop"
     learning_rate: float = 0.001
+    schedule: str = "constant"  # the learning rate over training: constant, or cosine (down to 0 at the last step)
     epochs: int = 30
     batch_size: int = 32
     dropout: float = 0.0  # share of hidden activations dropped in training; 0 = off
@@ -160,6 +165,11 @@ class Params:
     customers: CustomersParams = CustomersParams()
     experiments: tuple[Experiment, ...] = ()
     reference: str = ""
+    augment: Mapping[str, Distortions] = dataclasses.field(default_factory=lambda: {"none": Distortions()})
+
+    def distortions(self, experiment: Experiment) -> Distortions:
+        """The distortions ``experiment`` trains on (all off for ``augment: none``)."""
+        return self.augment[experiment.augment]
 
     def experiment(self, name: str) -> Experiment:
         """The experiment called ``name``, or ParamsError listing the declared ones."""
@@ -244,6 +254,7 @@ def _training(name: str, values: dict[str, Any]) -> dict[str, Any]:
     values["activation"] = _choice(f"{name}.activation", values["activation"], ACTIVATIONS)
     values["optimizer"] = _choice(f"{name}.optimizer", values["optimizer"], OPTIMIZERS)
     values["learning_rate"] = _positive_float(f"{name}.learning_rate", values["learning_rate"])
+    values["schedule"] = _choice(f"{name}.schedule", values["schedule"], SCHEDULES)
     values["epochs"] = _int(f"{name}.epochs", values["epochs"], 1)
     values["batch_size"] = _int(f"{name}.batch_size", values["batch_size"], 1)
     dropout = values["dropout"]
@@ -259,6 +270,37 @@ def _training(name: str, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _augment(raw: Any) -> dict[str, Distortions]:
+    """The ``augment`` section: named sets of distortions, each a mapping of some of
+    ``hiddennodes.augment.Distortions``'s fields (``{}`` is none); ``none`` must be there and be empty."""
+    if not isinstance(raw, Mapping) or not raw:
+        raise _fail("augment", raw, "it must map names to sets of distortions, such as none: {} and "
+                    "paper: {rotation: 15, shift: 2} (see the project's params.yaml)")
+    sets = {}
+    for name, entry in raw.items():
+        key = f"augment.{name}"
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", name):
+            raise _fail("augment", name, "a set's name must be a lower-case word of letters, digits and _, such as paper")
+        if entry is None:
+            entry = {}
+        if not isinstance(entry, Mapping):
+            raise _fail(key, entry, "it must be a mapping of " + ", ".join(AUGMENT_RANGES) + " ({} for none)")
+        values = {}
+        for field, value in entry.items():
+            if field not in AUGMENT_RANGES:
+                raise ParamsError(f"params.yaml: unknown key {key}.{field}{_nearest(str(field), AUGMENT_RANGES, f'{key}.')}; "
+                                  "a set of distortions has " + ", ".join(AUGMENT_RANGES) + ".")
+            low, high = AUGMENT_RANGES[field]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                raise _fail(f"{key}.{field}", value, f"it must be a number from {low:g} to {high:g}")
+            values[field] = float(value)
+        sets[name] = Distortions(**values)
+    if "none" not in sets or sets["none"].active:
+        raise _fail("augment.none", raw.get("none", "missing"), "it must be there and be {} (no distortion): "
+                    "the experiments trained on the digits as they are name it")
+    return sets
+
+
 def parse_params(raw: Mapping[str, Any]) -> Params:
     """Validate the mapping loaded from params.yaml and return typed params.
 
@@ -267,7 +309,7 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     """
     if not isinstance(raw, Mapping):
         raise ParamsError("params.yaml must be a mapping of sections; see the project's params.yaml for the layout.")
-    top_level = ("seed", "experiments", "reference", *_SECTIONS)
+    top_level = ("seed", "experiments", "reference", "augment", *_SECTIONS)
     for key in raw:
         if key not in top_level:
             raise ParamsError(f"params.yaml: unknown section {key!r}{_nearest(str(key), top_level)}; "
@@ -334,8 +376,9 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     customers = _section("customers", raw.get("customers"))
     customers["digits"] = _int("customers.digits", customers["digits"], 1, 10000)
 
+    augment = _augment(raw.get("augment", {"none": {}}))
     sections = dict(small=SmallParams(**small), model=ModelParams(**model))
-    experiments = parse_experiments(raw.get("experiments"), sections)
+    experiments = parse_experiments(raw.get("experiments"), sections, tuple(augment))
     names = tuple(experiment.name for experiment in experiments)
     reference = raw.get("reference", names[0])
     if reference not in names:
@@ -344,6 +387,7 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     return Params(
         experiments=experiments,
         reference=reference,
+        augment=augment,
         seed=seed,
         data=DataParams(**data),
         pca=PcaParams(**pca),

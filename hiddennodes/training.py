@@ -57,12 +57,26 @@ class EpochRunner:
     done, and ``model.optimizer.iterations`` counts the updates as after ``fit``.
     """
 
-    def __init__(self, model: keras.Model, jit_compile: bool = True):
+    def __init__(self, model: keras.Model, jit_compile: bool = True, distortions=None, input_map=None):
+        """
+        Args:
+            distortions: a ``hiddennodes.augment.Distortions``; when active, every training batch is
+                replaced by freshly distorted copies (``hiddennodes.augment.distort``) before the update.
+                The training images handed to ``fit`` are then the 28x28 pixels.
+            input_map: ``(matrix, offset)`` from pixels to the network's inputs (``Network.matrix`` and
+                ``Network.offset``; ``offset`` may be None), applied after distorting, for a network on
+                PCA components or selected pixels. None: the network reads the pixels.
+        """
         if model.loss != "sparse_categorical_crossentropy":
             raise ValueError(
                 f"EpochRunner trains with sparse categorical cross-entropy, but the model was compiled with {model.loss!r}."
             )
         self.model = model
+        self.distortions = distortions if distortions is not None and distortions.active else None
+        self.input_map = None
+        if input_map is not None and input_map[0] is not None:
+            matrix, offset = input_map
+            self.input_map = (tf.constant(matrix, tf.float32), None if offset is None else tf.constant(offset, tf.float32))
         self.loss = keras.losses.sparse_categorical_crossentropy  # per example
         model.optimizer.build(model.trainable_variables)
         self._train = tf.function(self._train_batches, jit_compile=jit_compile, reduce_retracing=False)
@@ -70,10 +84,21 @@ class EpochRunner:
         # as fast as XLA, and one trace serves every set size.
         self._evaluate = tf.function(self._loss_and_correct, reduce_retracing=True)
 
-    def _step(self, images, labels, batch, weights):
+    def _inputs(self, pixels, seed):
+        """A batch as the network reads it: distorted with ``seed`` when augmenting, then mapped to its inputs."""
+        if self.distortions is not None:
+            from hiddennodes.augment import distort
+
+            pixels = distort(pixels, self.distortions, seed)
+        if self.input_map is not None:
+            matrix, offset = self.input_map
+            pixels = pixels @ matrix if offset is None else pixels @ matrix + offset
+        return pixels
+
+    def _step(self, images, labels, batch, weights, seed):
         """One update on the rows ``batch`` of the data, padding rows weighted 0;
         the batch's summed loss and number of correct predictions, before the update."""
-        batch_images = tf.gather(images, batch)
+        batch_images = self._inputs(tf.gather(images, batch), seed)
         batch_labels = tf.gather(labels, batch)
         variables = self.model.trainable_variables
         with tf.GradientTape() as tape:
@@ -93,11 +118,12 @@ class EpochRunner:
         predicted = tf.argmax(probabilities, axis=1, output_type=labels.dtype)
         return tf.reduce_sum(weights * tf.cast(tf.equal(predicted, labels), tf.float32))
 
-    def _train_batches(self, images, labels, batches, weights):
-        """Train on each row of ``batches`` in turn; the summed loss and correct count."""
+    def _train_batches(self, images, labels, batches, weights, epoch_seed):
+        """Train on each row of ``batches`` in turn; the summed loss and correct count.
+        ``epoch_seed`` keys the distortions: batch ``index`` draws with ``(epoch_seed, index)``."""
 
         def body(index, loss_sum, correct_sum):
-            loss, correct = self._step(images, labels, batches[index], weights[index])
+            loss, correct = self._step(images, labels, batches[index], weights[index], tf.stack([epoch_seed, index]))
             return index + 1, loss_sum + loss, correct_sum + correct
 
         _, loss_sum, correct_sum = tf.while_loop(
@@ -112,11 +138,12 @@ class EpochRunner:
         weights = tf.ones_like(labels, dtype=tf.float32)
         return tf.reduce_sum(self.loss(labels, probabilities)), self._correct(labels, probabilities, weights)
 
-    def train_epoch(self, images, labels, batches: np.ndarray, weights: np.ndarray) -> dict[str, float]:
+    def train_epoch(self, images, labels, batches: np.ndarray, weights: np.ndarray, epoch_seed: int = 0) -> dict[str, float]:
         """Train on ``batches`` (one per row, see ``epoch_order``); the epoch's
         mean loss and accuracy as Keras reports them (averaged over the
-        examples, each taken before its batch's update)."""
-        loss_sum, correct_sum = self._train(images, labels, tf.constant(batches), tf.constant(weights))
+        examples, each taken before its batch's update, on the distorted copies when augmenting)."""
+        loss_sum, correct_sum = self._train(images, labels, tf.constant(batches), tf.constant(weights),
+                                            tf.constant(epoch_seed, tf.int32))
         count = float(weights.sum())
         return {"loss": float(loss_sum) / count, "accuracy": float(correct_sum) / count}
 
@@ -146,7 +173,9 @@ class EpochRunner:
         """Train the model as ``model.fit`` would, an epoch per compiled call.
 
         Args:
-            seed: seeds the order of the examples in every epoch.
+            train_images: the network's inputs; the 28x28 pixels (n, 784) when the runner maps them (``input_map``).
+            validation_data: always in the network's own inputs.
+            seed: seeds the order of the examples in every epoch, and the distortions.
             callbacks: Keras callbacks; they see the same ``logs`` as under ``fit``.
             verbose: print one line per epoch, as ``fit(verbose=2)``.
 
@@ -161,6 +190,7 @@ class EpochRunner:
         val_images = tf.convert_to_tensor(validation_data[0])
         val_labels = tf.cast(validation_data[1], tf.int32)
         rng = np.random.default_rng(seed)
+        distortion_rng = np.random.default_rng([seed, 1])  # its own stream: the order of the examples is as without
         callback_list = keras.callbacks.CallbackList(list(callbacks), add_history=True, model=model)
         model.stop_training = False
         logs: dict[str, float] = {}
@@ -168,7 +198,8 @@ class EpochRunner:
         for epoch in range(epochs):
             callback_list.on_epoch_begin(epoch)
             started = time.perf_counter()
-            logs = self.train_epoch(images, labels, *epoch_order(len(train_labels), batch_size, rng))
+            order = epoch_order(len(train_labels), batch_size, rng)
+            logs = self.train_epoch(images, labels, *order, epoch_seed=int(distortion_rng.integers(2**31 - 1)))
             logs.update({f"val_{name}": value for name, value in self.evaluate(val_images, val_labels).items()})
             if verbose:
                 print(

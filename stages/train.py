@@ -41,6 +41,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--experiment", required=True)
     parser.add_argument("--inputs", required=True, type=Path, help="folder with train/val/test .npz and the map from pixels (map.npz)")
+    parser.add_argument("--pixels", required=True, type=Path,
+                        help="data/inputs/pixels/train.npz: the training digits' pixels, distorted when the experiment augments")
     parser.add_argument("--dataset-info", required=True, type=Path, help="data/dataset.json (the class names)")
     parser.add_argument("--section", required=True, choices=("small", "model"), help="params section with the training settings")
     parser.add_argument("--width-key", required=True, help="params key holding the hidden width")
@@ -52,6 +54,7 @@ def main() -> None:
     params = load_params()
     settings = params.training(args.section)
     hidden_units = params.hidden_units(args.width_key)
+    distortions = params.distortions(params.experiment(args.experiment))
     splits = load_splits(args.inputs)
     input_map = load_arrays(args.inputs / "map.npz")
     input_kind = str(input_map.pop("input_kind"))
@@ -73,6 +76,16 @@ def main() -> None:
     from hiddennodes.training import EpochRunner
 
     num_inputs = splits["train"]["features"].shape[1]
+    from hiddennodes.forward import input_map as pixel_map
+
+    if distortions.active:
+        # Distorted in pixel space, then mapped to the network's inputs (PCA components or selected pixels) in the loop.
+        train_inputs = load_arrays(args.pixels)["features"]
+        mapping = pixel_map(num_inputs, pca_components=input_map.get("pca_components"),
+                            pca_mean=input_map.get("pca_mean"), pixel_indices=input_map.get("pixel_indices"))
+        print(f"{args.experiment}: every training batch distorted afresh: {distortions.describe()}", flush=True)
+    else:
+        train_inputs, mapping = splits["train"]["features"], None
 
     def train_once(seed: int, live=None):
         """A network trained with ``seed``; its fit's seconds and kept epoch."""
@@ -87,6 +100,8 @@ def main() -> None:
             learning_rate=settings.learning_rate,
             dropout=settings.dropout,
             l2=settings.l2,
+            schedule=settings.schedule,
+            decay_steps=-(-len(splits["train"]["labels"]) // settings.batch_size) * settings.epochs,
         )
         keep_best = KeepBestWeights(monitor="val_loss")
         callbacks = [keep_best]
@@ -95,9 +110,9 @@ def main() -> None:
         if live is not None:
             callbacks.append(DVCLiveCallback(live=live))
         started = time.perf_counter()
-        runner = EpochRunner(model)
+        runner = EpochRunner(model, distortions=distortions, input_map=mapping)
         runner.fit(
-            splits["train"]["features"],
+            train_inputs,
             splits["train"]["labels"],
             validation_data=(splits["val"]["features"], splits["val"]["labels"]),
             epochs=settings.epochs,
@@ -148,6 +163,7 @@ def main() -> None:
     # How this network was trained; not `repeats`, which trains others beside it and leaves this one as it is.
     settings_record = {"experiment": args.experiment, "seed": params.seed, "hidden_units": hidden_units,
                        "width_key": args.width_key, "section": args.section,
+                       "augment": params.experiment(args.experiment).augment, "distortions": vars(distortions),
                        **{key: value for key, value in vars(settings).items() if not key.startswith("hidden") and key != "repeats"},
                        "best_epoch": best_epoch, "val_accuracy": metrics["val_accuracy"]}
     network = Network(layers=layer_parameters(model), input_kind=input_kind,
