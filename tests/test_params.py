@@ -29,6 +29,10 @@ def test_the_project_params_parse_and_every_section_and_key_is_read():
             assert parsed.names == tuple(values)
             for experiment in parsed.experiments:
                 assert {key: getattr(experiment, key) for key in values[experiment.name]} == values[experiment.name]
+        elif section == "augment":
+            assert tuple(parsed.augment) == tuple(values)
+            for name, distortions in values.items():
+                assert {key: getattr(parsed.augment[name], key) for key in distortions} == distortions, f"augment.{name}"
         elif isinstance(values, dict):
             for key, value in values.items():
                 assert getattr(getattr(parsed, section), key) == value, f"{section}.{key}"
@@ -39,12 +43,13 @@ def test_the_project_params_parse_and_every_section_and_key_is_read():
         assert parsed.width(experiment) >= 1
 
 
-def test_a_sixth_experiment_is_one_entry():
+def test_another_experiment_is_one_entry():
     raw = params()
-    raw["experiments"]["exp6"] = {"inputs": "pca", "training": "small", "width": "small.hidden_exp2", "label": "two nodes on PCA",
-                                  "view": "scatter"}
+    raw["experiments"]["exp9"] = {"inputs": "pca", "training": "small", "width": "small.hidden_exp2", "label": "two nodes on PCA",
+                                  "view": "scatter", "augment": "paper"}
     parsed = parse_params(raw)
-    assert parsed.names[-1] == "exp6" and parsed.width(parsed.experiment("exp6")) == raw["small"]["hidden_exp2"]
+    assert parsed.names[-1] == "exp9" and parsed.width(parsed.experiment("exp9")) == raw["small"]["hidden_exp2"]
+    assert parsed.distortions(parsed.experiment("exp9")).active and not parsed.distortions(parsed.experiment("exp3")).active
 
 
 @pytest.mark.parametrize(
@@ -56,11 +61,13 @@ def test_a_sixth_experiment_is_one_entry():
         ({"view": "box"}, r"experiments\.exp6\.view is 'box', which draws exactly 1 hidden node, but model\.hidden is \d+; use view"),
         ({"label": ""}, r"experiments\.exp6\.label is ''; it must be a few words"),
         ({"widht": "model.hidden"}, r"unknown key experiments\.exp6\.widht \(did you mean experiments\.exp6\.width\?\)"),
+        ({"augment": "papr"}, r"experiments\.exp6\.augment is 'papr'; it must name a set of params\.yaml's augment section: none, paper"),
     ],
 )
 def test_each_experiment_rule_names_the_key(entry, message):
     raw = params()
-    raw["experiments"]["exp6"] = {"inputs": "pca", "training": "model", "width": "model.hidden", "label": "PCA again", "view": "map", **entry}
+    raw["experiments"]["exp6"] = {"inputs": "pca", "training": "model", "width": "model.hidden", "label": "PCA again", "view": "map",
+                                  "augment": "none", **entry}
     with pytest.raises(ParamsError, match=message) as caught:
         parse_params(raw)
     assert str(caught.value).startswith("params.yaml: ") and "\n" not in str(caught.value)
@@ -135,5 +142,31 @@ def test_unknown_section_names_the_nearest():
 def test_missing_keys_take_the_dataclass_defaults():
     from hiddennodes.params import ModelParams
 
-    raw = {"experiments": params()["experiments"], "data": {"dataset": "fashion_mnist"}}
+    plain = {name: entry for name, entry in params()["experiments"].items() if entry["augment"] == "none"}
+    raw = {"experiments": plain, "data": {"dataset": "fashion_mnist"}}
     assert parse_params(raw).model == ModelParams()
+
+
+@pytest.mark.parametrize(
+    ("augment", "message"),
+    [
+        ({"none": {}, "paper": {"rotation": 200}}, r"augment\.paper\.rotation is 200; it must be a number from 0 to 180"),
+        ({"none": {}, "paper": {"rotatoin": 15}}, r"unknown key augment\.paper\.rotatoin \(did you mean augment\.paper\.rotation\?\)"),
+        ({"none": {}, "paper": {"thickness": "1"}}, r"augment\.paper\.thickness is '1'; it must be a number from 0 to 2"),
+        ({"none": {"shift": 2}, "paper": {}}, r"augment\.none is \{'shift': 2\}; it must be there and be \{\}"),
+        ({"paper": {"shift": 2}}, r"augment\.none is 'missing'; it must be there"),
+        ({"none": {}, "Paper": {}}, r"augment is 'Paper'; a set's name must be a lower-case word"),
+        ([], r"augment is \[\]; it must map names to sets of distortions"),
+    ],
+)
+def test_each_augment_rule_names_the_key(augment, message):
+    raw = {**params(), "augment": augment}
+    raw["experiments"] = {name: {**entry, "augment": "none"} for name, entry in raw["experiments"].items()}
+    with pytest.raises(ParamsError, match=message) as caught:
+        parse_params(raw)
+    assert str(caught.value).startswith("params.yaml: ") and "\n" not in str(caught.value)
+
+
+def test_the_schedule_is_one_of_two():
+    with pytest.raises(ParamsError, match=r"model\.schedule is 'linear'; allowed values are constant, cosine"):
+        parse_params(params(model__schedule="linear"))

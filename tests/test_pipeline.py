@@ -411,26 +411,26 @@ def test_bad_param_stops_with_one_sentence(clean_project):
     assert errors == ["error: params.yaml: model.hidden is 0; it must be a whole number of at least 1."]
 
 
-def test_a_sixth_experiment_is_one_entry_in_params_yaml(clean_project):
+def test_another_experiment_is_one_entry_in_params_yaml(clean_project):
     project = clean_project
     params = yaml.safe_load((project / "params.yaml").read_text())
-    params["experiments"]["exp6"] = {"inputs": "pca", "training": "small", "width": "small.hidden_exp2",
-                                     "label": "two hidden nodes on the PCA components", "view": "scatter"}
+    params["experiments"]["exp7"] = {"inputs": "pca", "training": "small", "width": "small.hidden_exp2",
+                                     "label": "two hidden nodes on the PCA components", "view": "scatter", "augment": "none"}
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     result = run([str(BIN / "dvc"), "repro"], project)
     ran = stages_run(result.stdout)
-    assert {f"{stage}@exp6" for stage in ("train", "activations", "evaluate", "interpret", "hidden")} <= ran
-    # The stages that gather every experiment take it in; nothing of the other five reruns.
+    assert {f"{stage}@exp7" for stage in ("train", "activations", "evaluate", "interpret", "hidden")} <= ran
+    # The stages that gather every experiment take it in; nothing of the other six reruns.
     assert {"compare", "calibration", "robustness", "realworld", "report", "explorer"} <= ran
-    assert not any(stage.endswith(("@exp1", "@exp2", "@exp3", "@exp4", "@exp5")) for stage in ran), ran
+    assert not any(stage.endswith(("@exp1", "@exp2", "@exp3", "@exp4", "@exp5", "@exp6")) for stage in ran), ran
     comparison = json.loads((project / "metrics/comparison.json").read_text())
-    assert comparison["exp6"]["hidden_units"] == 2 and comparison["exp6"]["inputs"] == "pca"
-    assert "exp6" in json.loads((project / "metrics/calibration.json").read_text())
-    assert "exp6" in json.loads((project / "metrics/robustness.json").read_text())
+    assert comparison["exp7"]["hidden_units"] == 2 and comparison["exp7"]["inputs"] == "pca"
+    assert "exp7" in json.loads((project / "metrics/calibration.json").read_text())
+    assert "exp7" in json.loads((project / "metrics/robustness.json").read_text())
     report = (project / "report.html").read_text()
-    assert "exp6: two hidden nodes on the PCA components (2 hidden nodes)" in report
-    assert '"name":"exp6"' in (project / "explorer.html").read_text()
-    assert (project / "plots/exp6/hidden/scatter_true.png").stat().st_size > 10_000
+    assert "exp7: two hidden nodes on the PCA components (2 hidden nodes)" in report
+    assert '"name":"exp7"' in (project / "explorer.html").read_text()
+    assert (project / "plots/exp7/hidden/scatter_true.png").stat().st_size > 10_000
     assert stages_run(run([str(BIN / "dvc"), "repro"], project).stdout) == set()
 
 
