@@ -35,6 +35,8 @@ class Network:
     input_arrays: dict[str, np.ndarray]
     class_names: tuple[str, ...]
     settings: dict = field(default_factory=dict)
+    # Training digits (k, 784) the attributions are measured against (hiddennodes.attributions); None in older files.
+    background: np.ndarray | None = None
 
     def __post_init__(self):
         kernel = self.layers["hidden_kernel"]
@@ -67,8 +69,11 @@ class Network:
         return self.run(self.features(digits))[1]
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        return {**self.layers, "input_kind": np.array(self.input_kind), **self.input_arrays,
-                "class_names": np.array(self.class_names), "settings": np.array(json.dumps(self.settings, sort_keys=True))}
+        arrays = {**self.layers, "input_kind": np.array(self.input_kind), **self.input_arrays,
+                  "class_names": np.array(self.class_names), "settings": np.array(json.dumps(self.settings, sort_keys=True))}
+        if self.background is not None:
+            arrays["attribution_background"] = np.asarray(self.background, dtype=np.float32)
+        return arrays
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Network:
@@ -83,5 +88,9 @@ class Network:
         kernel, output = layers["hidden_kernel"], layers["output_weights"]
         if kernel.ndim != 2 or output.ndim != 2 or kernel.shape[1] != output.shape[0] or output.shape[1] != len(arrays["class_names"]):
             raise ValueError(f"its layers' shapes {kernel.shape} and {output.shape} do not fit {len(arrays['class_names'])} classes")
+        background = arrays.get("attribution_background")
+        if background is not None and (background.ndim != 2 or background.shape[1] != (kernel.shape[0] if kind == "pixels" else 784)):
+            raise ValueError(f"its attribution_background has shape {background.shape}, not (digits, 784)")
         return cls(layers=layers, input_kind=kind, input_arrays={key: arrays[key] for key in INPUT_MAPS[kind]},
-                   class_names=tuple(str(name) for name in arrays["class_names"]), settings=json.loads(_text(arrays["settings"]) or "{}"))
+                   class_names=tuple(str(name) for name in arrays["class_names"]), settings=json.loads(_text(arrays["settings"]) or "{}"),
+                   background=background)

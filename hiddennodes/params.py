@@ -129,6 +129,14 @@ class FamiliarityParams:
 
 
 @dataclass(frozen=True)
+class AttributionsParams:
+    """Which pixels made each answer (stage attributions, with shap)."""
+
+    per_class: int = 20  # test digits of each class whose attributions toward their class are averaged
+    mistakes: int = 6  # most confident mistakes shown with the attributions toward both answers
+
+
+@dataclass(frozen=True)
 class CustomersParams:
     """The customers' digits stage: test digits drawn as photos and scans under many conditions."""
 
@@ -163,6 +171,7 @@ class Params:
     baseline: BaselineParams = BaselineParams()
     familiarity: FamiliarityParams = FamiliarityParams()
     customers: CustomersParams = CustomersParams()
+    attributions: AttributionsParams = AttributionsParams()
     experiments: tuple[Experiment, ...] = ()
     reference: str = ""
     augment: Mapping[str, Distortions] = dataclasses.field(default_factory=lambda: {"none": Distortions()})
@@ -217,6 +226,7 @@ _SECTIONS = {
     "baseline": BaselineParams,
     "familiarity": FamiliarityParams,
     "customers": CustomersParams,
+    "attributions": AttributionsParams,
 }
 
 
@@ -373,6 +383,10 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
         raise _fail("familiarity.pass_share", share, "it must be a share from 0.5 to below 1, such as 0.99")
     familiarity["pass_share"] = float(share)
 
+    attributions = _section("attributions", raw.get("attributions"))
+    attributions["per_class"] = _int("attributions.per_class", attributions["per_class"], 1, 1000)
+    attributions["mistakes"] = _int("attributions.mistakes", attributions["mistakes"], 0, 50)
+
     customers = _section("customers", raw.get("customers"))
     customers["digits"] = _int("customers.digits", customers["digits"], 1, 10000)
 
@@ -400,4 +414,5 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
         baseline=BaselineParams(**baseline),
         familiarity=FamiliarityParams(**familiarity),
         customers=CustomersParams(**customers),
+        attributions=AttributionsParams(**attributions),
     )

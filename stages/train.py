@@ -56,6 +56,7 @@ def main() -> None:
     hidden_units = params.hidden_units(args.width_key)
     distortions = params.distortions(params.experiment(args.experiment))
     splits = load_splits(args.inputs)
+    pixels = load_arrays(args.pixels)  # the training digits as pixels: distorted when augmenting, and the attributions' background
     input_map = load_arrays(args.inputs / "map.npz")
     input_kind = str(input_map.pop("input_kind"))
     class_names = read_json(args.dataset_info)["class_names"]
@@ -80,7 +81,7 @@ def main() -> None:
 
     if distortions.active:
         # Distorted in pixel space, then mapped to the network's inputs (PCA components or selected pixels) in the loop.
-        train_inputs = load_arrays(args.pixels)["features"]
+        train_inputs = pixels["features"]
         mapping = pixel_map(num_inputs, pca_components=input_map.get("pca_components"),
                             pca_mean=input_map.get("pca_mean"), pixel_indices=input_map.get("pixel_indices"))
         print(f"{args.experiment}: every training batch distorted afresh: {distortions.describe()}", flush=True)
@@ -166,9 +167,12 @@ def main() -> None:
                        "augment": params.experiment(args.experiment).augment, "distortions": vars(distortions),
                        **{key: value for key, value in vars(settings).items() if not key.startswith("hidden") and key != "repeats"},
                        "best_epoch": best_epoch, "val_accuracy": metrics["val_accuracy"]}
+    from hiddennodes.attributions import BACKGROUND, background_digits
+
     network = Network(layers=layer_parameters(model), input_kind=input_kind,
                       input_arrays={key: input_map[key] for key in INPUT_MAPS[input_kind]},
-                      class_names=tuple(class_names), settings=settings_record)
+                      class_names=tuple(class_names), settings=settings_record,
+                      background=background_digits(pixels["features"], pixels["labels"], BACKGROUND, params.seed))
     save_network(args.network, network)
     write_json(args.metrics, metrics)
     print(metrics)
