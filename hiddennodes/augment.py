@@ -17,6 +17,10 @@ distorted where it is gathered, with no second copy of the data set:
   by a disc, a fractional radius blending the two nearest whole ones, as the
   robustness stage's ``thicker`` and ``thinner`` changes do.
 
+``copies`` sends every training digit through that many times an epoch, each
+time distorted afresh: distorted digits take more updates to learn than the
+digits as they are.
+
 Each draw is uniform in its range and comes from a stateless generator keyed by
 the run's seed, the epoch and the batch, so the same params and seed give the
 same network. Sampling is bilinear with no ink outside the field, in the same
@@ -45,6 +49,7 @@ class Distortions:
     elastic_alpha: float = 0.0  # Simard's alpha: how far the smoothed field moves a pixel; 0 = no elastic distortion
     elastic_sigma: float = 4.0  # Simard's sigma: the smoothing of the field, in pixels
     thickness: float = 0.0  # pixels of pen added or removed on each side at most
+    copies: int = 1  # distorted copies of each training digit per epoch: more updates for the same epochs
 
     @property
     def active(self) -> bool:
@@ -63,6 +68,8 @@ class Distortions:
             parts.append(f"elastic (alpha {self.elastic_alpha:g}, sigma {self.elastic_sigma:g})")
         if self.thickness:
             parts.append(f"pen up to {self.thickness:g} px wider or thinner")
+        if parts and self.copies > 1:
+            parts.append(f"{self.copies} copies of each digit an epoch")
         return ", ".join(parts) or "none"
 
 
@@ -75,6 +82,7 @@ RANGES = {
     "elastic_alpha": (0.0, 100.0),
     "elastic_sigma": (0.5, 10.0),  # below half a pixel the field is noise; above 10 it is a shift
     "thickness": (0.0, float(MAX_THICKNESS)),
+    "copies": (1, 20),  # a whole number
 }
 
 

@@ -301,11 +301,14 @@ def _augment(raw: Any) -> dict[str, Distortions]:
                 raise ParamsError(f"params.yaml: unknown key {key}.{field}{_nearest(str(field), AUGMENT_RANGES, f'{key}.')}; "
                                   "a set of distortions has " + ", ".join(AUGMENT_RANGES) + ".")
             low, high = AUGMENT_RANGES[field]
+            if field == "copies":
+                values[field] = _int(f"{key}.{field}", value, low, high)
+                continue
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
                 raise _fail(f"{key}.{field}", value, f"it must be a number from {low:g} to {high:g}")
             values[field] = float(value)
         sets[name] = Distortions(**values)
-    if "none" not in sets or sets["none"].active:
+    if "none" not in sets or sets["none"] != Distortions():
         raise _fail("augment.none", raw.get("none", "missing"), "it must be there and be {} (no distortion): "
                     "the experiments trained on the digits as they are name it")
     return sets

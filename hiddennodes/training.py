@@ -169,6 +169,7 @@ class EpochRunner:
         seed: int,
         callbacks: list[keras.callbacks.Callback] = (),
         verbose: bool = True,
+        copies: int = 1,
     ) -> keras.callbacks.History:
         """Train the model as ``model.fit`` would, an epoch per compiled call.
 
@@ -178,6 +179,7 @@ class EpochRunner:
             seed: seeds the order of the examples in every epoch, and the distortions.
             callbacks: Keras callbacks; they see the same ``logs`` as under ``fit``.
             verbose: print one line per epoch, as ``fit(verbose=2)``.
+            copies: each example this many times an epoch (distorted afresh each time when augmenting).
 
         Returns:
             The ``History`` callback, as ``fit`` returns it.
@@ -198,7 +200,9 @@ class EpochRunner:
         for epoch in range(epochs):
             callback_list.on_epoch_begin(epoch)
             started = time.perf_counter()
-            order = epoch_order(len(train_labels), batch_size, rng)
+            order = epoch_order(len(train_labels) * copies, batch_size, rng)
+            if copies > 1:  # every digit `copies` times, in one shuffled order
+                order = (order[0] % len(train_labels), order[1])
             logs = self.train_epoch(images, labels, *order, epoch_seed=int(distortion_rng.integers(2**31 - 1)))
             logs.update({f"val_{name}": value for name, value in self.evaluate(val_images, val_labels).items()})
             if verbose:

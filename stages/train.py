@@ -102,7 +102,7 @@ def main() -> None:
             dropout=settings.dropout,
             l2=settings.l2,
             schedule=settings.schedule,
-            decay_steps=-(-len(splits["train"]["labels"]) // settings.batch_size) * settings.epochs,
+            decay_steps=-(-len(splits["train"]["labels"]) * distortions.copies // settings.batch_size) * settings.epochs,
         )
         keep_best = KeepBestWeights(monitor="val_loss")
         callbacks = [keep_best]
@@ -121,6 +121,7 @@ def main() -> None:
             seed=seed,
             callbacks=callbacks,
             verbose=live is not None,
+            copies=distortions.copies,
         )
         return model, runner, time.perf_counter() - started, keep_best.best_epoch
 

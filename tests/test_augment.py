@@ -138,3 +138,16 @@ def test_augmented_training_is_repeatable_and_sees_other_digits_than_plain_train
     (first, first_loss), (second, second_loss), (plain, plain_loss) = results
     assert all(np.array_equal(a, b) for a, b in zip(first, second)) and first_loss == second_loss
     assert not np.allclose(first[0], plain[0]) and first_loss[-1] > plain_loss[-1]  # distorted copies are harder to fit
+
+
+def test_copies_send_each_digit_through_that_often_and_the_cosine_schedule_ends_at_zero():
+    images, labels, _ = _data(300)
+    batches = -(-300 * 3 // 64)
+    keras.utils.set_random_seed(2)
+    model = build_model(784, 8, 10, "relu", "adam", 0.01, schedule="cosine", decay_steps=batches * 2)
+    EpochRunner(model, distortions=Distortions(rotation=10)).fit(images, labels, (images[:50], labels[:50]), epochs=2, batch_size=64,
+                                                                 seed=2, verbose=False, copies=3)
+    assert int(model.optimizer.iterations) == batches * 2
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(ValueError, match="a cosine schedule needs decay_steps"):
+        build_model(784, 8, 10, "relu", "adam", 0.01, schedule="cosine")
