@@ -84,6 +84,12 @@ def strongest_table(robustness: Mapping, experiments: Sequence[str]) -> Table:
     return Table(headers, rows)
 
 
+def augment_table(plain: str, augmented: str, rows) -> Table:
+    """``hiddennodes.report_words.augment_rows`` as a table: each measure for both networks and the difference."""
+    cells = [[name, f"{before:.4f}", f"{after:.4f}", f"{100 * (after - before):+.1f}"] for name, before, after in rows]
+    return Table(["measure", plain, augmented, "difference (points)"], cells)
+
+
 def table_html(table: Table) -> str:
     head = "".join(f"<th>{html.escape(title)}</th>" for title in table.headers)
     body = "".join("<tr>" + "".join(f"<td{'' if index < table.text_columns else ' class=num'}>{html.escape(cell)}</td>"

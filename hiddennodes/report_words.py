@@ -221,3 +221,58 @@ def customers_findings(customers: Mapping, table: Mapping, familiarity: Mapping,
                  "(reconstruction error through the pipeline's PCA, amount of ink, width against height).")
     return found
 
+
+
+def augment_rows(plain: str, augmented: str, comparison: Mapping, robustness: Mapping, calibration: Mapping,
+                 customers: Mapping, realworld: Mapping) -> list[tuple[str, float, float]]:
+    """(what, plain's value, augmented's value) for every measure the report compares the two on: clean test accuracy,
+    accuracy at each change's strongest severity and their mean, the calibration error and the share answered at the
+    target accuracy, and the customers' and other writers' digits where those apply."""
+    rows = [("test accuracy", comparison[plain]["test_accuracy"], comparison[augmented]["test_accuracy"])]
+    severity = robustness["severities"]
+    for change in severity:
+        level = str(max(int(key) for key in severity[change] if key.isdigit()))
+        rows.append((f"{change} {severity[change][level]:g} {severity[change]['unit']}",
+                     robustness[plain]["strongest"][change], robustness[augmented]["strongest"][change]))
+    strongest = [robustness[name]["strongest"] for name in (plain, augmented)]
+    rows.append(("mean over the strongest changes", *(sum(rates.values()) / len(rates) for rates in strongest)))
+    rows.append(("expected calibration error (lower is better)", calibration[plain]["test_ece"], calibration[augmented]["test_ece"]))
+    rows.append((f"test digits answered at {calibration['target_accuracy']:.0%} accuracy",
+                 calibration[plain]["test_coverage"], calibration[augmented]["test_coverage"]))
+    if customers.get("applicable") and plain in customers and augmented in customers:
+        for group in ("clean", "hard"):
+            rows.append((f"customers' {group} pictures read right", customers[plain][group]["raw_accuracy"],
+                         customers[augmented][group]["raw_accuracy"]))
+    if realworld.get("applicable") and "uci_accuracy" in realworld.get(plain, {}) and "uci_accuracy" in realworld.get(augmented, {}):
+        rows.append(("other writers' digits (UCI)", realworld[plain]["uci_accuracy"], realworld[augmented]["uci_accuracy"]))
+    return rows
+
+
+def augment_findings(plain: str, augmented: str, described: str, rows: Sequence[tuple[str, float, float]]) -> list[str]:
+    """Sentences on what training on distorted copies bought and cost, from ``augment_rows``."""
+    by_name = {name: (before, after) for name, before, after in rows}
+    before, after = by_name["test accuracy"]
+    found = [f"{augmented} is {plain} trained on distorted copies ({described}): on the test digits as they are it is right on "
+             f"{after:.1%}, against {before:.1%} ({_points(after - before)})."]
+    changes = [(name, before, after) for name, before, after in rows if name[0].isalpha() and any(
+        name.startswith(change) for change in ("rotation", "shift", "smaller", "larger", "thinner", "thicker", "noise", "blur", "contrast"))]
+    if changes:
+        best = max(changes, key=lambda row: row[2] - row[1])
+        worst = min(changes, key=lambda row: row[2] - row[1])
+        found.append(f"Changed images gain the most at {best[0]}: {best[2]:.1%} against {best[1]:.1%} ({_points(best[2] - best[1])}).")
+        if worst[2] < worst[1]:
+            found.append(f"They lose the most at {worst[0]}: {worst[2]:.1%} against {worst[1]:.1%} ({_points(worst[2] - worst[1])}).")
+        else:
+            found.append(f"No change of the robustness stage leaves it worse off; the least gain is at {worst[0]} ({_points(worst[2] - worst[1])}).")
+    for name in ("customers' hard pictures read right", "other writers' digits (UCI)"):
+        if name in by_name:
+            before, after = by_name[name]
+            found.append(f"{name.capitalize()}: {after:.1%} against {before:.1%} ({_points(after - before)}).")
+    return found
+
+
+def attribution_finding(experiment: str, summary: Mapping) -> str:
+    """How the attributions were made and how closely they add up."""
+    how = "shap's DeepExplainer" if summary["method"] == "deep" else "shap's GradientExplainer (expected gradients)"
+    return (f"{experiment}: {how} explains {summary['explained']} test digits against {summary['background']} training digits; "
+            f"each picture's attributions add up to its score minus the background's to within {summary['additivity_error']:.1g}.")

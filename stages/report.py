@@ -17,8 +17,11 @@ from pathlib import Path
 from common import read_json, run, write_text
 from settings import load_params
 
-from hiddennodes.report_page import Figure, Section, customers_table, realworld_table, render_html, strongest_table
+from hiddennodes.report_page import Figure, Section, augment_table, customers_table, realworld_table, render_html, strongest_table
 from hiddennodes.report_words import (
+    attribution_finding,
+    augment_findings,
+    augment_rows,
     customers_findings,
     embedding_finding,
     error_finding,
@@ -37,6 +40,9 @@ EXPERIMENT_FIGURES = (
     ("nodes/weights.png", "Each hidden node's incoming weights as a 28×28 image, on one colour scale (red: ink raises the node)."),
     ("nodes/tuning.png", "Mean activation of each node per class, nodes sorted by their preferred class."),
     ("nodes/class_preferred.png", "The input each class prefers: regularised gradient ascent on the class score (logit) through the hidden layer."),
+    ("attributions/classes.png", "Which pixels push each class's score up (red) or down (blue): shap's attributions toward the class, "
+     "the mean over its test digits, measured against training digits; the outline is the class's mean digit."),
+    ("attributions/mistakes.png", "Its most confident mistakes: the pixels that pushed toward the wrong answer, beside those toward the right one."),
     ("nodes/selective.png", "The most class-selective nodes: weights, preferred input (closed form), the training images that drive them most and some that leave them silent."),
     ("nodes/important.png", "The most important nodes: those whose removal costs the most test accuracy."),
     ("errors/confused_pairs.png", "The most confused class pairs: rows are the true class, columns the predicted one."),
@@ -85,7 +91,7 @@ def report_inputs(experiments) -> list[str]:
                                             "calibration.json", "paired_tests.json", "customers.json", "customers_table.json",
                                             "familiarity.json")]
     for e in experiments:
-        files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "classification_report", "hidden")]
+        files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "classification_report", "hidden", "attributions")]
     names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
     names += [name for e in experiments for name, _ in experiment_figures(e)]
     names += [name for name, _ in REAL_FIGURES] + [name for name, _ in CUSTOMER_FIGURES]
@@ -146,6 +152,7 @@ def main() -> None:
         if e.view == "map":
             paragraphs += view_finding(e)
         paragraphs.append(error_finding(e.name, reports[e.name], class_names))
+        paragraphs.append(attribution_finding(e.name, read_json(args.metrics / e.name / "attributions.json")))
         figures = [figure(path, caption) for path, caption in experiment_figures(e)]
         title = f"{e.name}: {e.label} ({row['hidden_units']} hidden node{'s' if row['hidden_units'] > 1 else ''})"
         sections.append(Section(e.name, title, paragraphs, figures))
@@ -161,6 +168,20 @@ def main() -> None:
         "customers", "Customers' digits: photos and scans as people really send them",
         customer_findings, [figure(name, caption) for name, caption in CUSTOMER_FIGURES],
         [customers_table(customer_table, reference)] if customers.get("applicable") else []))
+
+    # Each experiment trained on distorted copies, against its plain twin: the same inputs, training and width, no distortion.
+    for e in experiments:
+        twin = next((t for t in experiments if t.augment == "none" and (t.inputs, t.training, t.width) == (e.inputs, e.training, e.width)), None)
+        if e.augment == "none" or twin is None:
+            continue
+        rows = augment_rows(twin.name, e.name, comparison, robustness, calibration, customers, realworld)
+        words = augment_findings(twin.name, e.name, params.distortions(e).describe(), rows)
+        findings += words
+        sections.append(Section(
+            f"augment-{e.name}", f"Trained on distorted copies: {e.name} against {twin.name}", words,
+            [figure(f"{twin.name}/nodes/weights.png", f"{twin.name}'s hidden nodes' weights, trained on the digits as they are."),
+             figure(f"{e.name}/nodes/weights.png", f"{e.name}'s, trained on distorted copies: compare the strokes each node looks for.")],
+            [augment_table(twin.name, e.name, rows)]))
 
     title = f"What the hidden nodes learn: {info['title']}"
     introduction = (f"{count_words(len(experiments)).capitalize()} single-hidden-layer networks: "

@@ -4,6 +4,7 @@
     hiddennodes-predict --experiment exp5 --json scans/
     hiddennodes-predict --network models/exp4/network.npz photo.jpg
     hiddennodes-predict --save-prepared prepared/ photo.heic
+    hiddennodes-predict --explain why/ photo.jpg     # which pixels made each answer, as a picture
 
 Run it in the project's folder after ``dvc repro``: it reads the experiment's
 network file (``models/<experiment>/network.npz``: weights, input map, class
@@ -22,6 +23,11 @@ gets one line on standard error and the others still run.
 Exit status: 0 every digit answered; 1 some files could not be read; 2 the
 experiment is not ready (run ``dvc repro``); 3 all files read, but some pictures
 or digits refused.
+
+``--explain DIR`` writes ``DIR/<picture>.png``: for each digit, its prepared
+28x28 and the pixels that pushed the network toward its answer and toward its
+runner-up (red up, blue down; ``hiddennodes.attributions``, measured against the
+training digits kept in the network file).
 """
 
 from __future__ import annotations
@@ -130,6 +136,33 @@ def save_prepared(folder: Path, path: Path, prepared: Prepared, used: set[str]) 
             Image.fromarray(np.round(digit * 255).astype(np.uint8)).save(temporary, format="PNG")
 
 
+def save_explanation(folder: Path, path: Path, prepared: Prepared, answers: list[Answer], network, class_names: list[str],
+                     used: set[str]) -> Path:
+    """``folder/<stem>.png``: each digit of the picture with its attributions toward its answer and its runner-up."""
+    from hiddennodes.attributions import attribute
+    from hiddennodes.figures.attributions import attribution_rows_figure
+
+    digits = np.asarray(prepared.digits, dtype=np.float32).reshape(len(prepared.digits), -1)
+    answer = np.array([item.predicted for item in answers])
+    runner_up = np.array([item.runner_up for item in answers])
+    toward = attribute(network, np.concatenate([digits, digits]), np.concatenate([answer, runner_up]))
+    figure = attribution_rows_figure(
+        digits, toward[: len(digits)], toward[len(digits):],
+        [f"digit {position} of {len(digits)}" for position in range(1, len(digits) + 1)],
+        [f"toward {class_names[item.predicted]} ({item.probability:.0%}, its answer)" for item in answers],
+        [f"toward {class_names[item.runner_up]} ({item.runner_up_probability:.0%}, the runner-up)" for item in answers],
+        f"{path.name}: which pixels made each answer")
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = path.stem
+    while stem in used:
+        stem += "_"
+    used.add(stem)
+    target = folder / f"{stem}.png"
+    with atomic_path(target, suffix=".png") as temporary:
+        figure.savefig(temporary, dpi=100)
+    return target
+
+
 def prepare_all(files: list[Path], jobs: int) -> list[tuple[Prepared | None, str | None]]:
     """Every file read and prepared, in order; in ``jobs`` processes when there are enough files to pay for them."""
     if jobs <= 1 or len(files) < 4 * jobs:
@@ -151,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save-prepared", type=Path, metavar="DIR", help="write the 28x28 images fed to the model here")
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="answer only at this probability or above (default: the calibration stage's; 0 answers all)")
+    parser.add_argument("--explain", type=Path, metavar="DIR",
+                        help="write each picture's attributions (why this answer, why not the runner-up) as DIR/<picture>.png")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes that prepare pictures (default: one per core)")
     args = parser.parse_args(argv)
     if args.threshold is not None and not 0 <= args.threshold <= 1:
@@ -170,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         print("error: no pictures found in the folders given (" + ", ".join(SUFFIXES) + ").", file=sys.stderr)
         return 2
-    rows, failed, used = [], 0, set()
+    rows, failed, used, explained = [], 0, set(), set()
     results = prepare_all(files, args.jobs)
     pictures = [(path, prepared) for path, (prepared, _) in zip(files, results) if prepared is not None]
     for path, (_, error) in zip(files, results):
@@ -186,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
         start += count
         if args.save_prepared:
             save_prepared(args.save_prepared, path, prepared, used)
+        if args.explain and count:
+            rows[-1]["explanation"] = str(save_explanation(args.explain, path, prepared, answers[start - count : start],
+                                                           reader.network, class_names, explained))
     if args.json:
         print(json.dumps(rows, indent=2))
     elif rows:

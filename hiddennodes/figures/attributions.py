@@ -47,29 +47,39 @@ def class_attribution_figure(class_mean: np.ndarray, class_names: Sequence[str],
     return figure
 
 
-def mistakes_figure(images: np.ndarray, toward_predicted: np.ndarray, toward_true: np.ndarray, true: Sequence[str],
-                    predicted: Sequence[str], confidence: Sequence[float], title: str) -> Figure:
-    """One row per confident mistake: the picture, the pixels that pushed toward its wrong answer, those toward the right one."""
+def attribution_rows_figure(images: np.ndarray, first: np.ndarray, second: np.ndarray, row_titles: Sequence[str],
+                            first_titles: Sequence[str], second_titles: Sequence[str], title: str) -> Figure:
+    """One row per picture: the picture, then two of its attributions (toward two classes) over its outline, on one scale."""
     rows = len(images)
     figure = Figure(figsize=(7.2, 2.05 * max(rows, 1) + 0.8), layout="constrained")
     if rows == 0:
         axes = figure.add_subplot()
-        axes.text(0.5, 0.5, "no mistakes on the test digits", ha="center", va="center")
+        axes.text(0.5, 0.5, "nothing to show", ha="center", va="center")
         axes.set_axis_off()
         figure.suptitle(title, fontsize=11)
         return figure
-    limit = colour_limit(np.concatenate([toward_predicted, toward_true]))
+    limit = colour_limit(np.concatenate([first, second]))
     grid = figure.subplots(rows, 3, squeeze=False)
     shown = None
     for row in range(rows):
         grid[row, 0].imshow(np.asarray(images[row]).reshape(IMAGE_SHAPE), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
         grid[row, 0].set_xticks([])
         grid[row, 0].set_yticks([])
-        grid[row, 0].set_title(f"{true[row]}, read as {predicted[row]} ({100 * confidence[row]:.0f}%)", fontsize=9)
-        shown = _draw(grid[row, 1], toward_predicted[row], limit, images[row])
-        grid[row, 1].set_title(f"toward {predicted[row]} (its answer)", fontsize=9)
-        _draw(grid[row, 2], toward_true[row], limit, images[row])
-        grid[row, 2].set_title(f"toward {true[row]} (the right one)", fontsize=9)
-    figure.colorbar(shown, ax=grid, shrink=0.6, label="up (red) or down (blue)")
+        grid[row, 0].set_title(row_titles[row], fontsize=9)
+        shown = _draw(grid[row, 1], first[row], limit, images[row])
+        grid[row, 1].set_title(first_titles[row], fontsize=9)
+        _draw(grid[row, 2], second[row], limit, images[row])
+        grid[row, 2].set_title(second_titles[row], fontsize=9)
+    figure.colorbar(shown, ax=grid, shrink=0.6, label="pushes the score up (red) or down (blue)")
     figure.suptitle(title, fontsize=11)
     return figure
+
+
+def mistakes_figure(images: np.ndarray, toward_predicted: np.ndarray, toward_true: np.ndarray, true: Sequence[str],
+                    predicted: Sequence[str], confidence: Sequence[float], title: str) -> Figure:
+    """One row per confident mistake: the picture, the pixels that pushed toward its wrong answer, those toward the right one."""
+    if len(images) == 0:
+        title += ": none on the test digits"
+    return attribution_rows_figure(images, toward_predicted, toward_true,
+                                   [f"{t}, read as {p} ({100 * c:.0f}%)" for t, p, c in zip(true, predicted, confidence)],
+                                   [f"toward {p} (its answer)" for p in predicted], [f"toward {t} (the right one)" for t in true], title)
