@@ -93,6 +93,9 @@ def experiment_payload(name: str, label: str, network: Network, interpretation: 
         "silent_images": blob(interpretation["silent_images"], "u8"),
         "sample_hidden": blob(interpretation["sample_hidden"], "f32"),
         "sample_labels": blob(interpretation["sample_labels"], "u8"),
+        # What the attributions are measured against (hiddennodes.attributions.attribute): the network file's training
+        # digits, or a blank page for a file that has none.
+        "background": blob(image_bytes(network.background if network.background is not None else np.zeros((1, 784))), "u8"),
     }
 
 

@@ -56,10 +56,15 @@ def test_the_page_is_one_file_and_its_words_cannot_end_its_script():
 @pytest.fixture(scope="module")
 def real_page(real_network, tmp_path_factory):
     """The explorer for the real-digit 784-128-10 network (exp3), interpreted on its 7,000 training digits."""
+    import dataclasses
+
+    from hiddennodes.attributions import BACKGROUND, background_digits
+
     net = real_network
-    network = pixel_network(net["layers"])
-    path = tmp_path_factory.mktemp("explorer") / "explorer.html"
     features, labels = net["features"], net["labels"]
+    network = dataclasses.replace(pixel_network(net["layers"]),
+                                  background=background_digits(features[net["train"]], labels[net["train"]], BACKGROUND, 42))
+    path = tmp_path_factory.mktemp("explorer") / "explorer.html"
     path.write_text(page_html({"exp3": (network, "the best width on the pixels")}, features[net["train"]], labels[net["train"]],
                               features[net["held_out"]], labels[net["held_out"]]))
     return path, network
@@ -228,3 +233,53 @@ def test_a_pen_too_fine_for_the_size_drawn_is_widened_as_the_prediction_command_
     ink = np.sum(fine["digit"]) / np.sum(normal["digit"])
     assert 0.6 < ink < 1.6, ink  # redrawn as wide as MNIST's middle, not a hairline
     assert fine["predicted"] == normal["predicted"]
+
+
+def test_the_pixels_that_made_a_drawn_answer_are_shaps(explorer, real_page, real_network):
+    """The page's live attributions toward the answer and the runner-up are shap's DeepExplainer values for the 28x28 it was fed."""
+    from hiddennodes.attributions import explain
+
+    page, network = explorer.page, real_page[1]
+    image = real_network["features"][real_network["held_out"]][3]
+    page.click("#clear")
+    draw_strokes(page, *digit_strokes(image))
+    state = page.evaluate("explorer.state()")
+    digit = np.array(state["digit"], dtype=np.float32)
+    probabilities = network.probabilities(digit[None])[0]
+    assert state["why"]["classes"] == [int(probabilities.argmax()), int(np.argsort(probabilities)[-2])]
+    values, method = explain(network, digit[None], network.background)
+    assert method == "deep"
+    for target, shown in zip(state["why"]["classes"], state["why"]["maps"]):
+        expected = values[0, :, target]
+        assert np.abs(np.array(shown) - expected).max() < 1e-4 * np.abs(expected).max()
+    assert page.locator("#why-answer-caption").inner_text() == f"toward {state['why']['classes'][0]}, its answer"
+    page.locator("#answer-panel").screenshot(path=ARTIFACTS / "exp3_why.png")
+
+
+def test_attributions_in_the_page_through_pca_and_selected_pixels_are_shaps(browser, tmp_path):
+    from browser import visit
+    from test_attributions import digits, network
+
+    import dataclasses
+
+    from hiddennodes.attributions import explain, rescale_attributions
+
+    background = np.round(digits(10, 3) * 255) / 255  # training pixels are whole 255ths, as the page receives them
+    nets = {kind: dataclasses.replace(network(activation=activation, kind=kind, classes=4), background=background.astype(np.float32))
+            for kind, activation in (("pca", "tanh"), ("top_pixels", "relu"))}
+    images = digits(40, 4)
+    labels = {kind: net.probabilities(images).argmax(axis=1) for kind, net in nets.items()}
+    path = tmp_path / "mapped.html"
+    path.write_text(page_html({kind: (net, kind) for kind, net in nets.items()}, images, labels["pca"], images, labels["pca"]))
+    with visit(browser, path) as seen:
+        seen.page.wait_for_function(READY)
+        for kind, net in nets.items():
+            values, _ = explain(net, images[:5], net.background)
+            exact = rescale_attributions(net, images[:5], net.background)  # float64, as the page computes
+            for c in range(4):
+                shown = np.array(seen.page.evaluate("([name, flat, count, c]) => explorer.attribution(name, flat, count, c)",
+                                                    [kind, images[:5].ravel().tolist(), 5, c]))
+                assert np.abs(shown - exact[:, :, c]).max() < 1e-5 * np.abs(exact).max(), (kind, c)
+                # shap works in float32: a tanh's rescale multiplier loses digits where a pixel barely moves its node.
+                assert np.abs(shown - values[:, :, c]).max() < 1e-2 * np.abs(values).max(), (kind, c)
+        assert seen.console_errors == [] and seen.outside_requests == []

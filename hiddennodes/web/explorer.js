@@ -96,7 +96,54 @@
       probabilities[c] /= total;
       if (probabilities[c] > probabilities[predicted]) predicted = c;
     }
-    return { hidden, probabilities, predicted };
+    return { hidden, probabilities, predicted, z };
+  }
+
+  // ---- attributions: hiddennodes/attributions.py's rescale_attributions, live --------------------------
+  /** The pixels' attribution toward class `c` for a digit whose forward pass is `result`: DeepLIFT's rescale
+   * rule through the hidden layer, averaged over the network file's background digits, as shap's DeepExplainer
+   * computes it (a node switched off passes nothing on). */
+  function attribution(exp, digit, result, c) {
+    const units = exp.units, count = exp.backgroundCount;
+    const total = new Float64Array(PIXELS);
+    const u = new Float64Array(units);
+    for (let k = 0; k < count; k++) {
+      for (let j = 0; j < units; j++) {
+        const zb = exp.backgroundZ[k * units + j], change = result.z[j] - zb;
+        let multiplier;
+        if (exp.off[j]) multiplier = 0;
+        else if (Math.abs(change) < 1e-6) multiplier = (exp.activation(result.z[j] + 1e-4) - exp.activation(result.z[j] - 1e-4)) / 2e-4;
+        else multiplier = (exp.activation(result.z[j]) - exp.activation(zb)) / change;
+        u[j] = multiplier * exp.outputWeights[j * exp.classes + c];
+      }
+      const g = pixelGradient(exp, u);
+      const base = k * PIXELS;
+      for (let p = 0; p < PIXELS; p++) total[p] += (digit[p] - exp.background[base + p]) * g[p];
+    }
+    for (let p = 0; p < PIXELS; p++) total[p] /= count;
+    return total;
+  }
+
+  /** d(sum_j u_j z_j) / d pixel: the hidden kernel times `u`, carried back through the input map to the 784 pixels. */
+  function pixelGradient(exp, u) {
+    const units = exp.units, inputs = new Float64Array(exp.numInputs);
+    for (let i = 0; i < exp.numInputs; i++) {
+      const row = i * units;
+      let sum = 0;
+      for (let j = 0; j < units; j++) sum += exp.kernel[row + j] * u[j];
+      inputs[i] = sum;
+    }
+    if (exp.kind === "pixels") return inputs;
+    const pixels = new Float64Array(PIXELS);
+    if (exp.kind === "pca") {
+      for (let k = 0; k < exp.numInputs; k++) {
+        const row = k * PIXELS, g = inputs[k];
+        for (let p = 0; p < PIXELS; p++) pixels[p] += g * exp.components[row + p];
+      }
+    } else {
+      for (let k = 0; k < exp.numInputs; k++) pixels[exp.indices[k]] += inputs[k];
+    }
+    return pixels;
   }
 
   // ---- preparation: hiddennodes/preprocess.py's mnist_like ---------------------------------------
@@ -368,6 +415,15 @@
       exp.indices = await unblob(payload.inputs.indices);
     }
     exp.off = new Uint8Array(exp.units);
+    const background = await unblob(payload.background);
+    exp.backgroundCount = payload.background.shape[0];
+    exp.background = new Float64Array(background.length);
+    for (let i = 0; i < background.length; i++) exp.background[i] = background[i] / 255;
+    exp.backgroundZ = new Float64Array(exp.backgroundCount * exp.units);
+    for (let k = 0; k < exp.backgroundCount; k++) {
+      const z = forward(exp, features(exp, exp.background.subarray(k * PIXELS, (k + 1) * PIXELS)), null).z;
+      exp.backgroundZ.set(z, k * exp.units);
+    }
     exp.layout = gridLayout(exp.units);
     exp.sprite = weightSprite(exp);
     return exp;
@@ -576,6 +632,7 @@
     renderGrid(exp, result);
     renderLayer(exp, result);
     renderNodeNow(exp, result);
+    renderWhy(exp, result);
     document.body.dataset.predicted = result ? className(result.predicted) : "";
   }
 
@@ -591,6 +648,38 @@
       rows[c].children[1].firstChild.style.width = `${(100 * p).toFixed(2)}%`;
       rows[c].children[2].textContent = result ? p.toFixed(3) : "";
     }
+  }
+
+  /** Which pixels pushed toward the answer and toward the runner-up, once a stroke is finished (it costs a few ms). */
+  function renderWhy(exp, result) {
+    const targets = [$("why-answer"), $("why-runner-up")];
+    if (!result) {
+      for (const canvas of targets) canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+      $("why-answer-caption").textContent = $("why-runner-up-caption").textContent = "";
+      state.why = null;
+      return;
+    }
+    if (state.stroke) return;  // mid-stroke: drawn when the pen lifts
+    let runnerUp = result.predicted === 0 ? 1 : 0;
+    for (let c = 0; c < exp.classes; c++) {
+      if (c !== result.predicted && result.probabilities[c] > result.probabilities[runnerUp]) runnerUp = c;
+    }
+    const maps = [attribution(exp, state.digit, result, result.predicted), attribution(exp, state.digit, result, runnerUp)];
+    let scale = 0;
+    for (const values of maps) for (let p = 0; p < PIXELS; p++) scale = Math.max(scale, Math.abs(values[p]));
+    state.why = { classes: [result.predicted, runnerUp], maps };
+    maps.forEach((values, index) => {
+      const context = targets[index].getContext("2d");
+      const image = context.createImageData(SIDE, SIDE);
+      for (let p = 0; p < PIXELS; p++) {
+        const [r, g, b] = weightColour(values[p] / (scale || 1));
+        const shade = 1 - 0.45 * state.digit[p];  // the ink shows through, darker where it is
+        image.data.set([r * shade, g * shade, b * shade, 255], p * 4);
+      }
+      putScaled(targets[index], image);
+    });
+    $("why-answer-caption").textContent = `toward ${className(result.predicted)}, its answer`;
+    $("why-runner-up-caption").textContent = `toward ${className(runnerUp)}, the runner-up`;
   }
 
   /** Nodes ordered by what they add to class `c`'s logit now: activation x outgoing weight. */
@@ -896,6 +985,16 @@
       }
       return { probabilities, hidden };
     },
+    /** Attributions of every digit in `flat` (784 values each) toward class `c`, as the page draws them. */
+    attribution(name, flat, count, c) {
+      const exp = state.experiments.get(name);
+      const rows = [];
+      for (let n = 0; n < count; n++) {
+        const digit = flat.slice(n * PIXELS, (n + 1) * PIXELS);
+        rows.push(Array.from(attribution(exp, digit, forward(exp, features(exp, digit), exp.off), c)));
+      }
+      return rows;
+    },
     /** The 28x28 digit the page makes of a clean picture's grey levels (row by row, in [0, 1]). */
     preparePicture(gray, width, height) {
       const digit = mnistLike(pictureInk(Float32Array.from(gray), width, height), width, height);
@@ -917,6 +1016,7 @@
         predicted: result ? result.predicted : null,
         probabilities: result ? Array.from(result.probabilities) : null,
         hidden: result ? Array.from(result.hidden) : null,
+        why: state.why ? { classes: state.why.classes, maps: state.why.maps.map((values) => Array.from(values)) } : null,
       };
     },
   };
