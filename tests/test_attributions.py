@@ -108,3 +108,13 @@ def test_class_attributions_average_each_class_and_pick_the_most_confident_mista
     rows = np.arange(4)
     assert np.allclose(found["toward_true"], reference[found["mistake_index"], :, found["mistake_true"]], atol=1e-4)
     assert np.allclose(found["toward_predicted"], reference[found["mistake_index"], :, found["mistake_predicted"]][rows], atol=1e-4)
+
+
+def test_one_class_per_digit_is_that_column_of_every_class():
+    net = network(activation="tanh", kind="pca")
+    images, background = digits(9, 10), digits(15, 11)
+    classes = np.array([0, 3, 3, 1, 0, 2, 2, 2, 1])
+    every, _ = explain(net, images, background)
+    chosen, method = explain(net, images, background, classes=classes)
+    assert method == "deep" and chosen.shape == (9, 784)
+    assert np.allclose(chosen, every[np.arange(9), :, classes], atol=1e-6)
