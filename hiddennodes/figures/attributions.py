@@ -42,7 +42,7 @@ def class_attribution_figure(class_mean: np.ndarray, class_names: Sequence[str],
             continue
         shown = _draw(axes, class_mean[index], limit, mean_digits[index])
         axes.set_title(str(class_names[index]), fontsize=10)
-    figure.colorbar(shown, ax=grid, shrink=0.8, label=f"pushes the class's score up (red) or down (blue); scale clipped at the {CLIP_PERCENTILE:g}th percentile")
+    figure.colorbar(shown, ax=grid, shrink=0.8, label=f"score up (red) or down (blue); clipped at the {CLIP_PERCENTILE:g}th percentile")
     figure.suptitle(title, fontsize=11)
     return figure
 
