@@ -72,6 +72,17 @@ def varying_keys(records: list[dict]) -> list[str]:
     return [key for key in keys if len({json.dumps(record["params"].get(key)) for record in records}) > 1]
 
 
+def combine_keys(records: list[dict], keys: list[str]) -> str:
+    """A sweep over several keys at once (a recipe: optimizer, learning rate, batch size...): each record gains one
+    params entry naming its values of all ``keys`` (``"optimizer=adam, batch_size=128"``), and its name is returned,
+    to tabulate and choose on as one key. Records missing a key are left out of the sweep."""
+    name = " + ".join(keys)
+    for record in records:
+        if all(key in record["params"] for key in keys):
+            record["params"][name] = ", ".join(f"{key.rpartition('.')[2]}={record['params'][key]}" for key in keys)
+    return name
+
+
 def _sort_value(value: Any) -> tuple:
     return (0, float(value), "") if isinstance(value, (int, float)) and not isinstance(value, bool) else (1, 0.0, str(value))
 

@@ -90,13 +90,30 @@ def test_with_repeated_seeds_the_choice_is_on_the_mean_over_seeds(tmp_path, caps
     assert "| **550** | b | 0.8850 | 0.8700 |" in output and "0.8650–0.8750" in output
 
 
-def test_a_categorical_sweep_and_an_ambiguous_one(tmp_path, capsys):
+def test_a_categorical_sweep_and_one_of_two_keys(tmp_path, capsys):
     saved = tmp_path / "show.json"
     saved.write_text(json.dumps(show(entry("f" * 40, "tanh-one", 128, 0.87, 0.86, activation="tanh"))))
     assert main(["--from-json", str(saved), "--include-commit", "--out", str(tmp_path / "sweep")]) == 0
     output = capsys.readouterr().out
     assert "model.activation = relu (main)" in output and "the committed params.yaml already" in output
     saved.write_text(json.dumps(show(entry("f" * 40, "both", 64, 0.87, 0.86, activation="tanh"))))
-    assert main(["--from-json", str(saved), "--include-commit", "--out", str(tmp_path / "other")]) == 2
-    assert "vary model.activation, model.hidden; name the swept one with --key" in capsys.readouterr().err
+    # Two keys vary: without --key they are one recipe; --key picks one of them.
+    assert main(["--from-json", str(saved), "--include-commit", "--out", str(tmp_path / "other")]) == 0
+    assert "model.activation + model.hidden = activation=relu, hidden=128 (main)" in capsys.readouterr().out
     assert main(["--from-json", str(saved), "--include-commit", "--key", "model.hidden", "--out", str(tmp_path / "other")]) == 0
+
+
+def test_a_recipe_of_several_keys_is_swept_as_one(tmp_path, capsys):
+    """Keys varied together (optimizer and learning rate) are tabulated as one recipe and chosen on validation."""
+    runs = []
+    for index, (activation, rate, val) in enumerate((("relu", 0.001, 0.88), ("tanh", 0.001, 0.87), ("relu", 0.003, 0.895), ("tanh", 0.003, 0.86))):
+        run = entry(f"{index}" * 40, f"run-{index}", 128, val, val - 0.01, activation=activation)
+        run["data"]["params"]["params.yaml"]["data"]["model"]["learning_rate"] = rate
+        runs.append(run)
+    path = tmp_path / "show.json"
+    path.write_text(json.dumps(show(*runs)))
+    assert main(["--from-json", str(path), "--out", str(tmp_path / "sweep")]) == 0
+    summary = json.loads((tmp_path / "sweep" / "sweep.json").read_text())
+    assert summary["key"] == "model.activation + model.learning_rate"
+    assert summary["best"]["name"] == "run-2" and summary["best"][summary["key"]] == "activation=relu, learning_rate=0.003"
+    assert len(summary["rows"]) == 4 and "| activation=relu, learning_rate=0.003 |" in capsys.readouterr().out.replace("**", "")

@@ -27,7 +27,7 @@ from pathlib import Path
 from hiddennodes import PipelineError
 from hiddennodes.cli.project import project_params
 from hiddennodes.files import atomic_path
-from hiddennodes.sweep import SweepError, best_row, choice_metric, experiment_records, markdown, sweep_table, varying_keys
+from hiddennodes.sweep import SweepError, best_row, choice_metric, combine_keys, experiment_records, markdown, sweep_table, varying_keys
 
 
 def read_experiments(all_commits: bool) -> list:
@@ -42,7 +42,8 @@ def read_experiments(all_commits: bool) -> list:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hiddennodes-sweep", description=__doc__.splitlines()[0])
-    parser.add_argument("--key", help="the swept params key, e.g. model.hidden (default: the one key that varies)")
+    parser.add_argument("--key", action="append", help="the swept params key, e.g. model.hidden; give it again for each key of a "
+                        "recipe swept together (default: every key that varies, as one recipe)")
     parser.add_argument("--experiment", help="whose metrics to tabulate (default: params.yaml's reference, the best-width network on pixels)")
     parser.add_argument("--out", type=Path, default=Path("sweep"), help="folder for sweep.md, sweep.json, sweep.png")
     parser.add_argument("--all-commits", action="store_true", help="also experiments based on earlier commits")
@@ -54,12 +55,12 @@ def main(argv: list[str] | None = None) -> int:
             args.experiment = project_params(Path.cwd()).reference
         show = json.loads(args.from_json.read_text()) if args.from_json else read_experiments(args.all_commits)
         records = [record for record in experiment_records(show) if args.include_commit or not record["committed"]]
-        key = args.key
-        if key is None:
-            varying = [name for name in varying_keys(records) if not name.startswith("data.mirror")]
-            if len(varying) != 1:
-                raise SweepError(f"the experiments vary {', '.join(varying) or 'no params key'}; name the swept one with --key.")
-            key = varying[0]
+        keys = args.key
+        if not keys:
+            keys = [name for name in varying_keys(records) if not name.startswith("data.mirror")]
+            if not keys:
+                raise SweepError("the experiments vary no params key; name the swept one with --key.")
+        key = keys[0] if len(keys) == 1 else combine_keys(records, keys)
         rows = sweep_table(records, key, args.experiment)
     except (SweepError, PipelineError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
     table = markdown(rows, key, best)
     summary = {"key": key, "experiment": args.experiment, "best": best, "rows": rows}
-    figure = sweep_figure(rows, key, best, f"{args.experiment}: a sweep of {key} ({len(rows)} runs); best on validation: {best[key]}")
+    figure = sweep_figure(rows, key, best, f"{args.experiment}: a sweep of {key} ({len(rows)} runs)\nbest on validation: {best[key]}")
     for name, write in (("sweep.md", lambda path: path.write_text(table)),
                         ("sweep.json", lambda path: path.write_text(json.dumps(summary, indent=2) + "\n")),
                         ("sweep.png", lambda path: figure.savefig(path, dpi=110))):

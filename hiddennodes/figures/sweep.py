@@ -17,6 +17,8 @@ def sweep_figure(rows: Sequence[Mapping], key: str, best: Mapping, title: str) -
     values = [row[key] for row in rows]
     numeric = all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in values)
     positions = np.array(values, dtype=float) if numeric else np.array([sorted(set(map(str, values))).index(str(value)) for value in values], dtype=float)
+    if not numeric and max(len(str(value)) for value in values) > 12:
+        return recipe_figure(rows, key, best, title)
     figure = Figure(figsize=(11, 4.2), layout="constrained")
     accuracy_axes, seconds_axes = figure.subplots(1, 2)
     best_position = positions[[index for index, row in enumerate(rows) if row is best][0]]
@@ -42,4 +44,34 @@ def sweep_figure(rows: Sequence[Mapping], key: str, best: Mapping, title: str) -
             names = sorted(set(map(str, values)))
             axes.set_xticks(range(len(names)), names)
     figure.suptitle(title)
+    return figure
+
+
+def recipe_figure(rows: Sequence[Mapping], key: str, best: Mapping, title: str) -> Figure:
+    """A sweep of several keys at once: one line per recipe, ordered by what the choice is made on (the mean validation
+    accuracy over seeds, where they were repeated), with validation and test accuracy (and the test's 95% interval)
+    and the training seconds; the chosen recipe in bold."""
+    metric = "val_accuracy_mean" if all("val_accuracy_mean" in row for row in rows) else "val_accuracy"
+    test = "test_accuracy_mean" if metric == "val_accuracy_mean" else "test_accuracy"
+    ordered = sorted(rows, key=lambda row: row.get(metric, np.nan))
+    positions = np.arange(len(ordered))
+    figure = Figure(figsize=(12, 1.6 + 0.28 * len(ordered)), layout="constrained")
+    accuracy_axes, seconds_axes = figure.subplots(1, 2, sharey=True, width_ratios=(3, 1))
+    accuracy_axes.plot([row.get(metric, np.nan) for row in ordered], positions, "o", label="validation" + (" (mean over seeds)" if metric.endswith("mean") else ""))
+    accuracy_axes.plot([row.get(test, np.nan) for row in ordered], positions, "s", markersize=4, label="test" + (" (mean over seeds)" if metric.endswith("mean") else ""))
+    for position, row in zip(positions, ordered):
+        interval = row.get("test_accuracy_ci95")
+        if interval:
+            accuracy_axes.plot([interval["low"], interval["high"]], [position, position], color="tab:orange", alpha=0.5, linewidth=2)
+    accuracy_axes.set_yticks(positions, [str(row[key]) for row in ordered], fontsize=8)
+    for label, row in zip(accuracy_axes.get_yticklabels(), ordered):
+        if row is best:
+            label.set_fontweight("bold")
+    accuracy_axes.set_xlabel("accuracy (bars: the test's 95% interval over seeds)")
+    accuracy_axes.legend(fontsize=8, loc="lower right")
+    seconds_axes.barh(positions, [row.get("training_seconds", np.nan) for row in ordered], color="tab:green", alpha=0.7)
+    seconds_axes.set_xlabel("training seconds (first seed)")
+    for axes in (accuracy_axes, seconds_axes):
+        axes.grid(alpha=0.3, axis="x")
+    figure.suptitle(title, fontsize=10)
     return figure
