@@ -3,13 +3,16 @@
     python benchmarks/real_digits.py                      # ../shared/data/mnist-t10k, params.yaml's model section
     python benchmarks/real_digits.py --mnist DIR --seeds 42 43 44
     python benchmarks/real_digits.py --seeds 42 --held-out 100   # a quick check that it runs
+    python benchmarks/real_digits.py --experiment exp6           # the best width trained on distorted copies
 
 Full MNIST's 60,000 training digits may be out of reach (no internet on the
 machines this project is built on); its 10,000 real test digits are trained on
 instead: the first 7,000 train, the next 1,000 validate (the kept epoch, and
 the confidence threshold of the reject option), and the last 2,000 are held
-out for every number printed. The network is ``model`` in params.yaml
-(784 -> model.hidden -> 10), trained by the pipeline's own loop, once per seed.
+out for every number printed. The network is an experiment of params.yaml on
+the pixels (``--experiment``, default the reference: 784 -> model.hidden -> 10),
+trained by the pipeline's own loop with its training section and its set of
+distortions (``augment``), once per seed.
 
 Printed, per seed and as the mean over seeds:
 1. accuracy on the 2,000 held-out digits as arrays, and through the prediction
@@ -61,7 +64,7 @@ def load_t10k(folder: Path) -> tuple[np.ndarray, np.ndarray]:
     return images, labels
 
 
-def train(features: np.ndarray, labels: np.ndarray, settings, seed: int) -> tuple[dict[str, np.ndarray], int, float]:
+def train(features: np.ndarray, labels: np.ndarray, settings, hidden: int, distortions, seed: int) -> tuple[dict[str, np.ndarray], int, float]:
     """The train stage's recipe on the 7,000 + 1,000 split: weights, kept epoch, seconds."""
     import keras
 
@@ -69,11 +72,15 @@ def train(features: np.ndarray, labels: np.ndarray, settings, seed: int) -> tupl
     from hiddennodes.training import EpochRunner
 
     keras.utils.set_random_seed(seed)
-    model = build_model(784, settings.hidden, 10, settings.activation, settings.optimizer, settings.learning_rate)
+    train_count = TRAIN.stop - (TRAIN.start or 0)
+    model = build_model(784, hidden, 10, settings.activation, settings.optimizer, settings.learning_rate,
+                        dropout=settings.dropout, l2=settings.l2, schedule=settings.schedule,
+                        decay_steps=-(-train_count * distortions.copies // settings.batch_size) * settings.epochs)
     keep_best = KeepBestWeights(monitor="val_loss")
     start = time.perf_counter()
-    EpochRunner(model).fit(features[TRAIN], labels[TRAIN], (features[VALIDATION], labels[VALIDATION]), epochs=settings.epochs,
-                           batch_size=settings.batch_size, seed=seed, callbacks=[keep_best], verbose=False)
+    EpochRunner(model, distortions=distortions).fit(
+        features[TRAIN], labels[TRAIN], (features[VALIDATION], labels[VALIDATION]), epochs=settings.epochs,
+        batch_size=settings.batch_size, seed=seed, callbacks=[keep_best], verbose=False, copies=distortions.copies)
     return layer_parameters(model), keep_best.best_epoch, time.perf_counter() - start
 
 
@@ -149,6 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mnist", type=Path, default=ROOT.parent / "shared" / "data" / "mnist-t10k", help="folder with the t10k IDX files")
     parser.add_argument("--seeds", type=int, nargs="+", help="default: params.yaml's seed and the next two")
+    parser.add_argument("--experiment", help="an experiment of params.yaml on the pixels (default: its reference)")
     held_count = HELD_OUT.stop - HELD_OUT.start
     parser.add_argument("--held-out", type=int, default=held_count, metavar="N",
                         help=f"measure on the first N held-out digits only, for a quick run (default: all {held_count:,})")
@@ -161,12 +169,16 @@ def main() -> None:
     images, labels = load_t10k(args.mnist)
     features = images.reshape(len(images), -1).astype(np.float32) / 255
     uci = uci_digits_as_mnist()
-    settings = params.model
-    print(f"784 -> {settings.hidden} -> 10, {settings.activation}, {settings.optimizer} {settings.learning_rate}, "
-          f"{settings.epochs} epochs of batch {settings.batch_size}; 7,000 train / 1,000 validation / {args.held_out:,} held-out real MNIST test digits\n")
+    experiment = params.experiment(args.experiment or params.reference)
+    if experiment.inputs != "pixels":
+        parser.error(f"--experiment {experiment.name} reads {experiment.inputs}; this benchmark trains on the pixels, so name one that does.")
+    settings, hidden, distortions = params.training(experiment.training), params.width(experiment), params.distortions(experiment)
+    print(f"{experiment.name}: 784 -> {hidden} -> 10, {settings.activation}, {settings.optimizer} {settings.learning_rate} ({settings.schedule}), "
+          f"{settings.epochs} epochs of batch {settings.batch_size}, distortions: {distortions.describe()}; "
+          f"7,000 train / 1,000 validation / {args.held_out:,} held-out real MNIST test digits\n")
     results = {}
     for seed in seeds:
-        parameters, kept_epoch, seconds = train(features, labels, settings, seed)
+        parameters, kept_epoch, seconds = train(features, labels, settings, hidden, distortions, seed)
         results[seed] = measure(parameters, images, labels, uci, params.robustness, params.calibration, seed, held)
         print(f"seed {seed}: kept epoch {kept_epoch}, {seconds:.1f} s to train, held-out accuracy {results[seed]['held_out']:.4f}", flush=True)
 

@@ -19,6 +19,7 @@ from hiddennodes.experiments import Experiment, _choice, _fail, _nearest, parse_
 
 OPTIMIZERS = ("adadelta", "adagrad", "adam", "adamax", "adamw", "nadam", "rmsprop", "sgd")
 SCHEDULES = ("constant", "cosine")
+PENALTIES = ("l2", "l1", "elasticnet")
 ACTIVATIONS = (
     "elu", "gelu", "leaky_relu", "linear", "relu", "selu",
     "sigmoid", "softplus", "softsign", "swish", "tanh",
@@ -109,7 +110,10 @@ class BaselineParams:
     """Multinomial logistic regression on each input kind."""
 
     max_iter: int = 100  # lbfgs iterations at most (scikit-learn's default)
-    C: float = 1.0  # inverse strength of its L2 penalty (scikit-learn's default)
+    C: float = 1.0  # inverse strength of its penalty (scikit-learn's default)
+    penalties: tuple[str, ...] = ("l2", "l1", "elasticnet")  # one model each; l1 and elasticnet are fitted by saga
+    l1_ratio: float = 0.5  # the elastic net's share of L1
+    saga_max_iter: int = 20  # saga's passes over the data at most (L1 and elastic net)
 
 
 @dataclass(frozen=True)
@@ -379,6 +383,16 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     baseline = _section("baseline", raw.get("baseline"))
     baseline["max_iter"] = _int("baseline.max_iter", baseline["max_iter"], 1)
     baseline["C"] = _positive_float("baseline.C", baseline["C"])
+    penalties = baseline["penalties"]
+    if (not isinstance(penalties, (list, tuple)) or not penalties or len(set(map(str, penalties))) != len(penalties)
+            or any(penalty not in PENALTIES for penalty in penalties)):
+        raise _fail("baseline.penalties", penalties, "it must be a list of different penalties from " + ", ".join(PENALTIES))
+    baseline["penalties"] = tuple(penalties)
+    ratio = baseline["l1_ratio"]
+    if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 < ratio < 1:
+        raise _fail("baseline.l1_ratio", ratio, "it must be a share above 0 and below 1 (1 is l1, 0 is l2)")
+    baseline["l1_ratio"] = float(ratio)
+    baseline["saga_max_iter"] = _int("baseline.saga_max_iter", baseline["saga_max_iter"], 1)
 
     familiarity = _section("familiarity", raw.get("familiarity"))
     share = familiarity["pass_share"]

@@ -35,6 +35,8 @@ def comparison_table(metrics_by_experiment: Mapping[str, Mapping], baseline: Map
         table[name] = {key: metrics[key] for key, _ in COMPARISON_COLUMNS if key in metrics and key != "experiment"}
     for kind, metrics in (baseline or {}).items():
         row = {key: metrics[key] for key, _ in COMPARISON_COLUMNS if key in metrics and key != "experiment"}
+        if "zero_weights" in metrics:
+            row["zero_weights"] = metrics["zero_weights"]
         table[f"{BASELINE_PREFIX} {kind}"] = {**row, "hidden_units": 0}
     return table
 

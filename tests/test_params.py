@@ -35,7 +35,8 @@ def test_the_project_params_parse_and_every_section_and_key_is_read():
                 assert {key: getattr(parsed.augment[name], key) for key in distortions} == distortions, f"augment.{name}"
         elif isinstance(values, dict):
             for key, value in values.items():
-                assert getattr(getattr(parsed, section), key) == value, f"{section}.{key}"
+                parsed_value = getattr(getattr(parsed, section), key)
+                assert (list(parsed_value) if isinstance(parsed_value, tuple) else parsed_value) == value, f"{section}.{key}"
         else:
             assert getattr(parsed, section) == values, section
     # Every experiment's width key names a hidden width, and its view can draw that many nodes.
@@ -115,6 +116,8 @@ def test_experiment_names_and_the_reference_are_checked():
         ({"calibration__target_accuracy": 1}, r"calibration\.target_accuracy is 1; it must be a share above 0 and below 1"),
         ({"calibration__certainty": 0.3}, r"calibration\.certainty is 0\.3; it must be a probability from 0\.5 \(no margin\) to below 1"),
         ({"baseline__max_iter": 0}, r"baseline\.max_iter is 0; it must be a whole number of at least 1"),
+        ({"baseline__penalties": ["l2", "lasso"]}, r"baseline\.penalties is \['l2', 'lasso'\]; it must be a list of different penalties from l2, l1, elasticnet"),
+        ({"baseline__l1_ratio": 1}, r"baseline\.l1_ratio is 1; it must be a share above 0 and below 1"),
         ({"model__dropout": 1}, r"model\.dropout is 1; it must be a share from 0 \(off\) to below 1"),
         ({"model__l2": -1}, r"model\.l2 is -1; it must be a number of at least 0"),
         ({"small__patience": -2}, r"small\.patience is -2; it must be a whole number of at least 0"),
