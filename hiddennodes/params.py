@@ -83,6 +83,7 @@ class EmbeddingParams:
     """The 2-D maps of the hidden activations (experiments 3 to 5)."""
 
     perplexity: float = 30.0
+    points: int = 20000  # training images mapped (a seeded sample, the same for every experiment); 0 = all of them
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class FamiliarityParams:
 class AttributionsParams:
     """Which pixels made each answer (stage attributions, with shap)."""
 
-    per_class: int = 20  # test digits of each class whose attributions toward their class are averaged
+    per_class: int = 10  # test digits of each class whose attributions toward their class are averaged
     mistakes: int = 6  # most confident mistakes shown with the attributions toward both answers
 
 
@@ -358,6 +359,9 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     embedding = _section("embedding", raw.get("embedding"))
     # openTSNE needs at least 3 x perplexity neighbours per point; 100 is already far above useful.
     embedding["perplexity"] = _positive_float("embedding.perplexity", embedding["perplexity"], 100)
+    embedding["points"] = _int("embedding.points", embedding["points"], 0)
+    if 0 < embedding["points"] <= 3 * embedding["perplexity"]:
+        raise _fail("embedding.points", embedding["points"], f"it must be 0 (all) or above 3 x embedding.perplexity ({3 * embedding['perplexity']:g})")
 
     robustness = _section("robustness", raw.get("robustness"))
     robustness["levels"] = _int("robustness.levels", robustness["levels"], 1, 20)

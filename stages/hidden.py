@@ -6,7 +6,8 @@ class, and how much the true classes' ranges overlap.
 ``scatter`` (two nodes, experiment 2): each test image as a point at its two
 activations, coloured by predicted and by true class, over the regions where
 the output layer picks each class (drawn when there are exactly two nodes).
-``map`` (a wide layer): 2-D maps of the activations of every training image.
+``map`` (a wide layer): 2-D maps of the activations of the training images
+(a seeded sample of ``embedding.points`` of them, the same for every experiment; 0 takes all).
 PCA to 2-D shows the hidden space's two main directions; t-SNE (openTSNE,
 seeded, PCA-initialised) shows its neighbourhoods: which images the hidden
 layer treats as alike. Both are coloured by true class, with training images
@@ -78,8 +79,13 @@ def draw_map(coordinates, labels, images, class_names, axis_names, title):
     return embedding_figure(coordinates, labels, class_names, images[chosen], chosen, axis_names, title)
 
 
-def embedding_map(experiment: str, arrays, class_names, images: np.ndarray, seed: int, perplexity: float) -> tuple[dict, dict]:
+def embedding_map(experiment: str, arrays, class_names, images: np.ndarray, seed: int, perplexity: float,
+                  points: int = 0) -> tuple[dict, dict]:
     hidden, labels = arrays["train_hidden"], arrays["train_labels"]
+    total = len(hidden)
+    if 0 < points < total:  # a seeded sample of the training images, the same for every experiment: t-SNE's time grows with the points
+        chosen = np.sort(np.random.default_rng(seed).choice(total, size=points, replace=False))
+        hidden, labels, images = hidden[chosen], labels[chosen], images[chosen]
     if 3 * perplexity >= len(hidden):
         raise ParamsError(
             f"params.yaml: embedding.perplexity is {perplexity:g}; with {len(hidden)} training images it must be below {len(hidden) / 3:g}."
@@ -96,6 +102,7 @@ def embedding_map(experiment: str, arrays, class_names, images: np.ndarray, seed
     metrics = {
         "experiment": experiment,
         "images": len(hidden),
+        "training_images": total,
         "hidden_units": width,
         "pca_variance_2d": round(float(variance.sum()), 4),
         "pca_neighbour_agreement": round(neighbour_agreement(flat, labels), 4),
@@ -104,7 +111,8 @@ def embedding_map(experiment: str, arrays, class_names, images: np.ndarray, seed
         "pca_seconds": round(pca_seconds, 2),
         "tsne_seconds": round(tsne_seconds, 2),
     }
-    title = f"{experiment}: hidden activations of {len(hidden):,} training images"
+    title = (f"{experiment}: hidden activations of {len(hidden):,} training images"
+             + (f" (a seeded sample of the {total:,})" if len(hidden) < total else ""))
     figures = {
         "pca.png": draw_map(flat, labels, images, class_names,
                             (f"principal component 1 ({variance[0]:.0%} of variance)", f"principal component 2 ({variance[1]:.0%})"),
@@ -133,7 +141,8 @@ def main() -> None:
     else:
         params = load_params()
         images = load_arrays(args.images)["features"]
-        metrics, figures = embedding_map(args.experiment, arrays, class_names, images, params.seed, params.embedding.perplexity)
+        metrics, figures = embedding_map(args.experiment, arrays, class_names, images, params.seed, params.embedding.perplexity,
+                                         params.embedding.points)
     with atomic_path(args.plots) as folder:  # the figures land together, or none do
         folder.mkdir()
         for name, figure in figures.items():
