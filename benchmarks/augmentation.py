@@ -3,8 +3,8 @@
     python benchmarks/augmentation.py --project DIR     # a project whose prepare stage has run (Fashion-MNIST for the target)
 
 On the project's 55,000 training and 5,000 validation digits, the best width
-(``model.hidden``) with its training section (``model``: optimizer, batch size,
-schedule) is trained for a few epochs with no distortion, with each kind of
+(``model.hidden``) with its training section's optimizer and batch size (at
+a constant rate: the schedule changes no step's cost) is trained for a few epochs with no distortion, with each kind of
 distortion of params.yaml's ``paper`` set alone, and with the whole set. Printed:
 the median seconds of a pass over the training digits (after the first epoch,
 which compiles) and the ratio to the undistorted pass: the issue's target is at

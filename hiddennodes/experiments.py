@@ -69,7 +69,7 @@ def parse_experiments(raw: Any, sections: Mapping[str, Any], augment_sets: tuple
 
     ``augment_sets`` are the names of params.yaml's ``augment`` sets an experiment may name."""
     if not isinstance(raw, Mapping) or not raw:
-        raise _fail("experiments", raw, "it must map each experiment's name to its inputs, training, width, label and view "
+        raise _fail("experiments", raw, "it must map each experiment's name to its inputs, training, width, augment, label and view "
                     "(see the project's params.yaml)")
     experiments = []
     for name, entry in raw.items():
@@ -84,8 +84,9 @@ def parse_experiments(raw: Any, sections: Mapping[str, Any], augment_sets: tuple
                                   "an experiment has " + ", ".join(EXPERIMENT_KEYS) + ".")
         missing = [key for key in EXPERIMENT_KEYS if key not in entry]
         if missing:
+            hint = " (augment: none trains on the digits as they are)" if "augment" in missing else ""
             raise ParamsError(f"params.yaml: experiments.{name} has no {', '.join(missing)}; an experiment needs "
-                              + ", ".join(EXPERIMENT_KEYS) + ".")
+                              + ", ".join(EXPERIMENT_KEYS) + hint + ".")
         key = f"experiments.{name}"
         _choice(f"{key}.inputs", entry["inputs"], tuple(INPUT_KINDS))
         _choice(f"{key}.training", entry["training"], TRAINING_SECTIONS)

@@ -114,7 +114,7 @@ class BaselineParams:
     C: float = 1.0  # inverse strength of its penalty (scikit-learn's default)
     penalties: tuple[str, ...] = ("l2", "l1", "elasticnet")  # one model each; l1 and elasticnet are fitted by saga
     l1_ratio: float = 0.5  # the elastic net's share of L1
-    saga_max_iter: int = 20  # saga's passes over the data at most (L1 and elastic net)
+    saga_max_iter: int = 5  # saga's passes over the data at most (L1 and elastic net)
 
 
 @dataclass(frozen=True)

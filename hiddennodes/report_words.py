@@ -55,12 +55,16 @@ def model_findings(comparison: Mapping[str, Mapping], num_classes: int, pca: Map
         name, row = linear[comparison[best]["inputs"]]
         found.append(f"Logistic regression on the same inputs ({name}, no hidden layer) reaches {row['test_accuracy']:.2%}: "
                      f"the hidden layer of {best} adds {_points(comparison[best]['test_accuracy'] - row['test_accuracy'])}.")
-        for sparse_name, sparse in baselines.items():
-            if sparse_name.startswith(f"{name} ") and "zero_weights" in sparse:
-                penalty = sparse_name[len(name) + 1:]
-                found.append(f"With an {'L1' if penalty == 'l1' else 'elastic-net'} penalty instead ({sparse_name}) it sets "
-                             f"{sparse['zero_weights']:.0%} of its weights to zero and reaches {sparse['test_accuracy']:.2%} "
-                             f"({_points(sparse['test_accuracy'] - row['test_accuracy'])} against L2).")
+
+    # The sparse models (L1, elastic net) of the best network's inputs: how many weights they drop, and what it costs.
+    for sparse_name, sparse in baselines.items():
+        penalty = sparse.get("penalty", "l2")
+        if penalty == "l2" or sparse["inputs"] != comparison[best]["inputs"] or "zero_weights" not in sparse:
+            continue
+        dense = linear.get(sparse["inputs"])
+        against = f" ({_points(sparse['test_accuracy'] - dense[1]['test_accuracy'])} against L2)" if dense else ""
+        found.append(f"With an {'L1' if penalty == 'l1' else 'elastic-net'} penalty ({sparse_name}) logistic regression sets "
+                     f"{sparse['zero_weights']:.0%} of its weights to zero and reaches {sparse['test_accuracy']:.2%}{against}.")
     gaps = {name: row["train_accuracy"] - row["test_accuracy"] for name, row in comparison.items() if "train_accuracy" in row}
     if gaps:
         widest = max(gaps, key=gaps.get)
@@ -261,8 +265,9 @@ def augment_findings(plain: str, augmented: str, described: str, rows: Sequence[
     before, after = by_name["test accuracy"]
     found = [f"{augmented} is {plain} trained on distorted copies ({described}): on the test digits as they are it is right on "
              f"{after:.1%}, against {before:.1%} ({_points(after - before)})."]
-    changes = [(name, before, after) for name, before, after in rows if name[0].isalpha() and any(
-        name.startswith(change) for change in ("rotation", "shift", "smaller", "larger", "thinner", "thicker", "noise", "blur", "contrast"))]
+    from hiddennodes.robustness import CHANGES
+
+    changes = [(name, before, after) for name, before, after in rows if name.split(" ")[0] in CHANGES]
     if changes:
         best = max(changes, key=lambda row: row[2] - row[1])
         worst = min(changes, key=lambda row: row[2] - row[1])

@@ -77,13 +77,27 @@ def combine_keys(records: list[dict], keys: list[str]) -> str:
     params entry naming its values of all ``keys`` (``"optimizer=adam, batch_size=128"``), and its name is returned,
     to tabulate and choose on as one key. Records missing a key are left out of the sweep."""
     name = " + ".join(keys)
+    short = [key.rpartition(".")[2] for key in keys]
+    labels = short if len(set(short)) == len(short) else keys  # model.epochs and small.epochs keep their sections
     for record in records:
         if all(key in record["params"] for key in keys):
-            record["params"][name] = ", ".join(f"{key.rpartition('.')[2]}={record['params'][key]}" for key in keys)
+            record["params"][name] = Recipe(", ".join(f"{label}={record['params'][key]}" for label, key in zip(labels, keys)),
+                                            tuple(record["params"][key] for key in keys))
     return name
 
 
+class Recipe(str):
+    """A recipe's words (``"batch_size=128, optimizer=adam"``) that sort by its values, numbers as numbers."""
+
+    def __new__(cls, words: str, values: tuple):
+        recipe = super().__new__(cls, words)
+        recipe.values = values
+        return recipe
+
+
 def _sort_value(value: Any) -> tuple:
+    if isinstance(value, Recipe):
+        return (2, 0.0, "", tuple(_sort_value(part) for part in value.values))
     return (0, float(value), "") if isinstance(value, (int, float)) and not isinstance(value, bool) else (1, 0.0, str(value))
 
 

@@ -35,8 +35,9 @@ def comparison_table(metrics_by_experiment: Mapping[str, Mapping], baseline: Map
         table[name] = {key: metrics[key] for key, _ in COMPARISON_COLUMNS if key in metrics and key != "experiment"}
     for kind, metrics in (baseline or {}).items():
         row = {key: metrics[key] for key, _ in COMPARISON_COLUMNS if key in metrics and key != "experiment"}
-        if "zero_weights" in metrics:
-            row["zero_weights"] = metrics["zero_weights"]
+        for key in ("penalty", "zero_weights"):  # the sparse models: which penalty, and the share of weights it zeroes
+            if key in metrics:
+                row[key] = metrics[key]
         table[f"{BASELINE_PREFIX} {kind}"] = {**row, "hidden_units": 0}
     return table
 

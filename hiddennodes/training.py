@@ -72,6 +72,7 @@ class EpochRunner:
                 f"EpochRunner trains with sparse categorical cross-entropy, but the model was compiled with {model.loss!r}."
             )
         self.model = model
+        self.jit_compile = jit_compile
         self.distortions = distortions if distortions is not None and distortions.active else None
         self.input_map = None
         if input_map is not None and input_map[0] is not None:
@@ -89,7 +90,7 @@ class EpochRunner:
         if self.distortions is not None:
             from hiddennodes.augment import distort
 
-            pixels = distort(pixels, self.distortions, seed)
+            pixels = distort(pixels, self.distortions, seed, compiled=self.jit_compile)
         if self.input_map is not None:
             matrix, offset = self.input_map
             pixels = pixels @ matrix if offset is None else pixels @ matrix + offset

@@ -40,9 +40,9 @@ EXPERIMENT_FIGURES = (
     ("nodes/weights.png", "Each hidden node's incoming weights as a 28×28 image, on one colour scale (red: ink raises the node)."),
     ("nodes/tuning.png", "Mean activation of each node per class, nodes sorted by their preferred class."),
     ("nodes/class_preferred.png", "The input each class prefers: regularised gradient ascent on the class score (logit) through the hidden layer."),
-    ("attributions/classes.png", "Which pixels push each class's score up (red) or down (blue): shap's attributions toward the class, "
+    ("attributions/{name}/classes.png", "Which pixels push each class's score up (red) or down (blue): shap's attributions toward the class, "
      "the mean over its test digits, measured against training digits; the outline is the class's mean digit."),
-    ("attributions/mistakes.png", "Its most confident mistakes: the pixels that pushed toward the wrong answer, beside those toward the right one."),
+    ("attributions/{name}/mistakes.png", "Its most confident mistakes: the pixels that pushed toward the wrong answer, beside those toward the right one."),
     ("nodes/selective.png", "The most class-selective nodes: weights, preferred input (closed form), the training images that drive them most and some that leave them silent."),
     ("nodes/important.png", "The most important nodes: those whose removal costs the most test accuracy."),
     ("errors/confused_pairs.png", "The most confused class pairs: rows are the true class, columns the predicted one."),
@@ -78,7 +78,8 @@ DATA_FIGURES = (
 
 def experiment_figures(experiment) -> list[tuple[str, str]]:
     """The figures of one experiment's section: (path under plots/, caption)."""
-    figures = [(f"{experiment.name}/{name}", caption) for name, caption in EXPERIMENT_FIGURES]
+    figures = [(name.format(name=experiment.name) if name.startswith("attributions/") else f"{experiment.name}/{name}", caption)
+               for name, caption in EXPERIMENT_FIGURES]
     # The study's own plots and the maps come right after the basics.
     figures[2:2] = [(name, caption) for name, caption in INPUT_FIGURES.get(experiment.inputs, ())]
     figures[2:2] = [(f"{experiment.name}/hidden/{name}", caption) for name, caption in VIEW_FIGURES[experiment.view]]
@@ -89,9 +90,9 @@ def report_inputs(experiments) -> list[str]:
     """Every file the report reads besides the dataset info, relative to the project: all under metrics/ and plots/."""
     files = [f"metrics/{name}" for name in ("comparison.json", "pca.json", "pixels.json", "realworld.json", "robustness.json",
                                             "calibration.json", "paired_tests.json", "customers.json", "customers_table.json",
-                                            "familiarity.json")]
+                                            "familiarity.json", "attributions.json")]
     for e in experiments:
-        files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "classification_report", "hidden", "attributions")]
+        files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "classification_report", "hidden")]
     names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
     names += [name for e in experiments for name, _ in experiment_figures(e)]
     names += [name for name, _ in REAL_FIGURES] + [name for name, _ in CUSTOMER_FIGURES]
@@ -115,6 +116,7 @@ def main() -> None:
     reports = {e.name: read_json(args.metrics / e.name / "classification_report.json") for e in experiments}
     hidden = {e.name: read_json(args.metrics / e.name / "hidden.json") for e in experiments}
     realworld, robustness, calibration = (read_json(args.metrics / f"{name}.json") for name in ("realworld", "robustness", "calibration"))
+    attributions = read_json(args.metrics / "attributions.json")
 
     def view_finding(experiment) -> list[str]:
         if experiment.view == "box":
@@ -152,7 +154,7 @@ def main() -> None:
         if e.view == "map":
             paragraphs += view_finding(e)
         paragraphs.append(error_finding(e.name, reports[e.name], class_names))
-        paragraphs.append(attribution_finding(e.name, read_json(args.metrics / e.name / "attributions.json")))
+        paragraphs.append(attribution_finding(e.name, attributions[e.name]))
         figures = [figure(path, caption) for path, caption in experiment_figures(e)]
         title = f"{e.name}: {e.label} ({row['hidden_units']} hidden node{'s' if row['hidden_units'] > 1 else ''})"
         sections.append(Section(e.name, title, paragraphs, figures))

@@ -55,7 +55,7 @@ def write_reading_project(root: Path, layers: dict[str, np.ndarray], train_featu
     params = parse_params(raw)
     (root / "params.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
     network = Network(layers=layers, input_kind="pixels", input_arrays={}, class_names=DIGITS,
-                      settings={"experiment": EXPERIMENT})
+                      settings={"experiment": EXPERIMENT}, background=np.asarray(train_features[:50], dtype=np.float32))
     save_network(root / network_path(EXPERIMENT), network)
     pca = fit_pca(train_features, params.pca.variance)
     components, mean = pca.components_.astype(np.float32), pca.mean_.astype(np.float32)

@@ -98,6 +98,9 @@ def test_distort_is_repeatable_keeps_ink_in_range_and_none_changes_nothing():
     assert np.abs(once - images.numpy()).mean() > 0.01
     assert not Distortions().active and Distortions().describe() == "none"
     assert np.array_equal(distort(images, Distortions(), tf.constant([1, 2])).numpy(), images.numpy())
+    # Outside XLA (eager, or a runner with jit_compile=False) the same distortions run, and draw the same.
+    eager = distort(images, distortions, tf.constant([1, 2]), compiled=False).numpy()
+    assert np.abs(eager - once).max() < 1e-5
 
 
 def _data(count=600, seed=0):

@@ -107,6 +107,19 @@ def test_a_number_is_read_digit_by_digit_left_to_right(project, tmp_path, capsys
     assert main(["--project", str(root), "--threshold", "0", "--jobs", "1", str(tmp_path / "postcode.png")]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 4 and all("307" in line for line in lines[1:]) and "1/3" in lines[1] and "3/3" in lines[3]
+    # --explain draws why: one picture per file, named in the JSON; its attributions add up as SHAP values do.
+    status, rows = read_folder(root, tmp_path / "postcode.png", capsys, "--threshold", "0", "--explain", str(tmp_path / "why"))
+    assert status == 0 and rows[0]["explanation"] == str(tmp_path / "why" / "postcode.png")
+    with Image.open(rows[0]["explanation"]) as drawn:
+        assert drawn.size[0] > 500 and drawn.size[1] > 3 * 150  # a row per digit
+    from hiddennodes.attributions import attribute, scores
+
+    network = load_network(root / "models" / "exp3" / "network.npz")
+    fed = np.stack([np.asarray(Image.open(tmp_path / "fed" / f"postcode-{n}.png"), dtype=np.float32) / 255 for n in (1, 2, 3)])
+    answers = [int(digit["predicted"]) for digit in rows[0]["digits"]]
+    toward = attribute(network, fed.reshape(3, -1), np.array(answers))
+    expected = scores(network, fed.reshape(3, -1))[np.arange(3), answers] - scores(network, network.background).mean(axis=0)[answers]
+    assert np.allclose(toward.sum(axis=1), expected, atol=1e-3)
 
 
 def test_pictures_without_a_digit_are_refused_with_their_reason(project, tmp_path, capsys):

@@ -149,7 +149,8 @@ def save_explanation(folder: Path, path: Path, prepared: Prepared, answers: list
     figure = attribution_rows_figure(
         digits, toward[: len(digits)], toward[len(digits):],
         [f"digit {position} of {len(digits)}" for position in range(1, len(digits) + 1)],
-        [f"toward {class_names[item.predicted]} ({item.probability:.0%}, its answer)" for item in answers],
+        [f"toward {class_names[item.predicted]} ({item.probability:.0%}, {'its answer' if item.answered else 'refused'})"
+         for item in answers],
         [f"toward {class_names[item.runner_up]} ({item.runner_up_probability:.0%}, the runner-up)" for item in answers],
         f"{path.name}: which pixels made each answer")
     folder.mkdir(parents=True, exist_ok=True)
@@ -197,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
             experiment = params.experiment(args.experiment or params.reference).name
             network_file = args.project / network_path(experiment)
         reader, class_names = load_reader(args.project, network_file, args.threshold)
+        if args.explain and reader.network.background is None:
+            print(f"warning: {network_file} keeps no training digits to measure attributions against (it was written before "
+                  "attributions existed): --explain measures them against a blank page; retrain it for the usual background.",
+                  file=sys.stderr)
     except PipelineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -5,7 +5,8 @@
     hiddennodes-sweep                                              # once they are done
 
 Reads ``dvc exp show --json`` (the experiments of the current commit; with
-``--include-commit`` the commit itself too), finds the params key the sweep varied (or takes ``--key``),
+``--include-commit`` the commit itself too), finds the params keys the sweep varied (or takes
+``--key``, once per key; several keys are one recipe per row),
 and writes ``sweep/sweep.md``, ``sweep/sweep.json`` and ``sweep/sweep.png``:
 validation and test accuracy against the key, and training seconds, with the
 experiment that is best on the **validation** split marked. The choice is

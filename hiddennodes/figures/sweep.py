@@ -51,9 +51,11 @@ def recipe_figure(rows: Sequence[Mapping], key: str, best: Mapping, title: str) 
     """A sweep of several keys at once: one line per recipe, ordered by what the choice is made on (the mean validation
     accuracy over seeds, where they were repeated), with validation and test accuracy (and the test's 95% interval)
     and the training seconds; the chosen recipe in bold."""
-    metric = "val_accuracy_mean" if all("val_accuracy_mean" in row for row in rows) else "val_accuracy"
+    from hiddennodes.sweep import choice_metric
+
+    metric = choice_metric(rows)  # what best_row chose on
     test = "test_accuracy_mean" if metric == "val_accuracy_mean" else "test_accuracy"
-    ordered = sorted(rows, key=lambda row: row.get(metric, np.nan))
+    ordered = sorted(rows, key=lambda row: row.get(metric, -np.inf))
     positions = np.arange(len(ordered))
     figure = Figure(figsize=(12, 1.6 + 0.28 * len(ordered)), layout="constrained")
     accuracy_axes, seconds_axes = figure.subplots(1, 2, sharey=True, width_ratios=(3, 1))

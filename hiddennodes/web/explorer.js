@@ -102,7 +102,8 @@
   // ---- attributions: hiddennodes/attributions.py's rescale_attributions, live --------------------------
   /** The pixels' attribution toward class `c` for a digit whose forward pass is `result`: DeepLIFT's rescale
    * rule through the hidden layer, averaged over the network file's background digits, as shap's DeepExplainer
-   * computes it (a node switched off passes nothing on). */
+   * computes it (a node switched off passes nothing on). For the activations DeepExplainer has no rule for
+   * (gelu, swish, leaky_relu, softsign) the stage uses shap's expected gradients instead; the page keeps this rule. */
   function attribution(exp, digit, result, c) {
     const units = exp.units, count = exp.backgroundCount;
     const total = new Float64Array(PIXELS);
