@@ -8,6 +8,16 @@ import numpy as np
 from matplotlib.figure import Figure
 
 
+def _label(name: str, row: Mapping) -> str:
+    """Two lines under a bar: the name, and the shape (a sparse baseline's penalty moves to the second line to fit)."""
+    if row["hidden_units"]:
+        return f"{name}\n{row['num_inputs']}→{row['hidden_units']}→10"
+    penalty = row.get("penalty", "l2")
+    if penalty != "l2" and name.endswith(f" {penalty}"):
+        return f"{name[: -len(penalty) - 1]}\n{penalty}, {row['num_inputs']}→10"
+    return f"{name}\n{row['num_inputs']}→10"
+
+
 def comparison_figure(table: Mapping[str, Mapping], title: str) -> Figure:
     """Train, validation and test accuracy of each experiment side by side."""
     names = list(table)
@@ -20,9 +30,8 @@ def comparison_figure(table: Mapping[str, Mapping], title: str) -> Figure:
         bars = axes.bar(positions + (offset - 1) * width, values, width, label=label)
         if key == "test_accuracy":
             axes.bar_label(bars, fmt="%.3f", fontsize=7, padding=2)
-    labels = [f"{name}\n{table[name]['num_inputs']}→{table[name]['hidden_units']}→10" if table[name]["hidden_units"]
-              else f"{name}\n{table[name]['num_inputs']}→10" for name in names]
-    axes.set_xticks(positions, labels)
+    labels = [_label(name, table[name]) for name in names]
+    axes.set_xticks(positions, labels, fontsize=8)
     axes.set_ylim(0, 1.05)
     axes.set_ylabel("accuracy")
     axes.legend(loc="upper left", fontsize=8)
