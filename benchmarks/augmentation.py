@@ -68,6 +68,7 @@ def train_experiment(params, experiment, splits, seed: int):
     settings, hidden, distortions = params.training(experiment.training), params.width(experiment), params.distortions(experiment)
     train, val = splits["train"], splits["val"]
     keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()  # as the train stage sets it
     model = build_model(784, hidden, 10, settings.activation, settings.optimizer, settings.learning_rate, dropout=settings.dropout,
                         l2=settings.l2, schedule=settings.schedule,
                         decay_steps=-(-len(train["labels"]) * distortions.copies // settings.batch_size) * settings.epochs)
