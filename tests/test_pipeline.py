@@ -392,7 +392,7 @@ def test_explorer_runs_every_experiment_as_numpy_does(project, browser, mnist_t1
     ("model.l2", 0.001, {"train@exp3", "train@exp4", "train@exp5", "train@exp6"}),
     ("model.patience", 3, {"train@exp3", "train@exp4", "train@exp5", "train@exp6"}),
     ("model.schedule", "cosine", {"train@exp3", "train@exp4", "train@exp5", "train@exp6"}),
-    ("augment.paper", {"rotation": 10, "copies": 2}, {"train@exp6"}),
+    ("augment.paper", {"rotation": 10, "copies": 2}, {"train@exp6", "report"}),  # the report words the set
     ("attributions.per_class", 4, {"attributions"}),
     ("baseline.max_iter", 50, {"baseline"}),
 ])
