@@ -63,15 +63,13 @@ def pass_seconds(images, labels, settings, hidden: int, distortions: Distortions
 
 def train_experiment(params, experiment, splits, seed: int):
     """The train stage's network for ``experiment`` with ``seed``: its class probabilities' function and its seconds."""
-    from hiddennodes.model import KeepBestWeights
+    from hiddennodes.model import KeepBestWeights, model_for
 
     settings, hidden, distortions = params.training(experiment.training), params.width(experiment), params.distortions(experiment)
     train, val = splits["train"], splits["val"]
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()  # as the train stage sets it
-    model = build_model(784, hidden, 10, settings.activation, settings.optimizer, settings.learning_rate, dropout=settings.dropout,
-                        l2=settings.l2, schedule=settings.schedule,
-                        decay_steps=-(-len(train["labels"]) * distortions.copies // settings.batch_size) * settings.epochs)
+    model = model_for(settings, 784, hidden, 10, len(train["labels"]), distortions.copies)
     keep = KeepBestWeights(monitor="val_loss")
     started = time.perf_counter()
     runner = EpochRunner(model, distortions=distortions)

@@ -68,14 +68,12 @@ def train(features: np.ndarray, labels: np.ndarray, settings, hidden: int, disto
     """The train stage's recipe on the 7,000 + 1,000 split: weights, kept epoch, seconds."""
     import keras
 
-    from hiddennodes.model import KeepBestWeights, build_model, layer_parameters
+    from hiddennodes.model import KeepBestWeights, layer_parameters, model_for
     from hiddennodes.training import EpochRunner
 
     keras.utils.set_random_seed(seed)
     train_count = TRAIN.stop - (TRAIN.start or 0)
-    model = build_model(784, hidden, 10, settings.activation, settings.optimizer, settings.learning_rate,
-                        dropout=settings.dropout, l2=settings.l2, schedule=settings.schedule,
-                        decay_steps=-(-train_count * distortions.copies // settings.batch_size) * settings.epochs)
+    model = model_for(settings, 784, hidden, 10, train_count, distortions.copies)
     keep_best = KeepBestWeights(monitor="val_loss")
     start = time.perf_counter()
     EpochRunner(model, distortions=distortions).fit(

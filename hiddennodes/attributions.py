@@ -164,9 +164,7 @@ def attribute(network: Network, digits: np.ndarray, classes: np.ndarray) -> np.n
     background = network.background if network.background is not None else np.zeros((1, 784), np.float32)
     classes = np.asarray(classes, dtype=np.intp)
     if str(network.layers["hidden_activation"]) in DEEP_ACTIVATIONS:
-        rows = [rescale_attributions(network, digits[index : index + 1], background, classes=[label])[0, :, 0]
-                for index, label in enumerate(classes)]
-        return np.asarray(rows, dtype=np.float32).reshape(len(classes), -1)
+        return rescale_attributions(network, digits, background)[np.arange(len(classes)), :, classes]
     return explain(network, digits, background, classes=classes)[0]
 
 

@@ -59,6 +59,14 @@ def build_model(
     return model
 
 
+def model_for(settings, num_inputs: int, hidden_units: int, num_classes: int, examples: int, copies: int = 1) -> keras.Model:
+    """``build_model`` with a params training section's settings (``hiddennodes.params.TrainingParams``), for
+    ``examples`` training examples each seen ``copies`` times an epoch: the cosine schedule's steps are all of training's."""
+    return build_model(num_inputs, hidden_units, num_classes, settings.activation, settings.optimizer, settings.learning_rate,
+                       dropout=settings.dropout, l2=settings.l2, schedule=settings.schedule,
+                       decay_steps=-(-examples * copies // settings.batch_size) * settings.epochs)
+
+
 def layer_parameters(model: keras.Model) -> dict[str, np.ndarray]:
     """Both layers' weights and the hidden activation's name, as NumPy arrays:
     all ``hiddennodes.forward.forward`` needs to run the network without TensorFlow."""

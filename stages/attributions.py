@@ -32,7 +32,8 @@ from hiddennodes.files import SetupError  # noqa: E402
 from hiddennodes.network_file import load_network  # noqa: E402
 
 
-def explain_experiment(name: str, network_file: Path, test: dict, settings, arrays_dir: Path, plots_dir: Path) -> dict:
+def explain_experiment(name: str, network_file: Path, test: dict, mean_digits: np.ndarray, settings, arrays_dir: Path,
+                       plots_dir: Path) -> dict:
     """One experiment's attributions: its arrays file and two figures written; its summary returned."""
     network = load_network(network_file)
     if network.background is None:
@@ -41,9 +42,6 @@ def explain_experiment(name: str, network_file: Path, test: dict, settings, arra
     found = class_attributions(network, test["features"], test["labels"], network.background,
                                per_class=settings.per_class, mistakes=settings.mistakes)
     names = list(network.class_names)
-    labels = test["labels"]
-    mean_digits = np.stack([test["features"][labels == label].mean(axis=0) if np.any(labels == label)
-                            else np.zeros(test["features"].shape[1]) for label in range(len(names))])
     save_figure(plots_dir / name / "classes.png", class_attribution_figure(
         found["class_mean"], names, mean_digits,
         f"{name}: the pixels that push each class's score, mean over {settings.per_class} test digits of the class "
@@ -70,6 +68,11 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
     test = load_arrays(args.test, keys=("features", "labels"))
+    labels = test["labels"]
+    classes = len(load_network(args.models / params.experiments[0].name / "network.npz").class_names)  # one dataset, one set of classes
+    # Each class's mean test digit: the outline its attributions are drawn over, the same for every experiment.
+    mean_digits = np.stack([test["features"][labels == label].mean(axis=0) if np.any(labels == label)
+                            else np.zeros(test["features"].shape[1]) for label in range(classes)])
     summary = {}
     # Every experiment's outputs land together, or none do.
     with atomic_path(args.arrays) as arrays_dir, atomic_path(args.plots) as plots_dir:
@@ -77,7 +80,7 @@ def main() -> None:
         for experiment in params.experiments:
             (plots_dir / experiment.name).mkdir(parents=True)
             summary[experiment.name] = explain_experiment(experiment.name, args.models / experiment.name / "network.npz", test,
-                                                          params.attributions, arrays_dir, plots_dir)
+                                                          mean_digits, params.attributions, arrays_dir, plots_dir)
             print(experiment.name, summary[experiment.name], flush=True)
     write_json(args.summary, summary)
 

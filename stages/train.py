@@ -56,7 +56,10 @@ def main() -> None:
     hidden_units = params.hidden_units(args.width_key)
     distortions = params.distortions(params.experiment(args.experiment))
     splits = load_splits(args.inputs)
-    pixels = load_arrays(args.pixels)  # the training digits as pixels: distorted when augmenting, and the attributions' background
+    # The training digits as pixels (distorted when augmenting; the attributions' background): the same file as the
+    # inputs' training split when the network reads the pixels.
+    same = args.pixels.resolve() == (args.inputs / "train.npz").resolve()
+    pixels = splits["train"] if same else load_arrays(args.pixels)
     input_map = load_arrays(args.inputs / "map.npz")
     input_kind = str(input_map.pop("input_kind"))
     class_names = read_json(args.dataset_info)["class_names"]
@@ -70,7 +73,7 @@ def main() -> None:
     from dvclive import Live
     from dvclive.keras import DVCLiveCallback
 
-    from hiddennodes.model import KeepBestWeights, build_model, layer_parameters
+    from hiddennodes.model import KeepBestWeights, layer_parameters, model_for
     from hiddennodes.network import INPUT_MAPS, Network
     from hiddennodes.network_file import save_network
     from hiddennodes.stats import mean_interval
@@ -92,18 +95,7 @@ def main() -> None:
         """A network trained with ``seed``; its fit's seconds and kept epoch."""
         keras.utils.set_random_seed(seed)
         tf.config.experimental.enable_op_determinism()
-        model = build_model(
-            num_inputs=num_inputs,
-            hidden_units=hidden_units,
-            num_classes=len(class_names),
-            activation=settings.activation,
-            optimizer=settings.optimizer,
-            learning_rate=settings.learning_rate,
-            dropout=settings.dropout,
-            l2=settings.l2,
-            schedule=settings.schedule,
-            decay_steps=-(-len(splits["train"]["labels"]) * distortions.copies // settings.batch_size) * settings.epochs,
-        )
+        model = model_for(settings, num_inputs, hidden_units, len(class_names), len(splits["train"]["labels"]), distortions.copies)
         keep_best = KeepBestWeights(monitor="val_loss")
         callbacks = [keep_best]
         if settings.patience:
