@@ -131,3 +131,49 @@ def decision_regions(output_weights: np.ndarray, output_bias: np.ndarray, x_rang
     points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
     classes = (points @ np.asarray(output_weights)[:2] + np.asarray(output_bias)).argmax(axis=1)
     return xs, ys, classes.reshape(steps, steps)
+
+
+def class_carriers(contributions: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` nodes that add most to each class's score, strongest first: (classes, count) indices into the
+    nodes, from :func:`class_contributions` (ties keep the lower node first)."""
+    contributions = np.asarray(contributions, dtype=np.float64)
+    return np.argsort(-contributions, axis=1, kind="stable")[:, :min(count, contributions.shape[1])]
+
+
+def class_confusions(probabilities: np.ndarray, labels: np.ndarray, num_classes: int) -> list[dict]:
+    """Per class: the share of its items answered right, the class it is most often taken for, and one such item.
+
+    Returns one dict per class: ``accuracy``, ``items``, and ``confused_with`` (the class most often answered for it
+    instead, None when it never is), ``confusions`` (how many of its items got that answer) and ``example`` (the index
+    of the item answered so with the highest probability; None with ``confused_with``).
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    labels = np.asarray(labels)
+    predicted = probabilities.argmax(axis=1)
+    rows = []
+    for label in range(num_classes):
+        mine = np.flatnonzero(labels == label)
+        answers = np.bincount(predicted[mine], minlength=num_classes)
+        answers[label] = 0
+        row = {"accuracy": float(np.mean(predicted[mine] == label)) if len(mine) else float("nan"), "items": int(len(mine)),
+               "confused_with": None, "confusions": 0, "example": None}
+        if answers.any():
+            other = int(answers.argmax())
+            taken = mine[predicted[mine] == other]
+            row.update(confused_with=other, confusions=int(answers[other]),
+                       example=int(taken[np.argmax(probabilities[taken, other])]))
+        rows.append(row)
+    return rows
+
+
+def weight_pages(tuning: np.ndarray, importance: np.ndarray, per_page: int) -> list[np.ndarray]:
+    """The nodes in pages of at most ``per_page`` for their weight images: the most important first, and within a page
+    ordered by meaning (by preferred class, then from the most important down), so the strokes each class's nodes look
+    for sit together. Importance is the accuracy lost without the node (:func:`ablation_importance`)."""
+    tuning, importance = np.asarray(tuning), np.asarray(importance)
+    ranked = np.argsort(-importance, kind="stable")
+    pages = []
+    for start in range(0, len(ranked), per_page):
+        page = ranked[start:start + per_page]
+        pages.append(page[np.lexsort((-importance[page], tuning[page].argmax(axis=1)))])
+    return pages

@@ -1,8 +1,11 @@
 """The interpretation report as one HTML page: its sections, figures and tables.
 
-The page is self-contained: figures are embedded as ``data:`` URIs and
-there is no script or remote resource, so it opens offline and can be mailed.
-The sentences on it come from ``hiddennodes.report_words``.
+The page is self-contained: figures are embedded as ``data:`` URIs (made small
+by ``hiddennodes.png``) and there is no script or remote resource, so it opens
+offline and can be mailed. It opens on the summary and a contents bar that
+stays in view; each section is an HTML ``details`` element, closed until the
+reader opens it, so the page needs no script to fold. The sentences on it come
+from ``hiddennodes.report_words`` and ``hiddennodes.report_summary``.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import html
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
+from hiddennodes.png import compact_image, png_size
 from hiddennodes.tables import COMPARISON_COLUMNS, COMPARISON_TEXT_COLUMNS, table_cells
 from hiddennodes.words import percentage
 
@@ -20,6 +24,7 @@ from hiddennodes.words import percentage
 class Figure:
     caption: str
     png: bytes
+    wide: bool = False  # may spread beyond the text column, up to the window's width
 
 
 @dataclass
@@ -31,11 +36,17 @@ class Table:
 
 @dataclass
 class Section:
+    """One folding section: ``lead`` (figures and tables that answer its question) first, then the paragraphs, the
+    findings as a list, the tables and the figures; ``short`` names it in the contents bar."""
+
     anchor: str
     title: str
     paragraphs: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    lead: list[Figure | Table] = field(default_factory=list)
+    short: str = ""
 
 
 def realworld_table(realworld: Mapping, robustness: Mapping, calibration: Mapping, experiments: Sequence[str]) -> Table:
@@ -90,6 +101,18 @@ def augment_table(plain: str, augmented: str, rows) -> Table:
     return Table(["measure", plain, augmented, "difference (points)"], cells)
 
 
+def carriers_table(nodes: Mapping) -> Table:
+    """What carries each class, from the interpret stage's ``nodes.json``: its accuracy, what it is most often taken
+    for, and the nodes adding most to its score (mean activation × weight on its test digits)."""
+    rows = []
+    for row in nodes["classes"]:
+        confused = "never taken for another" if row["confused_with"] is None else f"{row['confused_with']} ({row['confusions']})"
+        carriers = ", ".join(f"{carrier['node']} ({carrier['contribution']:+.2f})" for carrier in row["carriers"])
+        rows.append([row["class"], confused, carriers, f"{row['accuracy']:.1%}"])
+    return Table(["class", "most often taken for (digits)", "nodes adding most to its score (mean contribution)", "test digits right"],
+                 rows, text_columns=3)
+
+
 def table_html(table: Table) -> str:
     head = "".join(f"<th>{html.escape(title)}</th>" for title in table.headers)
     body = "".join("<tr>" + "".join(f"<td{'' if index < table.text_columns else ' class=num'}>{html.escape(cell)}</td>"
@@ -104,12 +127,21 @@ def comparison_html(comparison: Mapping[str, Mapping]) -> str:
 
 
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 1.5em; color: #222; line-height: 1.45; }
-h1 { font-size: 1.7em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2em; }
-nav ul { columns: 3; } table { border-collapse: collapse; margin: 1em 0; font-size: .9em; }
+html { scroll-padding-top: 6em; }  /* the section's title stays in sight below the contents bar */
+body { font-family: system-ui, sans-serif; margin: 0; color: #222; line-height: 1.45; }
+main { margin: 0 auto; max-width: 1100px; padding: 0 1.5em 3em; }
+nav.contents { position: sticky; top: 0; z-index: 1; background: #fafafa; border-bottom: 1px solid #ccc; padding: .45em 1.5em;
+  font-size: .9em; white-space: nowrap; overflow-x: auto; }
+nav.contents a { margin-right: 1.1em; color: #0645ad; text-decoration: none; } nav.contents a:hover { text-decoration: underline; }
+h1 { font-size: 1.7em; margin-top: .8em; } h2 { font-size: 1.3em; margin: 0; display: inline; }
+section.summary { border-bottom: 1px solid #ccc; padding-bottom: .6em; } section.summary h2 { display: block; margin-top: 1em; }
+details { border-bottom: 1px solid #ccc; } details > summary { cursor: pointer; padding: .7em 0; }
+details[open] > summary { border-bottom: 1px solid #eee; margin-bottom: .6em; }
+table { border-collapse: collapse; margin: 1em 0; font-size: .9em; }
 th, td { border: 1px solid #ccc; padding: .25em .6em; } td.num { text-align: right; } th { background: #f2f2f2; }
 figure { margin: 1.2em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { font-size: .9em; color: #555; } .findings li { margin: .3em 0; }
+figure.wide img { max-width: min(96vw, 1500px); position: relative; left: 50%; transform: translateX(-50%); }
+figcaption { font-size: .9em; color: #555; } ul.findings li { margin: .3em 0; }
 """
 
 
@@ -117,35 +149,51 @@ figcaption { font-size: .9em; color: #555; } .findings li { margin: .3em 0; }
 EXPLORER_LINK = "explorer.html"
 
 
-def render_html(title: str, introduction: str, findings: Sequence[str], comparison: Mapping[str, Mapping], sections: Sequence[Section],
-                explorer: str | None = EXPLORER_LINK) -> str:
-    """The whole report as one HTML document; ``findings`` and paragraphs are plain text. ``explorer``: the
+def figure_html(figure: Figure) -> str:
+    """A figure embedded whole, at its own size in CSS pixels (never wider than the page), with its caption."""
+    mime, data = compact_image(figure.png)
+    width, height = png_size(figure.png)
+    caption = html.escape(figure.caption)
+    return (f'<figure{" class=wide" if figure.wide else ""}><img src="data:{mime};base64,{base64.b64encode(data).decode("ascii")}" width="{width}" height="{height}" '
+            f'decoding="async" alt="{caption}"><figcaption>{caption}</figcaption></figure>')
+
+
+def section_html(section: Section) -> str:
+    """A section as a ``details`` element, closed, its title as the summary line. The anchor is the first thing inside
+    it: following a link to a place in a closed ``details`` opens it (the HTML standard's auto-expand), no script needed."""
+    parts = [f'<details><summary><h2>{html.escape(section.title)}</h2></summary><span id="{section.anchor}"></span>']
+    parts += [figure_html(part) if isinstance(part, Figure) else table_html(part) for part in section.lead]
+    parts += [f"<p>{html.escape(paragraph)}</p>" for paragraph in section.paragraphs]
+    if section.findings:
+        parts += ['<ul class="findings">', *(f"<li>{html.escape(sentence)}</li>" for sentence in section.findings), "</ul>"]
+    parts += [table_html(table) for table in section.tables]
+    parts += [figure_html(figure) for figure in section.figures]
+    parts.append("</details>")
+    return "\n".join(parts)
+
+
+def render_html(title: str, introduction: str, summary: Sequence[str], comparison: Mapping[str, Mapping], sections: Sequence[Section],
+                explorer: str | None = EXPLORER_LINK, summary_heading: str = "") -> str:
+    """The whole report as one HTML document; ``summary`` and every text are plain text. ``explorer``: the
     relative address of the explorer page, linked at the top (None: no link)."""
-    toc = "".join(f'<li><a href="#{section.anchor}">{html.escape(section.title)}</a></li>' for section in sections)
+    links = [("summary", "Summary"), ("comparison", "Comparison")] + [(section.anchor, section.short or section.title) for section in sections]
+    contents = "".join(f'<a href="#{anchor}">{html.escape(name)}</a>' for anchor, name in links)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
+        f'<nav class="contents" aria-label="Contents">{contents}</nav><main>',
         f"<h1>{html.escape(title)}</h1>",
         f"<p>{html.escape(introduction)}</p>",
         *([f'<p class="explorer"><a href="{html.escape(explorer)}">Draw a digit and watch every hidden node answer: '
            "the explorer page</a> (every experiment; it opens beside this report).</p>"] if explorer else []),
-        f'<nav><ul><li><a href="#findings">Findings</a></li><li><a href="#comparison">Comparison</a></li>{toc}</ul></nav>',
-        '<h2 id="findings">Findings</h2><ul class="findings">',
-        *(f"<li>{html.escape(sentence)}</li>" for sentence in findings),
-        "</ul>",
-        '<h2 id="comparison">Comparison of the experiments</h2>',
-        comparison_html(comparison),
+        '<section class="summary" id="summary"><h2>Summary</h2>',
+        *([f"<p>{html.escape(summary_heading)}</p>"] if summary_heading else []),
+        '<ul class="findings">', *(f"<li>{html.escape(sentence)}</li>" for sentence in summary), "</ul></section>",
+        '<details><summary><h2>Comparison of the experiments</h2></summary><span id="comparison"></span>', comparison_html(comparison),
+        "</details>",
+        *(section_html(section) for section in sections),
+        "</main></body></html>",
     ]
-    for section in sections:
-        parts.append(f'<h2 id="{section.anchor}">{html.escape(section.title)}</h2>')
-        parts += [f"<p>{html.escape(paragraph)}</p>" for paragraph in section.paragraphs]
-        parts += [table_html(table) for table in section.tables]
-        for figure in section.figures:
-            data = base64.b64encode(figure.png).decode("ascii")
-            caption = html.escape(figure.caption)
-            parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{caption}"><figcaption>{caption}</figcaption></figure>')
-    parts.append("</body></html>")
     return "\n".join(parts) + "\n"
-

@@ -10,13 +10,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from hiddennodes.datasets import IMAGE_PIXELS, IMAGE_SHAPE
-from hiddennodes.words import english_list, interval_text, percentage
-
-
-def _points(difference: float) -> str:
-    if abs(difference) < 0.0005:
-        return "less than 0.1 points"
-    return f"{100 * difference:+.1f} points"
+from hiddennodes.words import better_or_worse, costs, english_list, interval_text, percentage
 
 
 def _shape(row: Mapping) -> str:
@@ -42,19 +36,19 @@ def model_findings(comparison: Mapping[str, Mapping], num_classes: int, pca: Map
         if "exp4" in comparison and pca:
             found.append(
                 f"PCA inputs ({pca['n_components']} components keeping {pca['explained_variance']:.1%} of the pixel variance, exp4) "
-                f"change test accuracy by {_points(comparison['exp4']['test_accuracy'] - base)} against all {IMAGE_PIXELS} pixels (exp3)."
+                f"read the test digits {better_or_worse(comparison['exp4']['test_accuracy'] - base)} than all {IMAGE_PIXELS} pixels (exp3)."
             )
         if "exp5" in comparison and pixels:
             found.append(
                 f"The {pixels['top_pixels']} pixels the random forest ranks highest (exp5, {pixels['importance_covered']:.0%} of its importance) "
-                f"change test accuracy by {_points(comparison['exp5']['test_accuracy'] - base)} against all pixels."
+                f"read the test digits {better_or_worse(comparison['exp5']['test_accuracy'] - base)} than all pixels."
             )
     # The L2 model of each input kind speaks for it (the l1 and elasticnet rows stand in the table beside it).
     linear = {row["inputs"]: (name, row) for name, row in baselines.items() if name == f"logreg {row['inputs']}"}
     if comparison[best]["inputs"] in linear:
         name, row = linear[comparison[best]["inputs"]]
         found.append(f"Logistic regression on the same inputs ({name}, no hidden layer) reaches {row['test_accuracy']:.2%}: "
-                     f"the hidden layer of {best} adds {_points(comparison[best]['test_accuracy'] - row['test_accuracy'])}.")
+                     f"the hidden layer of {best} reads {better_or_worse(comparison[best]['test_accuracy'] - row['test_accuracy'])}.")
 
     # The sparse models (L1, elastic net) of the best network's inputs: how many weights they drop, and what it costs.
     for sparse_name, sparse in baselines.items():
@@ -62,7 +56,7 @@ def model_findings(comparison: Mapping[str, Mapping], num_classes: int, pca: Map
         if penalty == "l2" or sparse["inputs"] != comparison[best]["inputs"] or "zero_weights" not in sparse:
             continue
         dense = linear.get(sparse["inputs"])
-        against = f" ({_points(sparse['test_accuracy'] - dense[1]['test_accuracy'])} against L2)" if dense else ""
+        against = f" ({better_or_worse(sparse['test_accuracy'] - dense[1]['test_accuracy'])} than with L2)" if dense else ""
         found.append(f"With an {'L1' if penalty == 'l1' else 'elastic-net'} penalty ({sparse_name}) logistic regression sets "
                      f"{sparse['zero_weights']:.0%} of its weights to zero and reaches {sparse['test_accuracy']:.2%}{against}.")
     gaps = {name: row["train_accuracy"] - row["test_accuracy"] for name, row in comparison.items() if "train_accuracy" in row}
@@ -118,13 +112,13 @@ def node_findings(experiment: str, nodes: Mapping) -> list[str]:
         if selective is not important:
             found.append(
                 f"Its most selective node, {selective['node']}, {selective['description']} (selectivity {selective['selectivity']:.2f}); "
-                f"zeroing it changes test accuracy by {_points(-selective['importance'])}."
+                f"switching node {selective['node']} off {costs(selective['importance'])}."
             )
             text = f"Its most important node, {important['node']}, {important['description']}; "
         else:
             text = (f"Its most selective node, {important['node']}, is also its most important: it {important['description']} "
                     f"(selectivity {important['selectivity']:.2f}); ")
-        text += f"zeroing it costs {_points(important['importance']).lstrip('+')}"
+        text += f"switching node {important['node']} off {costs(important['importance'])}"
         if count > 2 and important["importance"] < 0.01:
             text += ": no single node matters much, each class is spread over many nodes."
         else:
@@ -264,22 +258,22 @@ def augment_findings(plain: str, augmented: str, described: str, rows: Sequence[
     by_name = {name: (before, after) for name, before, after in rows}
     before, after = by_name["test accuracy"]
     found = [f"{augmented} is {plain} trained on distorted copies ({described}): on the test digits as they are it is right on "
-             f"{after:.1%}, against {before:.1%} ({_points(after - before)})."]
+             f"{after:.1%}, against {before:.1%} ({better_or_worse(after - before)})."]
     from hiddennodes.robustness import CHANGES
 
     changes = [(name, before, after) for name, before, after in rows if name.split(" ")[0] in CHANGES]
     if changes:
         best = max(changes, key=lambda row: row[2] - row[1])
         worst = min(changes, key=lambda row: row[2] - row[1])
-        found.append(f"Changed images gain the most at {best[0]}: {best[2]:.1%} against {best[1]:.1%} ({_points(best[2] - best[1])}).")
+        found.append(f"Changed images gain the most at {best[0]}: {best[2]:.1%} against {best[1]:.1%} ({better_or_worse(best[2] - best[1])}).")
         if worst[2] < worst[1]:
-            found.append(f"They lose the most at {worst[0]}: {worst[2]:.1%} against {worst[1]:.1%} ({_points(worst[2] - worst[1])}).")
+            found.append(f"They lose the most at {worst[0]}: {worst[2]:.1%} against {worst[1]:.1%} ({better_or_worse(worst[2] - worst[1])}).")
         else:
-            found.append(f"No change of the robustness stage leaves it worse off; the least gain is at {worst[0]} ({_points(worst[2] - worst[1])}).")
+            found.append(f"No change of the robustness stage leaves it worse off; the least gain is at {worst[0]} ({better_or_worse(worst[2] - worst[1])}).")
     for name in ("customers' hard pictures read right", "other writers' digits (UCI)"):
         if name in by_name:
             before, after = by_name[name]
-            found.append(f"{name.capitalize()}: {after:.1%} against {before:.1%} ({_points(after - before)}).")
+            found.append(f"{name.capitalize()}: {after:.1%} against {before:.1%} ({better_or_worse(after - before)}).")
     return found
 
 

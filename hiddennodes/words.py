@@ -56,3 +56,18 @@ _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "e
 def count_words(count: int) -> str:
     """A count as a sentence writes it: "five" up to twelve, digits from 13 ("five single-hidden-layer networks")."""
     return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+
+
+def costs(loss: float) -> str:
+    """What losing ``loss`` of accuracy (a share; negative: a gain) does, in points and plain words: "costs 0.5 points",
+    "gains 0.3 points", or "makes less than 0.1 points of difference"; never a negative number."""
+    if abs(loss) < 0.0005:
+        return "makes less than 0.1 points of difference"
+    return f"costs {100 * loss:.1f} points" if loss > 0 else f"gains {-100 * loss:.1f} points"
+
+
+def better_or_worse(difference: float, unit: str = "points") -> str:
+    """A difference of accuracies (a share) as "1.2 points better", "0.4 points worse" or "within 0.1 points"."""
+    if abs(difference) < 0.0005:
+        return f"within 0.1 {unit}"
+    return f"{abs(100 * difference):.1f} {unit} {'better' if difference > 0 else 'worse'}"

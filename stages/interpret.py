@@ -12,6 +12,16 @@ by regularised gradient ascent through the hidden layer (see
 ``hiddennodes.preferred.class_preferred_inputs``), starting from a blank
 page of the training images' mean brightness.
 
+First of all, what carries each class (``--classes-png``): a row per class with
+its preferred input, the few nodes that add most to its score on its own test
+digits (their mean activation times their weight to it), and its test digit most
+confidently taken for the class it is most often confused with. The weight
+images of all nodes come in figures of at most 64 (``--weights``, a folder:
+``1.png`` the most important nodes, ``2.png`` the next and so on), each ordered
+by preferred class and then importance, on a colour scale clipped at the 99th
+percentile of the weights' sizes, so that a few extreme weights do not leave
+every stroke pale.
+
 Besides the figures and ``nodes.json``, the numbers behind them go into one
 arrays file (``--arrays``) that the explorer page is built from: every node's
 weight image, preferred input, per-class mean and box-plot percentiles, its
@@ -24,17 +34,41 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import load_arrays, run, save_arrays, save_figure, write_json
+from common import atomic_path, load_arrays, run, save_arrays, save_figure, write_json
 
-from hiddennodes.figures.grid import image_grid_figure
-from hiddennodes.figures.nodes import class_preferred_figure, node_gallery_figure, tuning_heatmap_figure
+from hiddennodes.figures.grid import WEIGHT_PERCENTILE, clipped_limit, image_grid_figure
+from hiddennodes.figures.nodes import class_carriers_figure, class_preferred_figure, node_gallery_figure, tuning_heatmap_figure
 from hiddennodes.interpretation import interpret
 from hiddennodes.network_file import load_network
+from hiddennodes.node_stats import class_carriers, class_confusions, weight_pages
 
 RANKED_NODES = 8  # nodes shown large per ranking
 TOP_IMAGES = 6
 SILENT_IMAGES = 3
-GRID_LIMIT = 1024  # every node of the widest layers we train fits a grid of small tiles
+CARRIERS = 4  # nodes shown per class: what carries it
+PER_FIGURE = 64  # weight images per figure: large enough to see strokes on a screen
+WEIGHT_FIGURES = 16  # at most this many (1,024 nodes); the explorer page shows every node of wider layers
+
+
+def off_label(loss: float) -> str:
+    """What switching a node off does to test accuracy, short enough for a row label."""
+    if abs(loss) < 0.0005:
+        return "off: < 0.1 pts either way"
+    return f"off costs {100 * loss:.1f} pts" if loss > 0 else f"off gains {-100 * loss:.1f} pts"
+
+
+def weights_figure(pixel_weights, nodes, tuning, importance, class_names, experiment: str, page: int, count: int):
+    """One page of weight images (``nodes`` in the order shown), on a scale clipped at the percentile of this page."""
+    limit = clipped_limit(pixel_weights[nodes])
+    ranks = f"the {len(nodes)} most important" if page == 0 else f"nodes ranked {page * PER_FIGURE + 1}–{page * PER_FIGURE + len(nodes)} by importance"
+    if len(nodes) == count:
+        ranks = f"all {count}" if count > 1 else "the one"
+    titles = [f"node {node}\n{class_names[int(tuning[node].argmax())]} · {100 * importance[node]:.1f}" for node in nodes]
+    return image_grid_figure(
+        pixel_weights[nodes], titles,
+        f"{experiment}: {ranks} of {count} hidden node{'s' if count > 1 else ''}' incoming weights\nordered by preferred class, "
+        "then by the accuracy lost without the node (the number, in points)", columns=min(len(nodes), 8), symmetric=True, tile=1.1, limit=limit,
+        colorbar_label=f"weight (scale clipped at ±{limit:.3g}, the {WEIGHT_PERCENTILE}th percentile of |weight|)")
 
 
 def main() -> None:
@@ -43,8 +77,10 @@ def main() -> None:
     parser.add_argument("--network", required=True, type=Path, help="the network file: how its inputs come from pixels, class names")
     parser.add_argument("--activations", required=True, type=Path)
     parser.add_argument("--images", required=True, type=Path, help="prepared train.npz: the pixel images shown")
+    parser.add_argument("--test-images", required=True, type=Path, help="prepared test.npz: each class's example mistake")
     parser.add_argument("--nodes-json", required=True, type=Path)
-    parser.add_argument("--weights-png", required=True, type=Path)
+    parser.add_argument("--classes-png", required=True, type=Path, help="what carries each class, a row per class")
+    parser.add_argument("--weights", required=True, type=Path, help="a folder: the weight images, 64 nodes a figure")
     parser.add_argument("--tuning-png", required=True, type=Path)
     parser.add_argument("--selective-png", required=True, type=Path)
     parser.add_argument("--important-png", required=True, type=Path)
@@ -54,12 +90,15 @@ def main() -> None:
 
     network = load_network(args.network)
     class_names = list(network.class_names)
-    activations = load_arrays(args.activations, keys=("train_hidden", "train_labels", "test_hidden", "test_labels"))
+    activations = load_arrays(args.activations, keys=("train_hidden", "train_labels", "test_hidden", "test_labels", "test_probabilities"))
     train_images = load_arrays(args.images, keys=("features",))["features"]
     arrays = interpret(network, activations["train_hidden"], activations["train_labels"], activations["test_hidden"],
                        activations["test_labels"], train_images)
     save_arrays(args.arrays, **arrays)
     pixel_weights, tuning, selectivity, importance = (arrays[key] for key in ("pixel_weights", "tuning", "selectivity", "importance"))
+    confusions = class_confusions(activations["test_probabilities"], activations["test_labels"], len(class_names))
+    carriers = class_carriers(arrays["class_contributions"], CARRIERS)
+    pages = weight_pages(tuning, importance, PER_FIGURE)[:WEIGHT_FIGURES]
     nodes = [
         {
             "node": node,
@@ -82,21 +121,43 @@ def main() -> None:
             "class_preferred_probability": {
                 name: round(float(class_probabilities[label, label]), 4) for label, name in enumerate(class_names)
             },
+            # What carries each class: its test accuracy, its main confusion and the nodes adding most to its score.
+            "classes": [
+                {
+                    "class": name,
+                    "accuracy": round(confusions[label]["accuracy"], 4),
+                    "confused_with": None if confusions[label]["confused_with"] is None else class_names[confusions[label]["confused_with"]],
+                    "confusions": confusions[label]["confusions"],
+                    "carriers": [{"node": int(node), "contribution": round(float(arrays["class_contributions"][label, node]), 4)}
+                                 for node in carriers[label]],
+                }
+                for label, name in enumerate(class_names)
+            ],
+            "weight_figures": {"figures": len(pages), "per_figure": PER_FIGURE, "percentile": WEIGHT_PERCENTILE},
             "nodes": nodes,
         },
     )
 
+    shown = pixel_weights[carriers]
+    limit = clipped_limit(shown)
+    test_images = load_arrays(args.test_images, keys=("features",))["features"]
+    examples = [None if row["example"] is None else test_images[row["example"]] for row in confusions]
+    save_figure(args.classes_png, class_carriers_figure(
+        [f"{name}\n{confusions[label]['accuracy']:.0%} right" for label, name in enumerate(class_names)],
+        shown,
+        [[f"node {node}\n{arrays['class_contributions'][label, node]:+.2f}" for node in carriers[label]] for label in range(len(class_names))],
+        arrays["class_images"], examples,
+        ["never read as\nanother class" if row["confused_with"] is None else
+         f"{row['confusions']} read as\n{class_names[row['confused_with']]}, e.g." for row in confusions],
+        limit,
+        f"{args.experiment}: what carries each class",
+    ))
     count = len(nodes)
-    columns = min(count, 10 if count <= 100 else 32)
-    titles = [f"node {node}" for node in range(count)] if count <= 100 else None
-    shown = min(count, GRID_LIMIT)
-    save_figure(
-        args.weights_png,
-        image_grid_figure(
-            pixel_weights[:shown], titles, f"{args.experiment}: incoming weights of each hidden node, in pixel space (one colour scale)",
-            columns=columns, symmetric=True, tile=1.25 if count <= 100 else 0.5,
-        ),
-    )
+    with atomic_path(args.weights) as folder:  # the pages land together, or none do
+        folder.mkdir()
+        for page, page_nodes in enumerate(pages):
+            save_figure(folder / f"{page + 1}.png", weights_figure(pixel_weights, page_nodes, tuning, importance, class_names,
+                                                                   args.experiment, page, count))
     save_figure(
         args.class_preferred_png,
         class_preferred_figure(arrays["class_images"], class_probabilities, class_names,
@@ -111,7 +172,7 @@ def main() -> None:
             arrays["preferred"][chosen],
             arrays["top_images"][chosen, :TOP_IMAGES] / 255,
             arrays["silent_images"][chosen, :SILENT_IMAGES] / 255,
-            [f"node {node}\nselectivity {selectivity[node]:.2f}\nablation -{100 * importance[node]:.1f} pts" for node in chosen],
+            [f"node {node}\nselectivity {selectivity[node]:.2f}\n{off_label(importance[node])}" for node in chosen],
             f"{args.experiment}: the {len(chosen)} {name} nodes",
         )
         save_figure(path, figure)

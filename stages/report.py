@@ -17,7 +17,17 @@ from pathlib import Path
 from common import read_json, run, write_text
 from settings import load_params
 
-from hiddennodes.report_page import Figure, Section, augment_table, customers_table, realworld_table, render_html, strongest_table
+from hiddennodes.report_page import (
+    Figure,
+    Section,
+    augment_table,
+    carriers_table,
+    customers_table,
+    realworld_table,
+    render_html,
+    strongest_table,
+)
+from hiddennodes.report_summary import accuracy_findings, augment_finding, away_findings, class_finding, count_sentence, summary
 from hiddennodes.report_words import (
     attribution_finding,
     augment_findings,
@@ -33,30 +43,33 @@ from hiddennodes.report_words import (
 )
 from hiddennodes.words import count_words, english_list
 
-# Per experiment: (file under plots/<experiment>/, caption), in the order shown.
+# Per experiment, after what carries each class: (file under plots/<experiment>/, caption), in the order shown.
 EXPERIMENT_FIGURES = (
-    ("learning_curves.png", "Learning curves from DVCLive; the kept (best validation) epoch is marked."),
-    ("confusion.png", "Test confusion matrix."),
-    ("nodes/weights.png", "Each hidden node's incoming weights as a 28×28 image, on one colour scale (red: ink raises the node)."),
+    ("nodes/weights/1.png", "The most important hidden nodes' incoming weights as 28×28 images (up to {per_figure}), ordered by the class "
+     "each prefers and then by the accuracy lost without it; one colour scale, clipped at the {percentile}th percentile of the weights' "
+     "sizes (red: ink there raises the node, blue: lowers it)."),
     ("nodes/tuning.png", "Mean activation of each node per class, nodes sorted by their preferred class."),
-    ("nodes/class_preferred.png", "The input each class prefers: regularised gradient ascent on the class score (logit) through the hidden layer."),
     ("attributions/{name}/classes.png", "Which pixels push each class's score up (red) or down (blue): shap's attributions toward the class, "
      "the mean over its test digits, measured against training digits; the outline is the class's mean digit."),
     ("attributions/{name}/mistakes.png", "Its most confident mistakes: the pixels that pushed toward the wrong answer, beside those toward the right one."),
-    ("nodes/selective.png", "The most class-selective nodes: weights, preferred input (closed form), the training images that drive them most and some that leave them silent."),
-    ("nodes/important.png", "The most important nodes: those whose removal costs the most test accuracy."),
-    ("errors/confused_pairs.png", "The most confused class pairs: rows are the true class, columns the predicted one."),
+    ("nodes/important.png", "The most important nodes: those whose removal costs the most test accuracy, with the training images that "
+     "drive them most and some that leave them silent."),
+    ("learning_curves.png", "Learning curves from DVCLive; the kept (best validation) epoch is marked."),
+    ("confusion.png", "Test confusion matrix."),
     ("errors/confident_mistakes.png", "The test images it gets wrong with the highest confidence."),
 )
-# The hidden stage's figures of each view, under plots/<experiment>/hidden/.
+# Figures kept out of the page to keep it small, named in each section: they are in plots/ and in `dvc plots show`.
+MORE_FIGURES = ("nodes/weights/ (every node, 64 a figure)", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png")
+# The hidden stage's figures of each view, under plots/<experiment>/hidden/; the maps' PCA twin stays in plots/.
 VIEW_FIGURES = {
     "box": (("boxplot_predicted.png", "The single node's activation per predicted class (the study's box plot)."),
             ("boxplot_true.png", "The single node's activation per true class.")),
     "scatter": (("scatter_predicted.png", "The two nodes' activations coloured by predicted class, over the output layer's decision regions."),
                 ("scatter_true.png", "The same, coloured by true class.")),
-    "map": (("pca.png", "Hidden activations of all training images, PCA to 2-D, with images drawn at their places."),
-            ("tsne.png", "The same by t-SNE (openTSNE, seeded): images the hidden layer treats as alike lie together.")),
+    "map": (("tsne.png", "Hidden activations of training images mapped to 2-D by t-SNE (openTSNE, seeded), with images drawn at "
+             "their places: images the hidden layer treats as alike lie together."),),
 }
+MORE_VIEW_FIGURES = {"map": ("hidden/pca.png",)}
 INPUT_FIGURES = {
     "top_pixels": (("pixel_importance.png", "The random forest's pixel importances; the selected pixels are ringed in red."),),
 }
@@ -69,6 +82,10 @@ REAL_FIGURES = (
 CUSTOMER_FIGURES = (
     ("customers/examples.png", "Each condition at its strongest: the picture as sent, each 28×28 the network was fed, and what it answered."),
 )
+CLASSES_CAPTION = ("What carries each class, a row per class: the input the class prefers (gradient ascent on its score through the hidden "
+                   "layer, drawn from white to its own darkest pixel), {carriers} to its score on its test digits (mean activation × "
+                   "outgoing weight, the number above each; the weights on one colour scale, clipped at the {percentile}th percentile of "
+                   "their sizes), and the test digit of that class most confidently read as the class it is most often taken for.")
 DATA_FIGURES = (
     ("data/samples.png", "Sample training images per class."),
     ("data/class_counts.png", "Images per class in each split."),
@@ -77,13 +94,26 @@ DATA_FIGURES = (
 
 
 def experiment_figures(experiment) -> list[tuple[str, str]]:
-    """The figures of one experiment's section: (path under plots/, caption)."""
+    """The figures of one experiment's section after what carries each class: (path under plots/, caption)."""
     figures = [(name.format(name=experiment.name) if name.startswith("attributions/") else f"{experiment.name}/{name}", caption)
                for name, caption in EXPERIMENT_FIGURES]
-    # The study's own plots and the maps come right after the basics.
-    figures[2:2] = [(name, caption) for name, caption in INPUT_FIGURES.get(experiment.inputs, ())]
-    figures[2:2] = [(f"{experiment.name}/hidden/{name}", caption) for name, caption in VIEW_FIGURES[experiment.view]]
+    # The study's own plots and the maps come right after the weights.
+    figures[1:1] = [(name, caption) for name, caption in INPUT_FIGURES.get(experiment.inputs, ())]
+    figures[1:1] = [(f"{experiment.name}/hidden/{name}", caption) for name, caption in VIEW_FIGURES[experiment.view]]
     return figures
+
+
+def twins_of(experiments, reference: str) -> dict[str, str]:
+    """The experiments that differ from ``reference`` in one thing only: their inputs ("inputs") or the distortions they
+    were trained on ("augment")."""
+    base = next(e for e in experiments if e.name == reference)
+    twins = {}
+    for e in experiments:
+        same = {field: getattr(e, field) == getattr(base, field) for field in ("inputs", "training", "width", "augment")}
+        for field in ("inputs", "augment"):
+            if e.name != reference and not same[field] and all(value for key, value in same.items() if key != field):
+                twins[e.name] = field
+    return twins
 
 
 def report_inputs(experiments) -> list[str]:
@@ -94,6 +124,7 @@ def report_inputs(experiments) -> list[str]:
     for e in experiments:
         files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "classification_report", "hidden")]
     names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
+    names += [f"{e.name}/nodes/classes.png" for e in experiments]
     names += [name for e in experiments for name, _ in experiment_figures(e)]
     names += [name for name, _ in REAL_FIGURES] + [name for name, _ in CUSTOMER_FIGURES]
     return files + [f"plots/{name}" for name in names]
@@ -125,51 +156,55 @@ def main() -> None:
             return [embedding_finding(experiment.name, hidden[experiment.name], len(class_names))]
         return []
 
-    findings = model_findings(comparison, len(class_names), pca, pixels)
-    findings += paired_findings(read_json(args.metrics / "paired_tests.json"), comparison)
-    findings += [line for e in experiments if e.view == "box" for line in view_finding(e)]
-    for e in experiments:
-        findings += node_findings(e.name, nodes[e.name])
-    findings += [line for e in experiments if e.view == "map" for line in view_finding(e)]
-    findings += [error_finding(e.name, reports[e.name], class_names) for e in experiments]
-    real_findings = realworld_findings(realworld, robustness, calibration, reference)
-    customers = read_json(args.metrics / "customers.json")
-    customer_table = read_json(args.metrics / "customers_table.json")
-    customer_findings = customers_findings(customers, customer_table, read_json(args.metrics / "familiarity.json"), reference)
-    findings += customer_findings + real_findings
-
     def figure(name: str, caption: str) -> Figure:
         return Figure(caption, (args.plots / name).read_bytes())
+
+    customers = read_json(args.metrics / "customers.json")
+    customer_table = read_json(args.metrics / "customers_table.json")
+    paired = read_json(args.metrics / "paired_tests.json")
+    twins = twins_of(experiments, reference)
+    candidates = accuracy_findings(comparison, reference, twins, len(class_names), paired)
+    candidates.append(class_finding(reference, nodes[reference]))
+    candidates += away_findings(reference, realworld, robustness, calibration, customers)
 
     sections = [Section("data", f"The data: {info['title']}", [
         f"Classes: {', '.join(class_names)}. Split as in the study: the first images of the training file validate, "
         "the others train, and the test images are only used for the final figures.",
-    ], [figure(name, caption) for name, caption in DATA_FIGURES])]
+    ], [figure(name, caption) for name, caption in DATA_FIGURES], short="Data")]
     for e in experiments:
-        row = comparison[e.name]
+        row, found = comparison[e.name], nodes[e.name]
         text = (f"{row['inputs']}: {row['num_inputs']} inputs → {row['hidden_units']} hidden nodes → {len(class_names)} classes, "
                 f"{row['trainable_parameters']:,} parameters; kept epoch {row['best_epoch']}; "
                 f"accuracy: train {row['train_accuracy']:.4f}, validation {row['val_accuracy']:.4f}, test {row['test_accuracy']:.4f}.")
-        paragraphs = [text, *node_findings(e.name, nodes[e.name])]
-        if e.view == "map":
-            paragraphs += view_finding(e)
-        paragraphs.append(error_finding(e.name, reports[e.name], class_names))
-        paragraphs.append(attribution_finding(e.name, attributions[e.name]))
-        figures = [figure(path, caption) for path, caption in experiment_figures(e)]
+        words = [*node_findings(e.name, found), *view_finding(e), error_finding(e.name, reports[e.name], class_names),
+                 attribution_finding(e.name, attributions[e.name])]
+        settings = found["weight_figures"]
+        carriers = max(len(row_["carriers"]) for row_ in found["classes"])
+        phrase = "the node that adds most" if carriers == 1 else f"the {carriers} nodes that add most"
+        lead = [Figure(CLASSES_CAPTION.format(carriers=phrase, percentile=settings["percentile"]),
+                       (args.plots / e.name / "nodes" / "classes.png").read_bytes(), wide=True),
+                carriers_table(found)]
+        figures = [figure(path, caption.format(**settings)) for path, caption in experiment_figures(e)]
+        more = [f"plots/{e.name}/{name}" for name in (*MORE_FIGURES, *MORE_VIEW_FIGURES.get(e.view, ()))]
+        paragraphs = [text, f"More figures of {e.name}, left out of this page to keep it small: {', '.join(more)}; the explorer page "
+                            "shows every node."]
         title = f"{e.name}: {e.label} ({row['hidden_units']} hidden node{'s' if row['hidden_units'] > 1 else ''})"
-        sections.append(Section(e.name, title, paragraphs, figures))
-    sections.append(Section("overall", "All experiments side by side", [], [figure("comparison.png", "Accuracy of every experiment on each split.")]))
+        sections.append(Section(e.name, title, paragraphs, figures, findings=words, lead=lead, short=e.name))
+    sections.append(Section("overall", "All experiments side by side", [], [figure("comparison.png", "Accuracy of every experiment on each split.")],
+                            findings=model_findings(comparison, len(class_names), pca, pixels) + paired_findings(paired, comparison),
+                            short="Side by side"))
     paragraphs = [] if realworld["applicable"] else [f"Digits from other writers: not applicable. {realworld['reason']}"]
     sections.append(Section(
         "realworld", "Away from the training conditions: other writers, changed images, and when to abstain",
-        paragraphs + real_findings, [figure(name, caption) for name, caption in REAL_FIGURES],
-        [realworld_table(realworld, robustness, calibration, params.names),
-         strongest_table(robustness, params.names)]))
-
+        paragraphs, [figure(name, caption) for name, caption in REAL_FIGURES],
+        [realworld_table(realworld, robustness, calibration, params.names), strongest_table(robustness, params.names)],
+        findings=realworld_findings(realworld, robustness, calibration, reference), short="Away from training"))
     sections.append(Section(
-        "customers", "Customers' digits: photos and scans as people really send them",
-        customer_findings, [figure(name, caption) for name, caption in CUSTOMER_FIGURES],
-        [customers_table(customer_table, reference)] if customers.get("applicable") else []))
+        "customers", "Customers' digits: photos and scans as people really send them", [],
+        [figure(name, caption) for name, caption in CUSTOMER_FIGURES],
+        [customers_table(customer_table, reference)] if customers.get("applicable") else [],
+        findings=customers_findings(customers, customer_table, read_json(args.metrics / "familiarity.json"), reference),
+        short="Customers' digits"))
 
     # Each experiment trained on distorted copies, against its plain twin: the same inputs, training and width, no distortion.
     for e in experiments:
@@ -177,20 +212,22 @@ def main() -> None:
         if e.augment == "none" or twin is None:
             continue
         rows = augment_rows(twin.name, e.name, comparison, robustness, calibration, customers, realworld)
-        words = augment_findings(twin.name, e.name, params.distortions(e).describe(), rows)
-        findings += words
+        candidates.append(augment_finding(twin.name, e.name, rows))
         sections.append(Section(
-            f"augment-{e.name}", f"Trained on distorted copies: {e.name} against {twin.name}", words,
-            [figure(f"{twin.name}/nodes/weights.png", f"{twin.name}'s hidden nodes' weights, trained on the digits as they are."),
-             figure(f"{e.name}/nodes/weights.png", f"{e.name}'s, trained on distorted copies: compare the strokes each node looks for.")],
-            [augment_table(twin.name, e.name, rows)]))
+            f"augment-{e.name}", f"Trained on distorted copies: {e.name} against {twin.name}",
+            [f"The weight images of both are in their own sections ({twin.name} and {e.name}): compare the strokes each node looks for."],
+            tables=[augment_table(twin.name, e.name, rows)],
+            findings=augment_findings(twin.name, e.name, params.distortions(e).describe(), rows), short=f"{e.name} against {twin.name}"))
 
+    summary_lines = summary(candidates)
     title = f"What the hidden nodes learn: {info['title']}"
     introduction = (f"{count_words(len(experiments)).capitalize()} single-hidden-layer networks: "
-                    f"{english_list([e.label for e in experiments])}. For each, the report shows what each hidden node responds to. "
+                    f"{english_list([e.label for e in experiments])}. For each, the report shows first what carries each class: "
+                    "the hidden nodes that add most to its score, as pictures of their weights. "
                     "Every number and sentence here was generated by the pipeline from this run's metrics.")
-    write_text(args.out, render_html(title, introduction, findings, comparison, sections))
-    print(f"{args.out}: {len(sections)} sections, {sum(len(section.figures) for section in sections)} figures, {len(findings)} findings")
+    write_text(args.out, render_html(title, introduction, summary_lines, comparison, sections, summary_heading=count_sentence(len(summary_lines))))
+    print(f"{args.out}: {len(sections)} sections, {sum(len(section.figures) + len(section.lead) for section in sections)} figures and tables, "
+          f"a summary of {len(summary_lines)} sentences")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from hiddennodes.datasets import IMAGE_SHAPE
-from hiddennodes.figures.grid import image_grid_figure
+from hiddennodes.figures.grid import WEIGHT_PERCENTILE, clipped_limit, image_grid_figure
 
 
 def tuning_heatmap_figure(tuning: np.ndarray, class_names: Sequence[str], title: str) -> Figure:
@@ -40,14 +40,15 @@ def node_gallery_figure(
     row_labels: Sequence[str],
     title: str,
 ) -> Figure:
-    """One row per node: its weights (shared diverging scale), its preferred
-    input, the images that drive it most, and images that leave it silent."""
+    """One row per node: its weights (one diverging scale for all rows, clipped at the
+    weights' ``WEIGHT_PERCENTILE``th percentile of sizes), its preferred input, the
+    images that drive it most, and images that leave it silent."""
     nodes, top_count = top_images.shape[:2]
     silent_count = silent_images.shape[1]
     columns = 2 + top_count + silent_count
     figure = Figure(figsize=(1.1 * columns + 2.2, 1.25 * nodes + 0.8), layout="constrained")
     grid = figure.subplots(nodes, columns, squeeze=False)
-    limit = float(np.abs(weights).max()) or 1.0
+    limit = clipped_limit(weights)
     for row in range(nodes):
         tiles = [(weights[row], {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}, "weights")]
         tiles.append((preferred[row], {"cmap": "gray_r", "vmin": 0, "vmax": 1}, "preferred"))
@@ -61,7 +62,7 @@ def node_gallery_figure(
             if row == 0 and label:
                 axes.set_title(label, fontsize=8)
         grid[row, 0].set_ylabel(row_labels[row], fontsize=7, rotation=0, ha="right", va="center")
-    figure.suptitle(title)
+    figure.suptitle(f"{title}\n(weights from blue to red, clipped at ±{limit:.3g}, the {WEIGHT_PERCENTILE}th percentile of their sizes)")
     return figure
 
 
@@ -79,3 +80,64 @@ def class_preferred_figure(images: np.ndarray, probabilities: np.ndarray, class_
             image.set_clim(0, darkest)
     return figure
 
+
+
+def class_carriers_figure(
+    row_labels: Sequence[str],
+    carrier_weights: np.ndarray,
+    carrier_titles: Sequence[Sequence[str]],
+    preferred: np.ndarray,
+    examples: Sequence[np.ndarray | None],
+    example_titles: Sequence[str],
+    limit: float,
+    title: str,
+) -> Figure:
+    """What carries each class, a row per class: the input the class prefers, the weight images of the nodes that add
+    most to its score (on one diverging scale from ``-limit`` to ``limit`` for the whole figure, larger weights
+    clipped), and one of its images taken for another class (or an empty tile when none is). More than five classes
+    are set in two columns of rows, so that ten fit one screen.
+
+    Args:
+        row_labels: per class, the words beside its row (its name and accuracy).
+        carrier_weights: (classes, carriers, 784) pixel-space weights; ``carrier_titles`` the same shape in words.
+        preferred: (classes, 784) each class's preferred input, each drawn from white to its own darkest pixel (the ink
+            cost leaves some faint, and their shapes are what the row shows).
+        examples: per class, a [0, 1] image or None; ``example_titles`` what it was taken for.
+    """
+    classes, carriers = np.asarray(carrier_weights).shape[:2]
+    columns = carriers + 2
+    halves = 2 if classes > 5 else 1
+    rows = -(-classes // halves)
+    tile = 0.9
+    figure = Figure(figsize=(halves * (tile * columns + 1.1) + 0.3, (tile + 0.33) * rows + 1.3), layout="constrained")
+    # Each half's columns, with an empty column between the halves where the second half's row labels go.
+    ratios = ([1] * columns + [1.2]) * (halves - 1) + [1] * columns
+    grid = figure.subplots(rows, len(ratios), squeeze=False, gridspec_kw={"width_ratios": ratios})
+    weights_scale = {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit, "interpolation": "nearest"}
+    weights_image = None
+    for axes in grid.flat:
+        axes.set_axis_off()
+    for label in range(classes):
+        half, row = divmod(label, rows)
+        first = half * (columns + 1)
+        darkest = float(np.max(preferred[label])) or 1.0
+        tiles = [(preferred[label], {"cmap": "gray_r", "vmin": 0, "vmax": darkest}, "preferred\ninput" if row == 0 else "\n")]
+        tiles += [(carrier_weights[label, k], weights_scale, carrier_titles[label][k]) for k in range(carriers)]
+        tiles.append((examples[label], {"cmap": "gray_r", "vmin": 0, "vmax": 1}, example_titles[label]))
+        for column, (image, scale, words) in enumerate(tiles):
+            axes = grid[row, first + column]
+            axes.set_axis_on()
+            axes.set_xticks([])
+            axes.set_yticks([])
+            if image is None:
+                axes.set_frame_on(False)
+            else:
+                shown = axes.imshow(np.asarray(image).reshape(IMAGE_SHAPE), **scale)
+                if scale is weights_scale:
+                    weights_image = shown
+            axes.set_title(words, fontsize=7.5, pad=2)
+        grid[row, first].set_ylabel(row_labels[label], fontsize=9, rotation=0, ha="right", va="center")
+    bar = figure.colorbar(weights_image, ax=grid.ravel().tolist(), shrink=0.6, extend="both", location="bottom", aspect=40, pad=0.02)
+    bar.set_label(f"weight, clipped at ±{limit:.3g}\n(the {WEIGHT_PERCENTILE}th percentile of their sizes)", fontsize=8)
+    figure.suptitle(title, fontsize=11)
+    return figure
