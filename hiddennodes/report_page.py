@@ -127,7 +127,7 @@ def comparison_html(comparison: Mapping[str, Mapping]) -> str:
 
 
 STYLE = """
-html { scroll-padding-top: 6em; }  /* the section's title stays in sight below the contents bar */
+html { scroll-padding-top: 8.5em; }  /* the section's title stays in sight below the contents bar */
 body { font-family: system-ui, sans-serif; margin: 0; color: #222; line-height: 1.45; }
 main { margin: 0 auto; max-width: 1100px; padding: 0 1.5em 3em; }
 nav.contents { position: sticky; top: 0; z-index: 1; background: #fafafa; border-bottom: 1px solid #ccc; padding: .45em 1.5em;

@@ -67,10 +67,11 @@ def accuracy_findings(comparison: Mapping[str, Mapping], reference: str, twins: 
 
     narrow = sorted((name for name, row in networks.items() if row["hidden_units"] < num_classes), key=lambda name: networks[name]["hidden_units"])
     if narrow:
-        parts = [f"{_nodes(networks[name]['hidden_units'])} ({name}) {networks[name]['test_accuracy']:.1%}" for name in narrow]
+        parts = [f"{name} ({_nodes(networks[name]['hidden_units'])}) {networks[name]['test_accuracy']:.1%}" for name in narrow]
+        parts[0] = parts[0].replace(") ", ") reads ", 1) + " of the test digits right"
         worst = min(networks[name]["test_accuracy"] for name in narrow)
-        found.append(Finding(f"Fewer hidden nodes than classes cannot keep the classes apart: with {', '.join(parts)} of the test digits "
-                             f"are right, against {1 / num_classes:.0%} by chance.", row["test_accuracy"] - worst, "narrow"))
+        found.append(Finding(f"With fewer hidden nodes than classes the network cannot keep the classes apart: {', '.join(parts)}, "
+                             f"against {1 / num_classes:.0%} by chance.", row["test_accuracy"] - worst, "narrow"))
 
     base = comparison[reference]
     for name, kind in twins.items():

@@ -82,3 +82,28 @@ def check_page(path: Path, browser) -> PageReport:
         images = seen.page.evaluate(IMAGES_SCRIPT)
         return PageReport(title=seen.page.title(), console_errors=list(seen.console_errors),
                           failed_requests=list(seen.outside_requests), images=images)
+
+
+# Where a contents link led: is its place inside an open section (or in none), and is that section's title in
+# sight below the contents bar?
+SECTION_SCRIPT = """
+(anchor) => {
+    const place = document.getElementById(anchor);
+    const section = place.closest('details');
+    const title = section ? section.querySelector('summary') : place;
+    const bar = document.querySelector('nav.contents').getBoundingClientRect();
+    const box = title.getBoundingClientRect();
+    return {open: section ? section.open : true, title_visible: box.top >= bar.bottom - 1 && box.bottom <= window.innerHeight};
+}
+"""
+
+
+def open_every_section(path: Path, browser, viewport: tuple[int, int] = (1400, 1000)) -> tuple[list[tuple[str, dict]], list[str]]:
+    """Follow every link of a page's contents bar with the pointer, in order, as a reader would. Returns, per link,
+    (its anchor, where it led: SECTION_SCRIPT's answer), and the console errors and outside requests seen."""
+    with visit(browser, path, viewport) as seen:
+        opened = []
+        for anchor in seen.page.eval_on_selector_all("nav.contents a", "links => links.map(link => link.hash.slice(1))"):
+            seen.page.click(f'nav.contents a[href="#{anchor}"]')
+            opened.append((anchor, seen.page.evaluate(SECTION_SCRIPT, anchor)))
+        return opened, seen.console_errors + seen.outside_requests

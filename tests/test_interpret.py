@@ -247,3 +247,55 @@ def test_approximate_neighbours_find_the_true_neighbours():
     assert np.all(np.diff(distances, axis=1) >= -1e-9)
     with pytest.raises(ValueError, match="between 1 and the number of rows less one"):
         approximate_neighbours(points[:5], 5, seed=0)
+
+
+def test_class_carriers_are_the_largest_contributions_by_hand():
+    from hiddennodes.node_stats import class_carriers, class_contributions
+
+    hidden = np.array([[1.0, 0.0, 2.0], [3.0, 1.0, 0.0], [0.0, 2.0, 2.0], [0.0, 4.0, 0.0]])
+    labels = np.array([0, 0, 1, 1])
+    weights = np.array([[1.0, -1.0], [0.5, 2.0], [-1.0, 1.0]])
+    contributions = class_contributions(hidden, labels, weights, 2)
+    # Class 0's items: mean activations (2, 0.5, 1) times the weights to class 0 (1, 0.5, -1) = (2, 0.25, -1).
+    assert np.allclose(contributions[0], [2.0, 0.25, -1.0]) and np.allclose(contributions[1], [0.0, 6.0, 1.0])
+    assert class_carriers(contributions, 2).tolist() == [[0, 1], [1, 2]]
+    assert class_carriers(contributions, 10).shape == (2, 3)  # never more than the nodes there are
+
+
+def test_class_confusions_by_hand():
+    from hiddennodes.node_stats import class_confusions
+
+    probabilities = np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.4, 0.6, 0.0], [0.1, 0.1, 0.8], [0.0, 1.0, 0.0], [0.3, 0.3, 0.4]])
+    labels = np.array([0, 0, 0, 1, 1, 2])
+    rows = class_confusions(probabilities, labels, 3)
+    # Class 0: one of three right, both mistakes read as 1; the more confident one (0.7) is the example.
+    assert rows[0] == {"accuracy": 1 / 3, "items": 3, "confused_with": 1, "confusions": 2, "example": 1}
+    assert rows[1] == {"accuracy": 0.5, "items": 2, "confused_with": 2, "confusions": 1, "example": 3}
+    assert rows[2] == {"accuracy": 1.0, "items": 1, "confused_with": None, "confusions": 0, "example": None}
+
+
+def test_weight_pages_put_the_most_important_first_ordered_by_preferred_class():
+    from hiddennodes.node_stats import weight_pages
+
+    tuning = np.eye(3)[[2, 0, 1, 0, 2]]  # nodes 0..4 prefer classes 2, 0, 1, 0, 2
+    importance = np.array([0.05, 0.01, 0.03, 0.04, 0.02])
+    pages = weight_pages(tuning, importance, per_page=3)
+    # The three most important (0, 3, 2) come first, ordered by class (3: class 0, 2: class 1, 0: class 2); then 4 and 1.
+    assert [page.tolist() for page in pages] == [[3, 2, 0], [1, 4]]
+    assert sorted(np.concatenate(pages).tolist()) == list(range(5))
+
+
+def test_weight_images_are_clipped_at_the_stated_percentile():
+    from hiddennodes.figures.grid import WEIGHT_PERCENTILE, clipped_limit, image_grid_figure
+    from hiddennodes.figures.nodes import class_carriers_figure
+
+    weights = np.random.default_rng(0).normal(size=(4, 784))
+    weights[0, 0] = 100.0  # one extreme weight would otherwise set the whole scale
+    limit = clipped_limit(weights)
+    assert limit == np.percentile(np.abs(weights), WEIGHT_PERCENTILE) and limit < 4
+    figure = image_grid_figure(weights, [str(n) for n in range(4)], "t", columns=2, symmetric=True, limit=limit)
+    assert all(image.get_clim() == (-limit, limit) for axes in figure.axes for image in axes.get_images())
+    carriers = class_carriers_figure(["a", "b", "c"], weights[:3, None].repeat(2, axis=1), [["x", "y"]] * 3,
+                                     np.abs(weights[:3]), [np.zeros(784), None, np.ones(784)], ["e", "never", "e"], limit, "t")
+    weight_tiles = [image for axes in carriers.axes for image in axes.get_images() if image.get_cmap().name == "RdBu_r"]
+    assert len(weight_tiles) == 6 and all(image.get_clim() == (-limit, limit) for image in weight_tiles)

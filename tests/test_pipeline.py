@@ -183,6 +183,16 @@ def test_every_declared_output_exists_and_parses(project):
     assert nodes["hidden_units"] == 8 and [node["node"] for node in nodes["nodes"]] == list(range(8))
     assert all(0 <= node["selectivity"] <= 1 and node["description"] for node in nodes["nodes"])
     assert len(nodes["class_preferred_probability"]) == 10
+    # What carries each class: the four nodes adding most to its score, strongest first, and its accuracy as the
+    # evaluate stage measured it from the same activations.
+    recalls = json.loads((project / "metrics/exp4/classification_report.json").read_text())
+    assert [row["class"] for row in nodes["classes"]] == [str(digit) for digit in range(10)]
+    for row in nodes["classes"]:
+        contributions = [carrier["contribution"] for carrier in row["carriers"]]
+        assert len(contributions) == 4 and contributions == sorted(contributions, reverse=True)
+        assert abs(row["accuracy"] - recalls[row["class"]]["recall"]) < 1e-4
+    assert nodes["weight_figures"] == {"figures": 1, "per_figure": 64, "percentile": 99}
+    assert sorted(path.name for path in (project / "plots/exp4/nodes/weights").iterdir()) == ["1.png"]
     embedding = json.loads((project / "metrics/exp5/hidden.json").read_text())
     assert embedding["images"] == 500 and 0 <= embedding["tsne_neighbour_agreement"] <= 1
     overlap = json.loads((project / "metrics/exp1/hidden.json").read_text())
@@ -326,13 +336,23 @@ def test_a_shared_remote_restores_every_output_without_rerunning(clean_project, 
 
 
 def test_report_opens_offline_in_chromium_with_every_image(project, browser):
-    from browser import check_page
+    from browser import check_page, open_every_section
 
     page = check_page(project / "report.html", browser)
     assert page.console_errors == [] and page.failed_requests == []
     assert page.title.startswith("What the hidden nodes learn")
     assert len(page.images) == (project / "report.html").read_text().count("<img ")
     assert all(image["decoded"] and image["width"] > 100 and image["height"] > 100 for image in page.images), page.images
+    # The summary first: at most eight sentences, no change said with a sign.
+    text = (project / "report.html").read_text()
+    summary = re.search(r'<section class="summary".*?</section>', text, re.S).group(0)
+    sentences = re.findall(r"<li>(.*?)</li>", summary)
+    assert 3 <= len(sentences) <= 8 and not any(re.search(r"by [-+]\d|[-+]\d[\d.]* points", line) for line in sentences), sentences
+    assert text.index('class="summary"') < text.index("<details") and text.count("<details open") == 0
+    # A reader follows the contents bar: every link opens its section and shows its title below the bar.
+    opened, problems = open_every_section(project / "report.html", browser)
+    assert problems == [] and len(opened) == 2 + 11  # summary, comparison, data, six experiments and four more
+    assert all(state["open"] and state["title_visible"] for _, state in opened), opened
 
 
 def test_explorer_runs_every_experiment_as_numpy_does(project, browser, mnist_t10k):

@@ -6,6 +6,8 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
+import pytest
 import yaml
 from matplotlib.figure import Figure as MatplotlibFigure
 
@@ -41,8 +43,8 @@ def test_model_findings_name_the_best_and_the_input_effects():
     found = model_findings(COMPARISON, 10, {"n_components": 188, "explained_variance": 0.9503}, {"top_pixels": 70, "importance_covered": 0.304})
     assert found[0] == ("exp4 (pca, 188→128→10) reads the test set best: accuracy 88.50%. With 1 hidden node (exp1) it is 40.00% "
                         "and 2 hidden nodes (exp2) it is 70.00%, against 10% by chance.")
-    assert "188 components keeping 95.0%" in found[1] and "+2.5 points" in found[1]
-    assert "The 70 pixels" in found[2] and "30% of its importance" in found[2] and "-4.0 points" in found[2]
+    assert "188 components keeping 95.0%" in found[1] and "read the test digits 2.5 points better than all 784 pixels" in found[1]
+    assert "The 70 pixels" in found[2] and "30% of its importance" in found[2] and "4.0 points worse than all pixels" in found[2]
     assert found[3] == "The widest gap between training and test accuracy is exp3's: 95.00% on the images it learnt from, 86.00% on unseen ones."
 
 
@@ -67,8 +69,9 @@ def test_node_findings_pick_the_most_selective_and_most_important_live_nodes():
     }
     found = node_findings("exp3", nodes)
     assert found[0].startswith("exp3: 1 of 4 hidden nodes never fire on the test set; mean class selectivity 0.41")
-    assert found[1] == "Its most selective node, 2, fires for 7s, silent for every other class (selectivity 0.90); zeroing it changes test accuracy by -0.1 points."
-    assert found[2] == "Its most important node, 3, fires for 3s; zeroing it costs 0.6 points: no single node matters much, each class is spread over many nodes."
+    assert found[1] == "Its most selective node, 2, fires for 7s, silent for every other class (selectivity 0.90); switching node 2 off costs 0.1 points."
+    assert found[2] == ("Its most important node, 3, fires for 3s; switching node 3 off costs 0.6 points: no single node matters much, "
+                        "each class is spread over many nodes.")
     assert "mean probability of 0.91" in found[3] and "is 1 (0.80)" in found[3]
 
 
@@ -77,10 +80,13 @@ def test_node_findings_of_one_node_say_it_once():
     found = node_findings("exp1", nodes)
     assert found[0].startswith("exp1: 0 of 1 hidden node never fires")
     assert found[1:] == ["Its most selective node, 0, is also its most important: it fires for 0s, silent for 1s (selectivity 0.60); "
-                         "zeroing it costs 29.5 points."]
+                         "switching node 0 off costs 29.5 points."]
     tiny = node_findings("exp3", {"dead_nodes": 0, "mean_selectivity": 0.5,
                                   "nodes": [node(0, 0.9, 0.0, "a"), node(1, 0.1, 0.0002, "b"), node(2, 0.1, 0.0001, "c")]})
-    assert "changes test accuracy by less than 0.1 points" in tiny[1]
+    assert "switching node 0 off makes less than 0.1 points of difference" in tiny[1]
+    better = node_findings("exp3", {"dead_nodes": 0, "mean_selectivity": 0.5,
+                                    "nodes": [node(0, 0.9, -0.003, "a"), node(1, 0.1, 0.02, "b")]})
+    assert "switching node 0 off gains 0.3 points" in better[1]  # a negative cost is said as a gain, never as "-0.3"
 
 
 def test_embedding_and_error_findings():
@@ -123,7 +129,7 @@ def test_baseline_and_paired_test_findings():
     assert "Logistic regression on the same inputs (logreg pixels, no hidden layer) reaches 84.00%" not in " ".join(found)
     comparison["logreg pca"] = row("pca", 188, 0, 0.86, 0.845)
     assert any(sentence == "Logistic regression on the same inputs (logreg pca, no hidden layer) reaches 84.50%: "
-               "the hidden layer of exp4 adds +4.0 points." for sentence in model_findings(comparison, 10))
+               "the hidden layer of exp4 reads 4.0 points better." for sentence in model_findings(comparison, 10))
     tests = {"exp3 vs exp4": {"only_exp3": 120, "only_exp4": 180, "p_value": 0.00063, "differ": True},
              "exp4 vs exp5": {"only_exp4": 50, "only_exp5": 45, "p_value": 0.68, "differ": False}}
     found = paired_findings(tests, {"exp3": {"repeats": 1}, "exp4": {}, "exp5": {}})
@@ -157,9 +163,37 @@ def test_html_is_self_contained_and_escapes_text():
     page = small_report()
     assert "<script>" not in page and "&lt;script&gt;" in page
     sources = re.findall(r'<img src="([^"]+)"', page)
-    assert len(sources) == 2 and all(source.startswith("data:image/png;base64,") for source in sources)
+    assert len(sources) == 2 and all(re.match(r"data:image/(webp|png);base64,", source) for source in sources)
     assert re.findall(r'(?:src|href)="(?!data:|#)([^"]*)"', page) == ["explorer.html"]  # nothing outside but the explorer beside it
     assert page.count("<tr>") == 1 + len(COMPARISON) and ">0.8850<" in page and ">exp4<" in page
+
+
+def test_page_opens_on_the_summary_with_a_contents_bar_and_folded_sections():
+    page = small_report()
+    contents = re.search(r'<nav class="contents"[^>]*>(.*?)</nav>', page).group(1)
+    links = re.findall(r'href="#([^"]+)"', contents)
+    assert links == ["summary", "comparison", "exp1"]
+    assert all(f'id="{anchor}"' in page for anchor in links)  # every link has its place
+    assert page.index("finding with") < page.index("<details")  # the summary comes before any section
+    assert page.count("<details>") == 2 and "<details open" not in page  # the comparison and exp1, both closed
+    assert "position: sticky" in page  # the contents bar stays in view
+
+
+def test_figures_are_stored_small_and_look_the_same():
+    from PIL import Image
+
+    from hiddennodes.png import compact_image, png_size
+
+    original = png_bytes()
+    mime, data = compact_image(original)
+    assert len(data) < len(original) and mime == "image/webp"
+    before = np.asarray(Image.open(io.BytesIO(original)).convert("RGB"), dtype=int)
+    after = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=int)
+    assert after.shape == before.shape and png_size(original) == (before.shape[1], before.shape[0])
+    # A line plot has far fewer than 256 colours: the palette keeps nearly every pixel exactly.
+    assert np.mean(np.all(after == before, axis=2)) > 0.99 and np.abs(after - before).max() < 40
+    with pytest.raises(ValueError, match="not a PNG file"):
+        png_size(b"GIF89a" + bytes(30))
 
 
 def test_html_loads_in_chromium_without_errors(tmp_path, browser):
@@ -172,6 +206,17 @@ def test_html_loads_in_chromium_without_errors(tmp_path, browser):
     assert page.console_errors == [] and page.failed_requests == []
     assert [image["decoded"] for image in page.images] == [True, True]
     assert all(image["width"] == 200 for image in page.images)
+
+
+def test_contents_bar_opens_each_section_with_the_pointer(tmp_path, browser):
+    from browser import open_every_section
+
+    path = tmp_path / "report.html"
+    path.write_text(small_report())
+    opened, problems = open_every_section(path, browser)
+    assert [anchor for anchor, _ in opened] == ["summary", "comparison", "exp1"] and problems == []
+    # Following a link opens its closed section and brings its title under the bar, in sight.
+    assert all(state["open"] and state["title_visible"] for anchor, state in opened if anchor != "summary"), opened
 
 
 def test_browser_check_catches_broken_images_and_console_errors(tmp_path, browser):
