@@ -36,8 +36,8 @@ class Table:
 
 @dataclass
 class Section:
-    """One folding section: ``lead`` (figures and tables that answer its question) first, then the paragraphs, the
-    findings as a list, the tables and the figures; ``short`` names it in the contents bar."""
+    """One folding section: the paragraphs, then ``lead`` (figures and tables that answer its question), the findings
+    as a list, the tables, the figures and last the ``closing`` paragraphs; ``short`` names it in the contents bar."""
 
     anchor: str
     title: str
@@ -46,6 +46,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     lead: list[Figure | Table] = field(default_factory=list)
+    closing: list[str] = field(default_factory=list)
     short: str = ""
 
 
@@ -162,12 +163,13 @@ def section_html(section: Section) -> str:
     """A section as a ``details`` element, closed, its title as the summary line. The anchor is the first thing inside
     it: following a link to a place in a closed ``details`` opens it (the HTML standard's auto-expand), no script needed."""
     parts = [f'<details><summary><h2>{html.escape(section.title)}</h2></summary><span id="{section.anchor}"></span>']
-    parts += [figure_html(part) if isinstance(part, Figure) else table_html(part) for part in section.lead]
     parts += [f"<p>{html.escape(paragraph)}</p>" for paragraph in section.paragraphs]
+    parts += [figure_html(part) if isinstance(part, Figure) else table_html(part) for part in section.lead]
     if section.findings:
         parts += ['<ul class="findings">', *(f"<li>{html.escape(sentence)}</li>" for sentence in section.findings), "</ul>"]
     parts += [table_html(table) for table in section.tables]
     parts += [figure_html(figure) for figure in section.figures]
+    parts += [f"<p>{html.escape(paragraph)}</p>" for paragraph in section.closing]
     parts.append("</details>")
     return "\n".join(parts)
 

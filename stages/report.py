@@ -186,10 +186,10 @@ def main() -> None:
                 carriers_table(found)]
         figures = [figure(path, caption.format(**settings)) for path, caption in experiment_figures(e)]
         more = [f"plots/{e.name}/{name}" for name in (*MORE_FIGURES, *MORE_VIEW_FIGURES.get(e.view, ()))]
-        paragraphs = [text, f"More figures of {e.name}, left out of this page to keep it small: {', '.join(more)}; the explorer page "
-                            "shows every node."]
+        closing = [f"More figures of {e.name}, left out of this page to keep it small: {', '.join(more)}; the explorer page "
+                   "shows every node."]
         title = f"{e.name}: {e.label} ({row['hidden_units']} hidden node{'s' if row['hidden_units'] > 1 else ''})"
-        sections.append(Section(e.name, title, paragraphs, figures, findings=words, lead=lead, short=e.name))
+        sections.append(Section(e.name, title, [text], figures, findings=words, lead=lead, closing=closing, short=e.name))
     sections.append(Section("overall", "All experiments side by side", [], [figure("comparison.png", "Accuracy of every experiment on each split.")],
                             findings=model_findings(comparison, len(class_names), pca, pixels) + paired_findings(paired, comparison),
                             short="Side by side"))
