@@ -14,8 +14,13 @@ import json
 import math
 from typing import Any, Iterable, Mapping
 
-COLUMNS = ("val_accuracy", "test_accuracy", "training_seconds", "best_epoch", "hidden_units", "trainable_parameters")
-REPEAT_COLUMNS = ("val_accuracy_mean", "test_accuracy_mean", "test_accuracy_std", "test_accuracy_ci95")
+COLUMNS = ("val_accuracy", "test_accuracy", "training_seconds", "best_epoch", "trainable_parameters")
+REPEAT_COLUMNS = ("val_accuracy_mean", "test_accuracy_mean", "test_accuracy_ci95")
+
+
+def metrics_path(experiment: str) -> str:
+    """The train stage's headline metrics of an experiment, as ``dvc exp show`` names the file."""
+    return f"metrics/{experiment}/training.json"
 
 
 class SweepError(ValueError):
@@ -103,7 +108,7 @@ def _sort_value(value: Any) -> tuple:
 
 def sweep_table(records: list[dict], key: str, experiment: str) -> list[dict]:
     """One row per experiment: the swept value and the experiment's training metrics, sorted by the value."""
-    path = f"metrics/train/{experiment}.json"
+    path = metrics_path(experiment)
     rows = []
     for record in records:
         metrics = record["metrics"].get(path)
@@ -128,6 +133,20 @@ def best_row(rows: list[dict]) -> dict:
     (the fewer parameters, then the earlier row, on a tie)."""
     metric = choice_metric(rows)
     return max(rows, key=lambda row: (row.get(metric, -math.inf), -row.get("trainable_parameters", 0)))
+
+
+def plot_rows(rows: list[dict], key: str) -> list[dict]:
+    """The sweep as rows ``dvc plots`` draws with the project's ``lines`` template (a line per split): validation and
+    test accuracy (their means over seeds where the seeds were repeated) against the swept value, or against the
+    run's place in the sorted table where the values are not numbers (a recipe; ``setting`` names it)."""
+    numeric = all(isinstance(row[key], (int, float)) and not isinstance(row[key], bool) for row in rows)
+    repeated = all("val_accuracy_mean" in row for row in rows)
+    points = []
+    for split, column in (("validation", "val_accuracy"), ("test", "test_accuracy")):
+        column += "_mean" if repeated else ""
+        points += [{"line": split, "value": row[key] if numeric else place, "setting": str(row[key]), "accuracy": row[column]}
+                   for place, row in enumerate(rows, 1)]
+    return points
 
 
 def markdown(rows: list[dict], key: str, best: Mapping) -> str:

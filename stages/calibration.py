@@ -17,7 +17,7 @@ import argparse
 import math
 from pathlib import Path
 
-from common import load_arrays, read_json, run, save_figure, write_json
+from common import atomic_path, load_arrays, read_json, run, save_figure, write_json
 from settings import load_params
 
 from hiddennodes.calibration import (
@@ -42,6 +42,8 @@ def main() -> None:
     parser.add_argument("--metrics", required=True, type=Path)
     parser.add_argument("--reliability-png", required=True, type=Path)
     parser.add_argument("--coverage-png", required=True, type=Path)
+    parser.add_argument("--reliability", required=True, type=Path,
+                        help="a folder: per experiment, its reliability diagram's bins as rows for `dvc plots`")
     args = parser.parse_args()
     params = load_params()
     settings = params.calibration
@@ -69,6 +71,14 @@ def main() -> None:
             "test_checked_by_hand": rounded(1 - kept["coverage"]),
         }
     write_json(args.metrics, result)
+    # The reliability diagrams as data DVC draws (.dvc/plots/lines.json): mean confidence against accuracy per filled bin
+    # of the test digits.
+    with atomic_path(args.reliability) as folder:
+        folder.mkdir()
+        for name, table in tables.items():
+            write_json(folder / f"{name}.json", [
+                {"line": "test digits", "confidence": round(float(confidence), 6), "accuracy": round(float(accuracy), 6), "digits": int(count)}
+                for confidence, accuracy, count in zip(table["confidence"], table["accuracy"], table["count"]) if count > 0])
     save_figure(args.reliability_png, reliability_figure(tables, errors, f"{info['title']}: reliability of the test predictions"))
     save_figure(args.coverage_png, coverage_figure(
         curves, chosen, settings.target_accuracy,

@@ -14,7 +14,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
-from common import load_arrays, read_json, run, save_figure, write_json
+from common import atomic_path, load_arrays, read_json, run, save_figure, write_json
 
 from hiddennodes.classification import (
     classification_report,
@@ -31,6 +31,10 @@ from hiddennodes.figures.training import confused_pairs_figure, confusion_figure
 CONFUSED_PAIRS = 3
 PER_CELL = 9  # a 3x3 montage per cell of the 2x2 grid
 MISTAKES = 20
+
+
+# DVCLive's folders for the splits (its `train/` and `eval/`), in words.
+SPLIT_WORDS = {"train": "training", "eval": "validation"}
 
 
 def read_history(live_dir: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -57,6 +61,8 @@ def main() -> None:
     parser.add_argument("--confusion", required=True, type=Path, help="confusion rows JSON for DVC")
     parser.add_argument("--confusion-png", required=True, type=Path)
     parser.add_argument("--curves-png", required=True, type=Path)
+    parser.add_argument("--learning", required=True, type=Path,
+                        help="a folder: the learning curves as rows for `dvc plots` (accuracy.json, loss.json)")
     parser.add_argument("--test-images", required=True, type=Path, help="prepared test.npz: the pixel images shown")
     parser.add_argument("--pairs-png", required=True, type=Path, help="the most confused class pairs")
     parser.add_argument("--mistakes-png", required=True, type=Path, help="the most confident mistakes")
@@ -76,7 +82,16 @@ def main() -> None:
     shape = f"{trained['num_inputs']}→{trained['hidden_units']}→10"
     title = f"{args.experiment} ({trained['inputs']}, {shape}): test accuracy {trained['test_accuracy']:.4f}"
     save_figure(args.confusion_png, confusion_figure(matrix, class_names, title))
-    save_figure(args.curves_png, learning_curves_figure(read_history(args.live), trained["best_epoch"], f"{args.experiment} ({shape})"))
+    history = read_history(args.live)
+    save_figure(args.curves_png, learning_curves_figure(history, trained["best_epoch"], f"{args.experiment} ({shape})"))
+    # The same curves as data DVC draws (.dvc/plots/lines.json: a line per split), so `dvc plots diff` lays two
+    # experiments' curves over each other; DVCLive's own folder also holds files that are not plots.
+    with atomic_path(args.learning) as folder:
+        folder.mkdir()
+        for measure in ("accuracy", "loss"):
+            write_json(folder / f"{measure}.json", [
+                {"line": SPLIT_WORDS[split], "epoch": int(epoch), "value": round(float(value), 6)}
+                for split in SPLIT_WORDS for epoch, value in zip(*history.get(f"{split}/{measure}", ((), ())))])
 
     images = load_arrays(args.test_images)["features"]
     cells = [

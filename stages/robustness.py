@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import load_arrays, read_json, run, save_figure, write_json
+from common import atomic_path, load_arrays, read_json, run, save_figure, write_json
 from settings import load_params
 
 from hiddennodes.datasets import IMAGE_SHAPE
@@ -33,6 +33,8 @@ def main() -> None:
     parser.add_argument("--metrics", required=True, type=Path)
     parser.add_argument("--curves-png", required=True, type=Path)
     parser.add_argument("--examples-png", required=True, type=Path)
+    parser.add_argument("--levels", required=True, type=Path,
+                        help="a folder: per experiment, its accuracy at every level of every change, as rows for `dvc plots`")
     args = parser.parse_args()
     params = load_params()
     settings = params.robustness
@@ -65,6 +67,13 @@ def main() -> None:
             "levels": {change: {str(level): round(value, 6) for level, value in enumerate(curves[name][change])} for change in strongest},
         }
     write_json(args.metrics, result)
+    # The same curves as data DVC draws (.dvc/plots/lines.json: a line per change), so that `dvc plots diff`
+    # lays two experiments' curves over each other; level 0 is the test set as it is.
+    with atomic_path(args.levels) as folder:
+        folder.mkdir()
+        for name in readers:
+            write_json(folder / f"{name}.json", [{"line": change, "level": level, "accuracy": round(value, 6)}
+                                                 for change in strongest for level, value in enumerate(curves[name][change])])
     units = {change: CHANGES[change].unit for change in strongest}
     save_figure(args.curves_png, robustness_figure(
         {name: {change: np.array(values) for change, values in by_change.items()} for name, by_change in curves.items()},

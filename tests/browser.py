@@ -44,15 +44,19 @@ class Visit:
 
 
 @contextlib.contextmanager
-def visit(browser, path: Path, viewport: tuple[int, int] = (1400, 1000)) -> Iterator[Visit]:
-    """Open ``path`` from ``file://`` in a fresh context; requests leaving the page are recorded and aborted."""
+def visit(browser, path: Path, viewport: tuple[int, int] = (1400, 1000), folder: bool = False) -> Iterator[Visit]:
+    """Open ``path`` from ``file://`` in a fresh context; requests leaving the page are recorded and aborted.
+    ``folder``: files beside the page, in its folder and below, may be read too (``dvc plots show`` puts its PNG
+    plots there); nothing else may."""
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     url = Path(path).resolve().as_uri()
+    beside = Path(path).resolve().parent.as_uri() + "/"
     page = context.new_page()
     seen = Visit(page)
 
     def on_route(route):
-        if route.request.url.split("#")[0] == url or route.request.url.startswith(("data:", "blob:")):
+        if (route.request.url.split("#")[0] == url or route.request.url.startswith(("data:", "blob:"))
+                or (folder and route.request.url.startswith(beside))):
             route.continue_()
         else:
             seen.outside_requests.append(route.request.url)
@@ -107,3 +111,30 @@ def open_every_section(path: Path, browser, viewport: tuple[int, int] = (1400, 1
             seen.page.click(f'nav.contents a[href="#{anchor}"]')
             opened.append((anchor, seen.page.evaluate(SECTION_SCRIPT, anchor)))
         return opened, seen.console_errors + seen.outside_requests
+
+
+# Every plot DVC's page holds (a `<div id=...>` in its body) and whether it drew: an SVG or a canvas for a vega chart,
+# a decoded image for a PNG plot.
+CHARTS_SCRIPT = """
+async () => {
+    const plots = Array.from(document.body.querySelectorAll(':scope > div[id], :scope > table div[id], :scope div[id]'))
+        .filter(div => !div.parentElement.closest('div[id]'));
+    for (let wait = 0; wait < 100 && !plots.every(div => div.querySelector('svg, canvas, img')); wait++) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    const drawn = {};
+    for (const div of plots) {
+        const image = div.querySelector('img');
+        drawn[div.id] = !!div.querySelector('svg, canvas') || (!!image && image.complete && image.naturalWidth > 0);
+    }
+    return drawn;
+}
+"""
+
+
+def dvc_plots_page(path: Path, browser) -> tuple[dict[str, bool], list[str]]:
+    """Open a page `dvc plots show` or `dvc plots diff` wrote: per plot, whether it drew, and the console errors and
+    requests that left the page's folder."""
+    with visit(browser, path, folder=True) as seen:
+        drawn = seen.page.evaluate(CHARTS_SCRIPT)
+        return drawn, seen.console_errors + seen.outside_requests

@@ -103,8 +103,8 @@ def test_first_repro_runs_every_stage(project):
     ran = stages_run((project / "first_repro.log").read_text())
     experiments = list(yaml.safe_load((project / "params.yaml").read_text())["experiments"])
     expected = {"check_params", "download", "prepare", "overview", "pca", "select_pixels", "compare", "realworld",
-                "robustness", "calibration", "baseline", "familiarity", "customers", "attributions", "report", "explorer"}
-    expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden") for name in experiments}
+                "robustness", "calibration", "baseline", "familiarity", "customers", "attributions", "headline", "report", "explorer"}
+    expected |= {f"{stage}@{name}" for stage in ("train", "training", "activations", "evaluate", "interpret", "hidden") for name in experiments}
     assert ran == expected
 
 
@@ -215,10 +215,79 @@ def test_second_repro_runs_nothing(project):
     assert json.loads(status.stdout) == {}
 
 
-def test_plots_render(project, tmp_path):
+def declared_plots(project: Path) -> set[str]:
+    """The plots `dvc plots show` finds in dvc.yaml, as the ids of its page's divs."""
+    shown = json.loads(run([str(BIN / "dvc"), "plots", "show", "--json"], project).stdout)
+    assert not shown.get("errors"), shown["errors"]
+    return {re.sub(r"[^a-zA-Z0-9]", "_", name) for name in shown["data"]}
+
+
+def test_plots_show_draws_every_declared_plot_offline(project, tmp_path, browser):
+    from browser import dvc_plots_page
+
     run([str(BIN / "dvc"), "plots", "show", "-o", str(tmp_path / "plots")], project)
-    html = (tmp_path / "plots" / "index.html").read_text()
-    assert "confusion" in html and "eval/loss" in html
+    drawn, problems = dvc_plots_page(tmp_path / "plots" / "index.html", browser)
+    assert problems == []  # vega, vega-lite and vega-embed come inside the page (.dvc/plots_page/page.html)
+    assert set(drawn) == declared_plots(project) and all(drawn.values()), drawn
+    # The curves that compare well are data: robustness by level, a line per change, and each reliability diagram.
+    ids = set(drawn)
+    assert {f"plots_robustness_levels_exp{n}_json" for n in range(1, 7)} <= ids
+    assert {f"plots_calibration_reliability_exp{n}_json" for n in range(1, 7)} <= ids
+    assert {f"plots_exp{n}_learning_loss_json" for n in range(1, 7)} <= ids and any("confusion" in name for name in ids)
+
+
+def test_dvc_shows_a_dozen_numbers_an_experiment_and_no_string(project):
+    """`dvc exp show` has a column per leaf of each metrics file: only the headline numbers are declared so."""
+    shown = json.loads(run([str(BIN / "dvc"), "exp", "show", "--json"], project).stdout)
+    metrics = {path: content["data"] for path, content in shown[0]["data"]["metrics"].items()}
+    from hiddennodes.headline import numbers
+
+    leaves = {(path, name): value for path, data in metrics.items() for name, value in numbers(data).items()}
+    assert all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in leaves.values()), leaves
+    experiments = [f"exp{n}" for n in range(1, 7)]
+    for name in experiments:
+        own = [key for key in leaves if key[0] == f"metrics/{name}/training.json" or
+               (key[0] == "metrics/experiments.json" and key[1].startswith(f"{name}."))]
+        assert 5 <= len(own) <= 12, (name, own)
+    study = [key for key in leaves if key[0] == "metrics/study.json"]
+    assert 4 <= len(study) <= 10
+    assert set(metrics) == {f"metrics/{name}/training.json" for name in experiments} | {"metrics/experiments.json", "metrics/study.json"}
+
+
+# The files dvc.yaml declared as metrics before the headline metrics came: each is a detail file (an out) now.
+DETAIL_FILES = ["metrics/pca.json", "metrics/pixels.json", "metrics/baseline.json", "metrics/comparison.json", "metrics/paired_tests.json",
+                "metrics/robustness.json", "metrics/familiarity.json", "metrics/calibration.json", "metrics/realworld.json",
+                "metrics/customers.json"] + [f"metrics/train/exp{n}.json" for n in range(1, 7)] + [f"metrics/exp{n}/hidden.json" for n in range(1, 7)]
+
+
+def test_no_number_is_lost_and_none_stands_in_two_metrics_files(project):
+    from hiddennodes.headline import numbers
+
+    lock = yaml.safe_load((project / "dvc.lock").read_text())
+    outs = {out["path"] for stage in lock["stages"].values() for out in stage.get("outs", [])}
+    pipeline = yaml.safe_load((project / "dvc.yaml").read_text())
+    declared_metrics = [path for stage in pipeline["stages"].values() for path in stage.get("do", stage).get("metrics", [])]
+    # Every number the old metrics files held is still written, in the same file, which DVC still tracks.
+    for path in DETAIL_FILES:
+        assert path in outs and path not in declared_metrics, path
+        assert numbers(json.loads((project / path).read_text())), path
+    detail = {path: json.loads((project / path).read_text()) for path in DETAIL_FILES}
+    experiments = json.loads((project / "metrics/experiments.json").read_text())
+    for name in (f"exp{n}" for n in range(1, 7)):
+        training = json.loads((project / f"metrics/{name}/training.json").read_text())
+        assert all(detail[f"metrics/train/{name}.json"][key] == value for key, value in training.items()), name
+        row, calibration = experiments[name], detail["metrics/calibration.json"][name]
+        strongest = detail["metrics/robustness.json"][name]["strongest"]
+        assert row["calibration_error"] == calibration["test_ece"] and row["answered_at_target"] == calibration["test_coverage"]
+        assert row["robust_accuracy"] == pytest.approx(np.mean(list(strongest.values())), abs=1e-6)
+    study = json.loads((project / "metrics/study.json").read_text())
+    assert study["pca_components"] == detail["metrics/pca.json"]["n_components"]
+    assert study["logreg_pixels_test_accuracy"] == detail["metrics/baseline.json"]["pixels"]["test_accuracy"]
+    # Each number once: no experiment's measure in two metrics files.
+    names = [f"{name}.{key}" for name in (f"exp{n}" for n in range(1, 7))
+             for key in json.loads((project / f"metrics/{name}/training.json").read_text())]
+    names += list(numbers(experiments)) + [f"study.{key}" for key in study]
+    assert len(names) == len(set(names))
 
 
 def test_same_params_and_seed_give_the_same_metrics(clean_project):
@@ -235,23 +304,27 @@ def test_same_params_and_seed_give_the_same_metrics(clean_project):
 def test_width_change_reruns_only_what_reads_it(clean_project):
     project = clean_project
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.hidden=3"], project)
-    expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden")
+    expected = {f"{stage}@{name}" for stage in ("train", "training", "activations", "evaluate", "interpret", "hidden")
                 for name in ("exp3", "exp4", "exp5", "exp6")} | {"attributions"}
-    assert stages_run(result.stdout) == expected | {"check_params", "compare", "realworld", "robustness", "calibration", "customers", "report",
-                                                    "explorer"}
+    assert stages_run(result.stdout) == expected | {"check_params", "compare", "realworld", "robustness", "calibration", "customers", "headline",
+                                                    "report", "explorer"}
+    # `dvc metrics diff` lists what a person compares: a few numbers per changed experiment, never a string.
     diff = json.loads(run([str(BIN / "dvc"), "metrics", "diff", "--json"], project).stdout)
-    exp3 = diff["metrics/train/exp3.json"]
-    assert exp3["hidden_units"]["old"] == 8 and exp3["hidden_units"]["new"] == 3
-    assert {"train_accuracy", "test_accuracy", "test_loss"} <= set(exp3)
-    assert "metrics/train/exp1.json" not in diff and "metrics/pca.json" not in diff
-    assert diff["metrics/comparison.json"]["exp3.hidden_units"]["new"] == 3
+    rows = [(path, name, change) for path, changes in diff.items() for name, change in changes.items()]
+    assert len(rows) <= 40, rows
+    assert all(isinstance(change["new"], (int, float)) and isinstance(change["old"], (int, float)) for _, _, change in rows), rows
+    exp3 = diff["metrics/exp3/training.json"]
+    assert exp3["trainable_parameters"]["new"] < exp3["trainable_parameters"]["old"]  # 3 hidden nodes instead of 8
+    assert {"val_accuracy", "test_accuracy", "trainable_parameters"} <= set(exp3)
+    assert "metrics/exp1/training.json" not in diff and "metrics/study.json" not in diff  # what the width does not touch
+    assert {name.split(".")[0] for name in diff.get("metrics/experiments.json", {})} <= {"exp3", "exp4", "exp5", "exp6"}
 
 
 def test_pca_variance_change_reruns_pca_and_exp4_only(clean_project):
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "pca.variance=0.8"], clean_project)
-    assert stages_run(result.stdout) == {"check_params", "pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret@exp4",
+    assert stages_run(result.stdout) == {"check_params", "pca", "train@exp4", "training@exp4", "activations@exp4", "evaluate@exp4", "interpret@exp4",
                                          "hidden@exp4", "attributions", "baseline", "compare", "realworld", "robustness", "calibration",
-                                         "familiarity", "customers", "report", "explorer"}
+                                         "familiarity", "customers", "headline", "report", "explorer"}
 
 
 def test_perplexity_change_redraws_the_maps_and_the_report(clean_project):
@@ -263,7 +336,7 @@ def test_perplexity_change_redraws_the_maps_and_the_report(clean_project):
 def test_robustness_and_calibration_settings_rerun_only_their_stages(clean_project):
     project = clean_project
     result = run([str(BIN / "dvc"), "exp", "run", "-S", "robustness.rotation=45", "-S", "calibration.target_accuracy=0.95"], project)
-    assert stages_run(result.stdout) == {"check_params", "robustness", "calibration", "realworld", "customers", "report"}
+    assert stages_run(result.stdout) == {"check_params", "robustness", "calibration", "realworld", "customers", "headline", "report"}
     robustness = json.loads((project / "metrics/robustness.json").read_text())
     assert robustness["severities"]["rotation"]["4"] == 45
     assert json.loads((project / "metrics/calibration.json").read_text())["target_accuracy"] == 0.95
@@ -302,10 +375,10 @@ def wait_for_queue(project: Path) -> str:
     return run([dvc, "queue", "status"], project).stdout
 
 
-def test_a_queued_width_sweep_gathers_into_a_table(clean_project, tmp_path):
+def test_a_queued_width_sweep_gathers_into_a_table(clean_project, tmp_path, browser):
     project = clean_project
     run([str(BIN / "dvc"), "exp", "remove", "--all-commits"], project)  # only this sweep's experiments to gather
-    run([str(BIN / "dvc"), "exp", "run", "--queue", "-S", "model.hidden=3,5,7", "train@exp3"], project)
+    run([str(BIN / "dvc"), "exp", "run", "--queue", "-S", "model.hidden=3,5,7", "training@exp3"], project)
     run([str(BIN / "dvc"), "queue", "start", "--jobs", "3"], project)
     status = wait_for_queue(project)
     assert status.count("Success") >= 3, status
@@ -313,9 +386,19 @@ def test_a_queued_width_sweep_gathers_into_a_table(clean_project, tmp_path):
     summary = json.loads((tmp_path / "sweep" / "sweep.json").read_text())
     assert summary["key"] == "model.hidden"
     assert [row["model.hidden"] for row in summary["rows"]] == [3, 5, 7]
-    assert [row["hidden_units"] for row in summary["rows"]] == [3, 5, 7]
+    assert [row["trainable_parameters"] for row in summary["rows"]] == sorted(row["trainable_parameters"] for row in summary["rows"])
+    assert {row["line"] for row in json.loads((tmp_path / "sweep" / "accuracy.json").read_text())} == {"validation", "test"}
     assert summary["best"]["val_accuracy"] == max(row["val_accuracy"] for row in summary["rows"])
     assert (tmp_path / "sweep" / "sweep.png").stat().st_size > 10_000
+    # The sweep drawn by DVC offline, and two widths' plots laid over each other by `dvc plots diff`.
+    from browser import dvc_plots_page
+
+    drawn, problems = dvc_plots_page(tmp_path / "sweep" / "plots" / "index.html", browser)
+    assert problems == [] and len(drawn) == 1 and all(drawn.values()), drawn
+    names = [row["name"] for row in summary["rows"]]
+    run([str(BIN / "dvc"), "plots", "diff", names[0], names[-1], "-o", str(tmp_path / "diff")], project)
+    drawn, problems = dvc_plots_page(tmp_path / "diff" / "index.html", browser)
+    assert problems == [] and set(drawn) == declared_plots(project) and all(drawn.values()), drawn
 
 
 def test_a_shared_remote_restores_every_output_without_rerunning(clean_project, tmp_path):

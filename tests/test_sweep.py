@@ -19,11 +19,11 @@ def in_the_project(monkeypatch):
 
 def entry(rev, name, hidden, val, test, activation="relu", seconds=10.0):
     params = {"seed": 42, "model": {"hidden": hidden, "activation": activation, "learning_rate": 0.001}}
-    train = {"hidden_units": hidden, "val_accuracy": val, "test_accuracy": test, "training_seconds": seconds,
+    train = {"val_accuracy": val, "test_accuracy": test, "training_seconds": seconds,
              "trainable_parameters": 795 * hidden + 10, "best_epoch": 5}
     return {"rev": rev, "name": name, "error": None, "experiments": None,
             "data": {"rev": rev, "timestamp": "2026-11-23T00:00:00", "params": {"params.yaml": {"data": params}},
-                     "metrics": {"metrics/train/exp3.json": {"data": train}, "metrics/pca.json": {"data": {"n_components": 154}}}}}
+                     "metrics": {"metrics/exp3/training.json": {"data": train}, "metrics/pca.json": {"data": {"n_components": 154}}}}}
 
 
 def show(*experiments):
@@ -53,7 +53,7 @@ def test_the_table_is_sorted_by_the_swept_value_and_the_best_is_chosen_on_valida
     best = best_row(rows)
     # 300 and 700 tie on validation; the smaller network wins. Test accuracy (0.884 for 700) plays no part.
     assert best["name"] == "mid-one"
-    with pytest.raises(SweepError, match="no finished experiment has metrics/train/exp9.json"):
+    with pytest.raises(SweepError, match="no finished experiment has metrics/exp9/training.json"):
         sweep_table(experiment_records(SWEEP), "model.hidden", "exp9")
 
 
@@ -77,7 +77,7 @@ def test_with_repeated_seeds_the_choice_is_on_the_mean_over_seeds(tmp_path, caps
     runs = []
     for name, hidden, single, mean in (("a", 32, 0.889, 0.881), ("b", 550, 0.885, 0.886)):
         item = entry(name * 40, name, hidden, single, 0.87)
-        item["data"]["metrics"]["metrics/train/exp3.json"]["data"].update(
+        item["data"]["metrics"]["metrics/exp3/training.json"]["data"].update(
             val_accuracy_mean=mean, test_accuracy_mean=0.87, test_accuracy_ci95={"low": 0.865, "high": 0.875}, repeats=5)
         runs.append(item)
     rows = sweep_table([record for record in experiment_records(show(*runs)) if not record["committed"]], "model.hidden", "exp3")

@@ -7,7 +7,11 @@
 Reads ``dvc exp show --json`` (the experiments of the current commit; with
 ``--include-commit`` the commit itself too), finds the params keys the sweep varied (or takes
 ``--key``, once per key; several keys are one recipe per row),
-and writes ``sweep/sweep.md``, ``sweep/sweep.json`` and ``sweep/sweep.png``:
+and writes ``sweep/sweep.md``, ``sweep/sweep.json``, ``sweep/sweep.png`` and ``sweep/accuracy.json`` (the
+accuracies by swept value as rows for ``dvc plots``), drawn by ``dvc plots show`` with the project's
+``lines`` template into ``sweep/plots/index.html``, a page that needs nothing from outside. (A sweep spans
+experiments, so its rows are in no single revision: dvc.yaml cannot declare them the way it declares the
+robustness and calibration curves, which ``dvc plots diff`` lays over each other.) The table has
 validation and test accuracy against the key, and training seconds, with the
 experiment that is best on the **validation** split marked. The choice is
 made on validation because the test split must stay unseen until the choice
@@ -28,12 +32,38 @@ from pathlib import Path
 from hiddennodes import PipelineError
 from hiddennodes.cli.project import project_params
 from hiddennodes.files import atomic_path
-from hiddennodes.sweep import SweepError, best_row, choice_metric, combine_keys, experiment_records, markdown, sweep_table, varying_keys
+from hiddennodes.sweep import (
+    SweepError,
+    best_row,
+    choice_metric,
+    combine_keys,
+    experiment_records,
+    markdown,
+    plot_rows,
+    sweep_table,
+    varying_keys,
+)
+
+
+def dvc_command() -> str:
+    return shutil.which("dvc") or str(Path(sys.executable).parent / "dvc")
+
+
+def draw_with_dvc(data: Path, key: str, out: Path) -> Path | None:
+    """``dvc plots show`` of the sweep's rows with the project's ``lines`` template and offline page (.dvc/config):
+    the page's path, or None (with DVC's reason printed) where DVC could not draw it."""
+    command = [dvc_command(), "plots", "show", str(data), "--template", "lines", "-x", "value", "-y", "accuracy",
+               "--x-label", key, "--y-label", "accuracy", "--title", f"accuracy by {key}", "-o", str(out)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        print(f"warning: `dvc plots show` could not draw {data}: {(result.stderr or result.stdout).strip()}", file=sys.stderr)
+        return None
+    return out / "index.html"
 
 
 def read_experiments(all_commits: bool) -> list:
     """``dvc exp show --json`` of this project."""
-    dvc = shutil.which("dvc") or str(Path(sys.executable).parent / "dvc")
+    dvc = dvc_command()
     command = [dvc, "exp", "show", "--json"] + (["--all-commits"] if all_commits else [])
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
@@ -46,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--key", action="append", help="the swept params key, e.g. model.hidden; give it again for each key of a "
                         "recipe swept together (default: every key that varies, as one recipe)")
     parser.add_argument("--experiment", help="whose metrics to tabulate (default: params.yaml's reference, the best-width network on pixels)")
-    parser.add_argument("--out", type=Path, default=Path("sweep"), help="folder for sweep.md, sweep.json, sweep.png")
+    parser.add_argument("--out", type=Path, default=Path("sweep"), help="folder for sweep.md, sweep.json, sweep.png, accuracy.json")
     parser.add_argument("--all-commits", action="store_true", help="also experiments based on earlier commits")
     parser.add_argument("--include-commit", action="store_true", help="also the commit the experiments start from, as a point of the sweep")
     parser.add_argument("--from-json", type=Path, help="read a saved `dvc exp show --json` instead of running it")
@@ -74,10 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     figure = sweep_figure(rows, key, best, f"{args.experiment}: a sweep of {key} ({len(rows)} runs)\nbest on validation: {best[key]}")
     for name, write in (("sweep.md", lambda path: path.write_text(table)),
                         ("sweep.json", lambda path: path.write_text(json.dumps(summary, indent=2) + "\n")),
+                        ("accuracy.json", lambda path: path.write_text(json.dumps(plot_rows(rows, key), indent=2) + "\n")),
                         ("sweep.png", lambda path: figure.savefig(path, dpi=110))):
         with atomic_path(args.out / name, suffix=Path(name).suffix) as temporary:  # a reader never sees half a table
             write(temporary)
     print(table)
+    page = draw_with_dvc(args.out / "accuracy.json", key, args.out / "plots")
+    if page:
+        print(f"The sweep drawn by DVC, offline: {page}")
     metric = choice_metric(rows)
     words = "mean validation accuracy over seeds" if metric == "val_accuracy_mean" else "validation accuracy"
     print(f"Best on validation: {key} = {best[key]} ({best['name']}): {words} {best[metric]:.4f}, test {best['test_accuracy']:.4f}.")
