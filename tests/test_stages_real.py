@@ -29,7 +29,8 @@ def stage(root: Path, name: str, *args: str) -> dict:
 
 def calibration(root: Path) -> dict:
     return stage(root, "calibration", "--activations", "data/activations", "--dataset-info", "data/dataset.json", "--metrics",
-                 "metrics/calibration.json", "--reliability-png", "plots/reliability.png", "--coverage-png", "plots/coverage.png")
+                 "metrics/calibration.json", "--reliability-png", "plots/reliability.png", "--coverage-png", "plots/coverage.png",
+                 "--reliability", "plots/reliability")
 
 
 def test_calibration_stage_picks_the_threshold_on_validation_and_reports_the_held_out_digits(project):
@@ -49,12 +50,17 @@ def test_calibration_stage_picks_the_threshold_on_validation_and_reports_the_hel
     assert result["test_checked_by_hand"] == pytest.approx(1 - result["test_coverage"], abs=1e-6)
     assert 0 <= result["test_ece"] < 0.1
     assert (root / "plots/reliability.png").stat().st_size > 0 and (root / "plots/coverage.png").stat().st_size > 0
+    # The same diagram as rows DVC draws: its filled bins, weighted by their digits, give the test accuracy back.
+    bins = json.loads((root / "plots/reliability/exp3.json").read_text())
+    assert {row["line"] for row in bins} == {"test digits"} and sum(row["digits"] for row in bins) == len(labels)
+    assert sum(row["accuracy"] * row["digits"] for row in bins) / len(labels) == pytest.approx(accuracy, abs=1e-5)
 
 
 def test_robustness_stage_on_real_digits(project):
     root = project[0]
     result = stage(root, "robustness", "--models", "models", "--test", "data/inputs/pixels/test.npz", "--dataset-info", "data/dataset.json",
-                   "--metrics", "metrics/robustness.json", "--curves-png", "plots/curves.png", "--examples-png", "plots/examples.png")
+                   "--metrics", "metrics/robustness.json", "--curves-png", "plots/curves.png", "--examples-png", "plots/examples.png",
+                   "--levels", "plots/levels")
     with np.load(root / "data/activations/exp3.npz") as arrays:
         clean = float(np.mean(arrays["test_probabilities"].argmax(axis=1) == arrays["test_labels"]))
     exp3 = result["exp3"]
@@ -63,12 +69,17 @@ def test_robustness_stage_on_real_digits(project):
     assert result["severities"]["rotation"]["4"] == 30 and result["severities"]["contrast"]["4"] == 0.2
     for change, accuracies in exp3["levels"].items():
         assert accuracies["0"] == exp3["clean"] and accuracies["4"] == exp3["strongest"][change]
+    # The curves as rows DVC draws (a line per change) hold the same numbers.
+    rows = json.loads((root / "plots/levels/exp3.json").read_text())
+    assert {(row["line"], str(row["level"])): row["accuracy"] for row in rows} == {
+        (change, level): value for change, levels in exp3["levels"].items() for level, value in levels.items()}
     # A dense network on raw pixels has no built-in invariance: turning or moving the digits costs a lot.
     for change in ("rotation", "shift", "noise"):
         assert exp3["strongest"][change] < clean - 0.1, (change, exp3["strongest"][change])
     # Same params and seed, same numbers.
     again = stage(root, "robustness", "--models", "models", "--test", "data/inputs/pixels/test.npz", "--dataset-info", "data/dataset.json",
-                  "--metrics", "metrics/robustness.json", "--curves-png", "plots/curves.png", "--examples-png", "plots/examples.png")
+                  "--metrics", "metrics/robustness.json", "--curves-png", "plots/curves.png", "--examples-png", "plots/examples.png",
+                   "--levels", "plots/levels")
     assert again == result
 
 
