@@ -109,7 +109,7 @@ def carriers_table(nodes: Mapping) -> Table:
     for row in nodes["classes"]:
         confused = "never taken for another" if row["confused_with"] is None else f"{row['confused_with']} ({row['confusions']})"
         carriers = ", ".join(f"{carrier['node']} ({carrier['contribution']:+.2f})" for carrier in row["carriers"])
-        rows.append([row["class"], confused, carriers, f"{row['accuracy']:.1%}"])
+        rows.append([row["class"], confused, carriers, percentage(row["accuracy"])])
     return Table(["class", "most often taken for (digits)", "nodes adding most to its score (mean contribution)", "test digits right"],
                  rows, text_columns=3)
 

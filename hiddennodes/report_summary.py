@@ -7,7 +7,10 @@ distorted copies reading changed digits worse, a hidden layer no better than
 logistic regression, ...). The summary keeps the headline, then the surprising
 findings, largest first, then the largest of the rest, one of each kind, and
 leaves out differences under half a point unless they are surprising, to at
-most eight sentences. Everything else stays in its section of the report.
+most eight sentences. Everything else stays in its section of the report. The
+sizes are shares, so they compare across kinds only roughly: an accuracy lost
+(under a change, on another class) and a share of digits (handed to a person,
+refused) are both fractions of the test digits, and the rule ranks them as such.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from hiddennodes.words import better_or_worse, count_words
+from hiddennodes.words import better_or_worse, count_words, class_test_images
 
 SUMMARY_LIMIT = 8
 NOTEWORTHY = 0.005  # half a point of accuracy: smaller differences are left to the sections, unless surprising
@@ -70,8 +73,8 @@ def accuracy_findings(comparison: Mapping[str, Mapping], reference: str, twins: 
         parts = [f"{name} ({_nodes(networks[name]['hidden_units'])}) {networks[name]['test_accuracy']:.1%}" for name in narrow]
         parts[0] = parts[0].replace(") ", ") reads ", 1) + " of the test digits right"
         worst = min(networks[name]["test_accuracy"] for name in narrow)
-        found.append(Finding(f"With fewer hidden nodes than classes the network cannot keep the classes apart: {', '.join(parts)}, "
-                             f"against {1 / num_classes:.0%} by chance.", row["test_accuracy"] - worst, "narrow"))
+        found.append(Finding(f"With fewer hidden nodes than classes, {', '.join(parts)}, against {1 / num_classes:.0%} by chance.",
+                             row["test_accuracy"] - worst, "narrow"))
 
     base = comparison[reference]
     for name, kind in twins.items():
@@ -105,12 +108,15 @@ def accuracy_findings(comparison: Mapping[str, Mapping], reference: str, twins: 
 
 def class_finding(experiment: str, nodes: Mapping) -> Finding:
     """The reference's best and worst class, and what the worst is taken for."""
-    classes = nodes["classes"]
+    classes = [row for row in nodes["classes"] if row["accuracy"] is not None]  # a class with no test images has none
     best = max(classes, key=lambda row: row["accuracy"])
     worst = min(classes, key=lambda row: row["accuracy"])
-    text = f"{experiment} reads {best['accuracy']:.0%} of the {best['class']} test images right but only {worst['accuracy']:.0%} of the {worst['class']}"
+    text = (f"{experiment} reads {best['accuracy']:.0%} of the {class_test_images(best['class'])} right but only "
+            f"{worst['accuracy']:.0%} of the {class_test_images(worst['class'])}")
     if worst["confused_with"] is not None:
-        text += f", taking {worst['confusions']} of them for {worst['confused_with']}"
+        taken = worst["confused_with"]
+        text += f", taking {worst['confusions']} of them for {taken}s" if len(taken) == 1 and taken.isdigit() else \
+            f", taking {worst['confusions']} of them for {taken}"
     return Finding(text + ".", best["accuracy"] - worst["accuracy"], "classes")
 
 

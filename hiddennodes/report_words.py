@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from hiddennodes.datasets import IMAGE_PIXELS, IMAGE_SHAPE
-from hiddennodes.words import better_or_worse, costs, english_list, interval_text, percentage
+from hiddennodes.words import better_or_worse, costs, english_list, interval_text, percentage, class_test_images
 
 
 def _shape(row: Mapping) -> str:
@@ -146,7 +146,8 @@ def embedding_finding(experiment: str, embedding: Mapping, num_classes: int) -> 
 def error_finding(experiment: str, class_report: Mapping, class_names: Sequence[str]) -> str:
     recalls = {name: class_report[name]["recall"] for name in class_names if name in class_report}
     weakest, strongest = min(recalls, key=recalls.get), max(recalls, key=recalls.get)
-    text = f"{experiment} finds {recalls[strongest]:.0%} of the {strongest} test images but only {recalls[weakest]:.0%} of the {weakest}"
+    text = (f"{experiment} finds {recalls[strongest]:.0%} of the {class_test_images(strongest)} but only {recalls[weakest]:.0%} "
+            f"of the {class_test_images(weakest)}")
     confused = class_report.get("most_confused") or []
     if confused:
         top = confused[0]

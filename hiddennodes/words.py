@@ -71,3 +71,8 @@ def better_or_worse(difference: float, unit: str = "points") -> str:
     if abs(difference) < 0.0005:
         return f"within 0.1 {unit}"
     return f"{abs(100 * difference):.1f} {unit} {'better' if difference > 0 else 'worse'}"
+
+
+def class_test_images(name: str) -> str:
+    """A class's test images in words: "test 7s" for a digit, "Sandal test images" for a named class."""
+    return f"test {name}s" if len(name) == 1 and name.isdigit() else f"{name} test images"

@@ -31,6 +31,7 @@ most and least activating training images, and each class's contributions.
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -60,15 +61,22 @@ def off_label(loss: float) -> str:
 def weights_figure(pixel_weights, nodes, tuning, importance, class_names, experiment: str, page: int, count: int):
     """One page of weight images (``nodes`` in the order shown), on a scale clipped at the percentile of this page."""
     limit = clipped_limit(pixel_weights[nodes])
-    ranks = f"the {len(nodes)} most important" if page == 0 else f"nodes ranked {page * PER_FIGURE + 1}–{page * PER_FIGURE + len(nodes)} by importance"
     if len(nodes) == count:
-        ranks = f"all {count}" if count > 1 else "the one"
-    titles = [f"node {node}\n{class_names[int(tuning[node].argmax())]} · {100 * importance[node]:.1f}" for node in nodes]
+        subject = f"all {count} hidden nodes" if count > 1 else "the one hidden node"
+    elif page == 0:
+        subject = f"the {len(nodes)} most important of {count} hidden nodes"
+    else:
+        subject = f"the hidden nodes ranked {page * PER_FIGURE + 1}–{page * PER_FIGURE + len(nodes)} of {count} by importance"
+    lost = np.where(np.abs(importance) < 0.0005, 0.0, importance)  # no "-0.0"
+    titles = [f"node {node}\n{class_names[int(tuning[node].argmax())]} · {100 * lost[node]:.1f}" for node in nodes]
+    columns = min(len(nodes), 8)
+    tile = min(2.6, max(1.1, 5.0 / columns))  # one or two nodes get large tiles, so the title fits above them
+    title = (f"{experiment}: the incoming weights of {subject}, ordered by preferred class, "
+             f"then by the accuracy lost without the node (the number, in points); colours clipped at the {WEIGHT_PERCENTILE}th percentile "
+             "of |weight|")
     return image_grid_figure(
-        pixel_weights[nodes], titles,
-        f"{experiment}: {ranks} of {count} hidden node{'s' if count > 1 else ''}' incoming weights\nordered by preferred class, "
-        "then by the accuracy lost without the node (the number, in points)", columns=min(len(nodes), 8), symmetric=True, tile=1.1, limit=limit,
-        colorbar_label=f"weight (scale clipped at ±{limit:.3g}, the {WEIGHT_PERCENTILE}th percentile of |weight|)")
+        pixel_weights[nodes], titles, textwrap.fill(title, int(8 * (tile * columns + 0.8))), columns=columns, symmetric=True,
+        tile=tile, limit=limit, colorbar_label=f"weight (clipped at ±{limit:.3g})")
 
 
 def main() -> None:
@@ -125,7 +133,7 @@ def main() -> None:
             "classes": [
                 {
                     "class": name,
-                    "accuracy": round(confusions[label]["accuracy"], 4),
+                    "accuracy": None if confusions[label]["items"] == 0 else round(confusions[label]["accuracy"], 4),
                     "confused_with": None if confusions[label]["confused_with"] is None else class_names[confusions[label]["confused_with"]],
                     "confusions": confusions[label]["confusions"],
                     "carriers": [{"node": int(node), "contribution": round(float(arrays["class_contributions"][label, node]), 4)}
@@ -143,7 +151,8 @@ def main() -> None:
     test_images = load_arrays(args.test_images, keys=("features",))["features"]
     examples = [None if row["example"] is None else test_images[row["example"]] for row in confusions]
     save_figure(args.classes_png, class_carriers_figure(
-        [f"{name}\n{confusions[label]['accuracy']:.0%} right" for label, name in enumerate(class_names)],
+        [f"{name}\n{confusions[label]['accuracy']:.0%} right" if confusions[label]["items"] else f"{name}\nno test digits"
+         for label, name in enumerate(class_names)],
         shown,
         [[f"node {node}\n{arrays['class_contributions'][label, node]:+.2f}" for node in carriers[label]] for label in range(len(class_names))],
         arrays["class_images"], examples,

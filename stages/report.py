@@ -59,7 +59,7 @@ EXPERIMENT_FIGURES = (
     ("errors/confident_mistakes.png", "The test images it gets wrong with the highest confidence."),
 )
 # Figures kept out of the page to keep it small, named in each section: they are in plots/ and in `dvc plots show`.
-MORE_FIGURES = ("nodes/weights/ (every node, 64 a figure)", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png")
+MORE_FIGURES = ("nodes/weights/ (64 nodes a figure, up to 1,024)", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png")
 # The hidden stage's figures of each view, under plots/<experiment>/hidden/; the maps' PCA twin stays in plots/.
 VIEW_FIGURES = {
     "box": (("boxplot_predicted.png", "The single node's activation per predicted class (the study's box plot)."),

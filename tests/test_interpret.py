@@ -293,6 +293,10 @@ def test_weight_images_are_clipped_at_the_stated_percentile():
     weights[0, 0] = 100.0  # one extreme weight would otherwise set the whole scale
     limit = clipped_limit(weights)
     assert limit == np.percentile(np.abs(weights), WEIGHT_PERCENTILE) and limit < 4
+    # A network on a few selected pixels has 0 everywhere else: the scale comes from the weights that are there.
+    sparse = np.zeros((2, 784))
+    sparse[:, :5] = [[0.1, -0.2, 0.05, 0.15, -0.1], [0.2, 0.1, -0.05, 0.1, 0.0]]
+    assert clipped_limit(sparse) == np.percentile(np.abs(sparse[sparse != 0]), WEIGHT_PERCENTILE) and clipped_limit(np.zeros(5)) == 1.0
     figure = image_grid_figure(weights, [str(n) for n in range(4)], "t", columns=2, symmetric=True, limit=limit)
     assert all(image.get_clim() == (-limit, limit) for axes in figure.axes for image in axes.get_images())
     carriers = class_carriers_figure(["a", "b", "c"], weights[:3, None].repeat(2, axis=1), [["x", "y"]] * 3,

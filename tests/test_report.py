@@ -96,7 +96,7 @@ def test_embedding_and_error_findings():
     report = {"A": {"recall": 0.9}, "B": {"recall": 0.5}, "C": {"recall": 0.7},
               "most_confused": [{"classes": ["B", "C"], "mistakes": 42}]}
     assert error_finding("exp3", report, ["A", "B", "C"]) == (
-        "exp3 finds 90% of the A test images but only 50% of the B; it mixes up B and C most (42 test mistakes, both ways).")
+        "exp3 finds 90% of the A test images but only 50% of the B test images; it mixes up B and C most (42 test mistakes, both ways).")
 
 
 def png_bytes() -> bytes:

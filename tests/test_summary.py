@@ -47,7 +47,7 @@ def test_words_for_a_cost_and_a_difference_never_carry_a_sign():
 def test_accuracy_findings_say_the_best_the_narrow_layers_and_each_twin():
     found = sentences(accuracy_findings(COMPARISON, "exp3", TWINS, 10))
     assert found["headline"] == "exp3 reads the test digits best: 89.3% right, from 784 pixels through 128 hidden nodes."
-    assert found["narrow"].startswith("With fewer hidden nodes than classes") and "exp1 (1 hidden node) reads 39.0%" in found["narrow"]
+    assert found["narrow"].startswith("With fewer hidden nodes than classes, exp1 (1 hidden node) reads 39.0% of the test digits right")
     assert "exp2 (2 hidden nodes) 71.0%" in found["narrow"] and found["narrow"].endswith("against 10% by chance.")
     assert found["inputs exp5"] == ("exp5 reads the test digits from 70 selected pixels 6.7 points worse than exp3 from 784 pixels "
                                     "(82.6% against 89.3%).")
@@ -103,7 +103,12 @@ CALIBRATION = {"target_accuracy": 0.99, "exp3": {"threshold": 0.95, "test_checke
 
 def test_class_and_away_findings():
     finding = class_finding("exp3", NODES)
-    assert finding.sentence == "exp3 reads 98% of the Bag test images right but only 70% of the Shirt, taking 116 of them for T-shirt/top."
+    assert finding.sentence == ("exp3 reads 98% of the Bag test images right but only 70% of the Shirt test images, "
+                                "taking 116 of them for T-shirt/top.")
+    digits = {"classes": [{"class": "1", "accuracy": 0.99, "confused_with": "7", "confusions": 3},
+                          {"class": "5", "accuracy": 0.85, "confused_with": "3", "confusions": 30},
+                          {"class": "9", "accuracy": None, "confused_with": None, "confusions": 0}]}  # no test 9s: left out
+    assert class_finding("exp3", digits).sentence == "exp3 reads 99% of the test 1s right but only 85% of the test 5s, taking 30 of them for 3s."
     assert abs(finding.size - 0.275) < 1e-9
     realworld = {"applicable": True, "exp3": {"uci_accuracy": 0.83, "test_accuracy": 0.97, "drop": 0.14}}
     customers = {"applicable": True, "exp3": {"clean": {"answered": 0.95}, "hard": {"answered": 0.61}}}

@@ -49,11 +49,11 @@ def dvc_command() -> str:
     return shutil.which("dvc") or str(Path(sys.executable).parent / "dvc")
 
 
-def draw_with_dvc(data: Path, key: str, out: Path) -> Path | None:
+def draw_with_dvc(data: Path, label: str, out: Path) -> Path | None:
     """``dvc plots show`` of the sweep's rows with the project's ``lines`` template and offline page (.dvc/config):
     the page's path, or None (with DVC's reason printed) where DVC could not draw it."""
     command = [dvc_command(), "plots", "show", str(data), "--template", "lines", "-x", "value", "-y", "accuracy",
-               "--x-label", key, "--y-label", "accuracy", "--title", f"accuracy by {key}", "-o", str(out)]
+               "--x-label", label, "--y-label", "accuracy", "--title", f"accuracy by {label}", "-o", str(out)]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         print(f"warning: `dvc plots show` could not draw {data}: {(result.stderr or result.stdout).strip()}", file=sys.stderr)
@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         with atomic_path(args.out / name, suffix=Path(name).suffix) as temporary:  # a reader never sees half a table
             write(temporary)
     print(table)
-    page = draw_with_dvc(args.out / "accuracy.json", key, args.out / "plots")
+    numeric = all(isinstance(row[key], (int, float)) and not isinstance(row[key], bool) for row in rows)
+    page = draw_with_dvc(args.out / "accuracy.json", key if numeric else f"{key}: the run's row in sweep.md", args.out / "plots")
     if page:
         print(f"The sweep drawn by DVC, offline: {page}")
     metric = choice_metric(rows)

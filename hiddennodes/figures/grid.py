@@ -16,8 +16,11 @@ WEIGHT_PERCENTILE = 99
 
 
 def clipped_limit(weights: np.ndarray, percentile: float = WEIGHT_PERCENTILE) -> float:
-    """The colour scale's end for weight images: ``percentile`` of the weights' absolute values (1 when all are 0)."""
-    return float(np.percentile(np.abs(np.asarray(weights, dtype=np.float64)), percentile)) or 1.0
+    """The colour scale's end for weight images: ``percentile`` of the absolute values of the weights that are not 0
+    (a network on a few selected pixels has 0 everywhere else), 1 when all are 0."""
+    sizes = np.abs(np.asarray(weights, dtype=np.float64)).ravel()
+    sizes = sizes[sizes > 0]
+    return float(np.percentile(sizes, percentile)) if len(sizes) else 1.0
 
 
 def image_grid_figure(
