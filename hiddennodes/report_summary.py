@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from hiddennodes.words import better_or_worse, count_words, class_test_images
+from hiddennodes.words import better_or_worse, class_items, class_test_images, count_words
 
 SUMMARY_LIMIT = 8
 NOTEWORTHY = 0.005  # half a point of accuracy: smaller differences are left to the sections, unless surprising
@@ -114,9 +114,7 @@ def class_finding(experiment: str, nodes: Mapping) -> Finding:
     text = (f"{experiment} reads {best['accuracy']:.0%} of the {class_test_images(best['class'])} right but only "
             f"{worst['accuracy']:.0%} of the {class_test_images(worst['class'])}")
     if worst["confused_with"] is not None:
-        taken = worst["confused_with"]
-        text += f", taking {worst['confusions']} of them for {taken}s" if len(taken) == 1 and taken.isdigit() else \
-            f", taking {worst['confusions']} of them for {taken}"
+        text += f", taking {worst['confusions']} of them for {class_items(worst['confused_with'])}"
     return Finding(text + ".", best["accuracy"] - worst["accuracy"], "classes")
 
 

@@ -135,11 +135,16 @@ def best_row(rows: list[dict]) -> dict:
     return max(rows, key=lambda row: (row.get(metric, -math.inf), -row.get("trainable_parameters", 0)))
 
 
+def numeric_values(rows: list[dict], key: str) -> bool:
+    """Whether every row's value of ``key`` is a number (a width, a rate), not words (an activation, a recipe)."""
+    return all(isinstance(row[key], (int, float)) and not isinstance(row[key], bool) for row in rows)
+
+
 def plot_rows(rows: list[dict], key: str) -> list[dict]:
     """The sweep as rows ``dvc plots`` draws with the project's ``lines`` template (a line per split): validation and
     test accuracy (their means over seeds where the seeds were repeated) against the swept value, or against the
     run's place in the sorted table where the values are not numbers (a recipe; ``setting`` names it)."""
-    numeric = all(isinstance(row[key], (int, float)) and not isinstance(row[key], bool) for row in rows)
+    numeric = numeric_values(rows, key)
     repeated = all("val_accuracy_mean" in row for row in rows)
     points = []
     for split, column in (("validation", "val_accuracy"), ("test", "test_accuracy")):

@@ -73,6 +73,11 @@ def better_or_worse(difference: float, unit: str = "points") -> str:
     return f"{abs(100 * difference):.1f} {unit} {'better' if difference > 0 else 'worse'}"
 
 
+def class_items(name: str) -> str:
+    """A class's items in words: "7s" for a digit, the class's own name ("Sandal") otherwise."""
+    return f"{name}s" if len(name) == 1 and name.isdigit() else name
+
+
 def class_test_images(name: str) -> str:
     """A class's test images in words: "test 7s" for a digit, "Sandal test images" for a named class."""
-    return f"test {name}s" if len(name) == 1 and name.isdigit() else f"{name} test images"
+    return f"test {class_items(name)}" if class_items(name) != name else f"{name} test images"

@@ -156,8 +156,8 @@ def main() -> None:
             return [embedding_finding(experiment.name, hidden[experiment.name], len(class_names))]
         return []
 
-    def figure(name: str, caption: str) -> Figure:
-        return Figure(caption, (args.plots / name).read_bytes())
+    def figure(name: str, caption: str, wide: bool = False) -> Figure:
+        return Figure(caption, (args.plots / name).read_bytes(), wide)
 
     customers = read_json(args.metrics / "customers.json")
     customer_table = read_json(args.metrics / "customers_table.json")
@@ -181,8 +181,7 @@ def main() -> None:
         settings = found["weight_figures"]
         carriers = max(len(row_["carriers"]) for row_ in found["classes"])
         phrase = "the node that adds most" if carriers == 1 else f"the {carriers} nodes that add most"
-        lead = [Figure(CLASSES_CAPTION.format(carriers=phrase, percentile=settings["percentile"]),
-                       (args.plots / e.name / "nodes" / "classes.png").read_bytes(), wide=True),
+        lead = [figure(f"{e.name}/nodes/classes.png", CLASSES_CAPTION.format(carriers=phrase, percentile=settings["percentile"]), wide=True),
                 carriers_table(found)]
         figures = [figure(path, caption.format(**settings)) for path, caption in experiment_figures(e)]
         more = [f"plots/{e.name}/{name}" for name in (*MORE_FIGURES, *MORE_VIEW_FIGURES.get(e.view, ()))]

@@ -39,6 +39,7 @@ from hiddennodes.sweep import (
     combine_keys,
     experiment_records,
     markdown,
+    numeric_values,
     plot_rows,
     sweep_table,
     varying_keys,
@@ -109,8 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         with atomic_path(args.out / name, suffix=Path(name).suffix) as temporary:  # a reader never sees half a table
             write(temporary)
     print(table)
-    numeric = all(isinstance(row[key], (int, float)) and not isinstance(row[key], bool) for row in rows)
-    page = draw_with_dvc(args.out / "accuracy.json", key if numeric else f"{key}: the run's row in sweep.md", args.out / "plots")
+    page = draw_with_dvc(args.out / "accuracy.json", key if numeric_values(rows, key) else f"{key}: the run's row in sweep.md", args.out / "plots")
     if page:
         print(f"The sweep drawn by DVC, offline: {page}")
     metric = choice_metric(rows)
