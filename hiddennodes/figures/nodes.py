@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from hiddennodes.datasets import IMAGE_SHAPE
-from hiddennodes.figures.grid import WEIGHT_PERCENTILE, clipped_limit, image_grid_figure
+from hiddennodes.figures.grid import WEIGHT_PERCENTILE, TileGrid, scale_bar, clipped_limit, image_grid_figure
 
 
 def tuning_heatmap_figure(tuning: np.ndarray, class_names: Sequence[str], title: str) -> Figure:
@@ -46,8 +46,8 @@ def node_gallery_figure(
     nodes, top_count = top_images.shape[:2]
     silent_count = silent_images.shape[1]
     columns = 2 + top_count + silent_count
-    figure = Figure(figsize=(1.1 * columns + 2.2, 1.25 * nodes + 0.8), layout="constrained")
-    grid = figure.subplots(nodes, columns, squeeze=False)
+    label_lines = max((len(words.splitlines()) for words in row_labels), default=1)
+    grid = TileGrid(nodes, columns, 1.1, title_lines=1, title_size=8, gap=0.12, margins=(1.5, 0.1, 0.8, 0.1))
     limit = clipped_limit(weights)
     for row in range(nodes):
         tiles = [(weights[row], {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}, "weights")]
@@ -55,13 +55,11 @@ def node_gallery_figure(
         tiles += [(image, {"cmap": "gray_r", "vmin": 0, "vmax": 1}, "drives most" if k == 0 else "") for k, image in enumerate(top_images[row])]
         tiles += [(image, {"cmap": "gray_r", "vmin": 0, "vmax": 1}, "silent" if k == 0 else "") for k, image in enumerate(silent_images[row])]
         for column, (image, scale, label) in enumerate(tiles):
-            axes = grid[row, column]
-            axes.imshow(np.asarray(image).reshape(IMAGE_SHAPE), **scale)
-            axes.set_xticks([])
-            axes.set_yticks([])
+            grid.image(row, column, image, **scale)
             if row == 0 and label:
-                axes.set_title(label, fontsize=8)
-        grid[row, 0].set_ylabel(row_labels[row], fontsize=7, rotation=0, ha="right", va="center")
+                grid.title(row, column, label)
+        grid.row_label(row, row_labels[row], size=7 if label_lines < 4 else 6.5)
+    figure = grid.finish()
     figure.suptitle(f"{title}\n(weights from blue to red, clipped at ±{limit:.3g}, the {WEIGHT_PERCENTILE}th percentile of their sizes)")
     return figure
 
@@ -73,12 +71,8 @@ def class_preferred_figure(images: np.ndarray, probabilities: np.ndarray, class_
     faint, so a [0, 1] scale would hide their shapes)."""
     titles = [f"{name}\np = {probabilities[label, label]:.2f}" for label, name in enumerate(class_names)]
     darkest = float(np.max(images)) or 1.0
-    figure = image_grid_figure(images, titles, f"{title}\n(black = {darkest:.2f}, the darkest pixel of any tile)",
-                               columns=min(len(class_names), 10), tile=1.4)
-    for axes in figure.axes:
-        for image in axes.get_images():
-            image.set_clim(0, darkest)
-    return figure
+    return image_grid_figure(images, titles, f"{title}\n(black = {darkest:.2f}, the darkest pixel of any tile)",
+                             columns=min(len(class_names), 10), tile=1.4, value_range=(0.0, darkest))
 
 
 
@@ -108,36 +102,23 @@ def class_carriers_figure(
     columns = carriers + 2
     halves = 2 if classes > 5 else 1
     rows = -(-classes // halves)
-    tile = 0.9
-    figure = Figure(figsize=(halves * (tile * columns + 1.1) + 0.3, (tile + 0.33) * rows + 1.3), layout="constrained")
     # Each half's columns, with an empty column between the halves where the second half's row labels go.
-    ratios = ([1] * columns + [1.2]) * (halves - 1) + [1] * columns
-    grid = figure.subplots(rows, len(ratios), squeeze=False, gridspec_kw={"width_ratios": ratios})
-    weights_scale = {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit, "interpolation": "nearest"}
-    weights_image = None
-    for axes in grid.flat:
-        axes.set_axis_off()
+    grid = TileGrid(rows, halves * (columns + 1) - 1, 0.9, title_lines=2, title_size=7.5, gap=0.1, margins=(1.1, 0.1, 0.6, 0.9))
+    weights_scale = {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}
     for label in range(classes):
         half, row = divmod(label, rows)
         first = half * (columns + 1)
         darkest = float(np.max(preferred[label])) or 1.0
-        tiles = [(preferred[label], {"cmap": "gray_r", "vmin": 0, "vmax": darkest}, "preferred\ninput" if row == 0 else "\n")]
+        tiles = [(preferred[label], {"cmap": "gray_r", "vmin": 0, "vmax": darkest}, "preferred\ninput" if row == 0 else "")]
         tiles += [(carrier_weights[label, k], weights_scale, carrier_titles[label][k]) for k in range(carriers)]
         tiles.append((examples[label], {"cmap": "gray_r", "vmin": 0, "vmax": 1}, example_titles[label]))
         for column, (image, scale, words) in enumerate(tiles):
-            axes = grid[row, first + column]
-            axes.set_axis_on()
-            axes.set_xticks([])
-            axes.set_yticks([])
-            if image is None:
-                axes.set_frame_on(False)
-            else:
-                shown = axes.imshow(np.asarray(image).reshape(IMAGE_SHAPE), **scale)
-                if scale is weights_scale:
-                    weights_image = shown
-            axes.set_title(words, fontsize=7.5, pad=2)
-        grid[row, first].set_ylabel(row_labels[label], fontsize=9, rotation=0, ha="right", va="center")
-    bar = figure.colorbar(weights_image, ax=grid.ravel().tolist(), shrink=0.6, extend="both", location="bottom", aspect=40, pad=0.02)
+            if image is not None:
+                grid.image(row, first + column, image, **dict(scale))
+            grid.title(row, first + column, words)
+        grid.row_label(row, row_labels[label], column=first, size=9)
+    figure = grid.finish()
+    bar = scale_bar(figure, grid.axes, weights_scale, shrink=0.6, extend="both", location="bottom", aspect=40, pad=0.02)
     bar.set_label(f"weight, clipped at ±{limit:.3g}\n(the {WEIGHT_PERCENTILE}th percentile of their sizes)", fontsize=8)
     figure.suptitle(title, fontsize=11)
     return figure
