@@ -69,45 +69,97 @@ class _Tally:
             self.refused += len(truth)  # a "?" in the number sends it to a person
 
 
-def measure_many(readers: dict[str, DigitReader], images: np.ndarray, labels: np.ndarray, condition: str, level: int,
-                 seed: int) -> tuple[dict[str, dict], Example]:
-    """Read ``images`` ((n, 28, 28) uint8, MNIST's) drawn under ``condition`` at ``level`` with each reader.
+@dataclass
+class Drawn:
+    """The pictures of one condition and level, drawn, encoded and prepared as ``hiddennodes-predict`` prepares a
+    file: everything of the measure that does not depend on a network, so it is done once for every network."""
 
-    Each picture is drawn and prepared once and answered by every reader, so
-    the networks are compared on the same pictures.
+    condition: str
+    level: int
+    written: np.ndarray  # (pictures, per_picture): which of the digits each picture shows, left to right
+    prepared: list[Prepared]  # one a picture: its 28x28s, or why none was found
+    picture: np.ndarray | None  # the first picture decoded (longest side 320), for the examples figure
+    seconds: float  # decoding and preparing them: the reader's own time, for pictures_per_second
+
+
+def drawn_arrays(sets: list[Drawn]) -> dict[str, np.ndarray]:
+    """``sets`` as plain arrays for an ``.npz`` that loads without pickle (``drawn_from_arrays`` reads them back);
+    a set's picture is kept only where it has one."""
+    arrays = {"conditions": np.array([drawn.condition for drawn in sets], dtype=str),
+              "levels": np.array([drawn.level for drawn in sets], dtype=np.int64)}
+    for index, drawn in enumerate(sets):
+        key = f"set{index}"
+        arrays[f"{key}_written"] = drawn.written.astype(np.int64)
+        arrays[f"{key}_digits"] = np.concatenate([np.zeros((0, 28, 28), np.float32)]
+                                                 + [prepared.digits.astype(np.float32) for prepared in drawn.prepared])
+        arrays[f"{key}_counts"] = np.array([len(prepared.digits) for prepared in drawn.prepared], dtype=np.int64)
+        arrays[f"{key}_refusals"] = np.array([prepared.refusal or "" for prepared in drawn.prepared], dtype=str)
+        arrays[f"{key}_seconds"] = np.array(drawn.seconds)
+        if drawn.picture is not None:
+            arrays[f"{key}_picture"] = drawn.picture.astype(np.float32)
+    return arrays
+
+
+def drawn_from_arrays(arrays: dict[str, np.ndarray]) -> list[Drawn]:
+    """The sets ``drawn_arrays`` wrote."""
+    sets = []
+    for index, (condition, level) in enumerate(zip(arrays["conditions"], arrays["levels"])):
+        key = f"set{index}"
+        ends = np.cumsum(arrays[f"{key}_counts"])
+        digits = np.split(arrays[f"{key}_digits"], ends[:-1]) if len(ends) else []
+        prepared = [Prepared(found, [], str(refusal) or None) for found, refusal in zip(digits, arrays[f"{key}_refusals"])]
+        sets.append(Drawn(str(condition), int(level), arrays[f"{key}_written"], prepared, arrays.get(f"{key}_picture"),
+                          float(arrays[f"{key}_seconds"])))
+    return sets
+
+
+def draw_pictures(images: np.ndarray, condition: str, level: int, seed: int) -> Drawn:
+    """Draw ``images`` ((n, 28, 28) uint8, MNIST's) under ``condition`` at ``level``, encode and prepare each picture.
+
+    With fewer digits than a number needs, the digits are used again in turn. The pictures come from a generator
+    keyed by ``seed``, the condition and the level alone, so each set can be drawn on its own (in another process)."""
+    per_picture = digits_per_picture(condition, level)
+    pictures = max(1, len(images) // per_picture)
+    written = (np.arange(pictures * per_picture) % len(images)).reshape(pictures, per_picture)
+    rng = np.random.default_rng([seed, list(CONDITIONS).index(condition), level])
+    prepared, seconds, picture = [], 0.0, None
+    for shown in written:
+        data = render(images[shown], condition, level, rng)
+        start = time.perf_counter()
+        prepared.append(prepare_picture(io.BytesIO(data)))
+        seconds += time.perf_counter() - start
+        if picture is None:
+            picture = decode(io.BytesIO(data), longest_side=320)
+    return Drawn(condition, level, written, prepared, picture, seconds)
+
+
+def read_pictures(readers: dict[str, DigitReader], drawn: Drawn, images: np.ndarray,
+                  labels: np.ndarray) -> tuple[dict[str, dict], Example]:
+    """Answer the prepared ``drawn`` pictures of ``images`` (whose classes are ``labels``) with each reader.
 
     Returns:
         Per reader, the counts and rates (JSON-ready); and the first picture as an Example (the first reader's reading).
     """
-    per_picture = digits_per_picture(condition, level)
-    pictures = max(1, len(images) // per_picture)
+    condition, level = drawn.condition, drawn.level
+    pictures, per_picture = drawn.written.shape
     written_digits = pictures * per_picture
-    # With fewer digits than a number needs, the digits are used again in turn.
-    order = np.arange(written_digits) % len(images)
-    images, labels = images[order], labels[order]
-    rng = np.random.default_rng([seed, list(CONDITIONS).index(condition), level])
     tallies = {name: _Tally() for name in readers}
-    seconds = 0.0
     example = None
-    for index in range(pictures):
-        written = slice(index * per_picture, (index + 1) * per_picture)
-        data = render(images[written], condition, level, rng)
-        start = time.perf_counter()
-        prepared = prepare_picture(io.BytesIO(data))
-        seconds += time.perf_counter() - start
+    for shown, prepared in zip(drawn.written, drawn.prepared):
         for name, reader in readers.items():
             answers = reader.answer(prepared.digits)
-            tallies[name].add(prepared, answers, labels[written])
+            tallies[name].add(prepared, answers, labels[shown])
             if example is None:
                 read = prepared.refusal and f"refused: {refusal_kind(prepared.refusal)}"
                 read = read or "".join(str(answer.predicted) if answer.answered else "?" for answer in answers)
-                example = Example(decode(io.BytesIO(data), longest_side=320), prepared.digits, read)
+                example = Example(drawn.picture, prepared.digits, read)
     rows = {}
-    raw_images = images[:written_digits].astype(np.float32) / 255
+    order = drawn.written.ravel()
+    raw_images, raw_labels = images[order].astype(np.float32) / 255, labels[order]
     for name, reader in readers.items():
         tally = tallies[name]
         raw = reader.network.probabilities(raw_images)
-        raw_right = raw.argmax(axis=1) == labels[:written_digits]
+        raw_right = raw.argmax(axis=1) == raw_labels
         raw_kept = raw.max(axis=1) >= (reader.threshold if reader.threshold is not None else np.inf)
         answered = tally.right + tally.wrong
         rows[name] = {
@@ -120,10 +172,23 @@ def measure_many(readers: dict[str, DigitReader], images: np.ndarray, labels: np
             "raw_answered": round(float(raw_kept.mean()), 6),
             "raw_accuracy_answered": round(float(raw_right[raw_kept].mean()), 6) if raw_kept.any() else None,
             "numbers_right": round(tally.numbers_right / pictures, 6),
-            "pictures_per_second": round(pictures / seconds, 2) if seconds else None,
+            "pictures_per_second": round(pictures / drawn.seconds, 2) if drawn.seconds else None,
             "refusals": dict(sorted(tally.refusals.items(), key=lambda item: -item[1])),
         }
     return rows, example
+
+
+def measure_many(readers: dict[str, DigitReader], images: np.ndarray, labels: np.ndarray, condition: str, level: int,
+                 seed: int) -> tuple[dict[str, dict], Example]:
+    """Read ``images`` ((n, 28, 28) uint8, MNIST's) drawn under ``condition`` at ``level`` with each reader.
+
+    Each picture is drawn and prepared once (``draw_pictures``) and answered by every reader (``read_pictures``),
+    so the networks are compared on the same pictures.
+
+    Returns:
+        Per reader, the counts and rates (JSON-ready); and the first picture as an Example (the first reader's reading).
+    """
+    return read_pictures(readers, draw_pictures(images, condition, level, seed), images, labels)
 
 
 def measure(reader: DigitReader, images: np.ndarray, labels: np.ndarray, condition: str, level: int,

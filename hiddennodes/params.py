@@ -45,6 +45,7 @@ class PcaParams:
 class RandomForestParams:
     n_estimators: int = 100
     top_pixels: int = 70
+    max_samples: float = 1.0  # share of the training images each tree draws (1: as many as there are)
 
 
 @dataclass(frozen=True)
@@ -348,6 +349,7 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     rf = _section("rf", raw.get("rf"))
     rf["n_estimators"] = _int("rf.n_estimators", rf["n_estimators"], 1)
     rf["top_pixels"] = _int("rf.top_pixels", rf["top_pixels"], 1, IMAGE_PIXELS)
+    rf["max_samples"] = _positive_float("rf.max_samples", rf["max_samples"], 1)
 
     small = _training("small", _section("small", raw.get("small")))
     small["hidden_exp1"] = _int("small.hidden_exp1", small["hidden_exp1"], 1)

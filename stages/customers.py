@@ -2,18 +2,19 @@
 
 The question behind the study is how well the model reads customers'
 handwritten digits on paper. MNIST's test arrays answer it only for digits
-prepared like MNIST's; customers send phone photos and scans. This stage draws
-the first ``customers.digits`` test digits under every condition of
-``hiddennodes.conditions`` (scans, phone photos with uneven light and grain,
-JPEG and HEIC, other file kinds, chalk on a board, a photo stored sideways
-with its EXIF tag, a table along the edge, ruled and squared paper, a printed
-box, faint pencil, shadows, small digits, a thin ballpoint, dim light, several
-digits in a row), each at its strengths, and reads every picture as
-``hiddennodes-predict`` does (``hiddennodes.reading``: the ink found on the
-paper, the familiarity check, the calibrated threshold). Per experiment,
-condition and level it records the share of digits answered, their accuracy,
-and the raw arrays' accuracy on the same digits, so what the picture costs is
-measured apart from the network's own mistakes.
+prepared like MNIST's; customers send phone photos and scans. The stage
+``customer_pictures`` draws the first ``customers.digits`` test digits under
+every condition of ``hiddennodes.conditions`` (scans, phone photos with uneven
+light and grain, JPEG and HEIC, other file kinds, chalk on a board, a photo
+stored sideways with its EXIF tag, a table along the edge, ruled and squared
+paper, a printed box, faint pencil, shadows, small digits, a thin ballpoint,
+dim light, several digits in a row), each at its strengths, and prepares every
+picture as ``hiddennodes-predict`` does; this stage answers them with each
+network as the command does (``hiddennodes.reading``: the familiarity check,
+the calibrated threshold). Per experiment, condition and level it records the
+share of digits answered, their accuracy, and the raw arrays' accuracy on the
+same digits, so what the picture costs is measured apart from the network's
+own mistakes.
 
 Writes the summary per experiment and group (metrics, for ``dvc exp show``),
 the full table (an output), and one picture per condition at its strongest
@@ -32,7 +33,7 @@ from common import load_arrays, read_json, run, save_figure, write_json
 from settings import load_params
 
 from hiddennodes.conditions import CONDITIONS
-from hiddennodes.customers import measure_many, meets_target
+from hiddennodes.customers import drawn_from_arrays, meets_target, read_pictures
 from hiddennodes.datasets import DIGITS, IMAGE_SHAPE
 from hiddennodes.figures.customers import customer_pictures_figure
 from hiddennodes.network_file import load_network
@@ -58,6 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", required=True, type=Path, help="folder with each experiment's <experiment>/network.npz")
     parser.add_argument("--test", required=True, type=Path, help="the prepared test.npz (pixels)")
+    parser.add_argument("--pictures", required=True, type=Path, help="the customer_pictures stage's prepared pictures (.npz)")
     parser.add_argument("--dataset-info", required=True, type=Path)
     parser.add_argument("--calibration", required=True, type=Path, help="the calibration stage's metrics (thresholds)")
     parser.add_argument("--familiarity", required=True, type=Path, help="the familiarity stage's limits")
@@ -76,8 +78,9 @@ def main() -> None:
         save_figure(args.examples_png, figure)
         print(reason)
         return
+    pictures = load_arrays(args.pictures)
+    count = int(pictures["digits"])
     test = load_arrays(args.test)
-    count = min(params.customers.digits, len(test["labels"]))
     images = np.round(test["features"][:count].reshape(-1, *IMAGE_SHAPE) * 255).astype(np.uint8)
     labels = test["labels"][:count]
     calibration = read_json(args.calibration)
@@ -91,16 +94,16 @@ def main() -> None:
     }
     table: dict[str, list[dict]] = {name: [] for name in readers}
     examples = []
-    for condition, described in CONDITIONS.items():
-        for level in range(len(described.levels)):
-            rows, example = measure_many(readers, images, labels, condition, level, params.seed)
-            for name, row in rows.items():
-                row.pop("pictures_per_second")  # a timing: the benchmark's business, and it would make reruns differ
-                table[name].append(row)
-            if level == len(described.levels) - 1:
-                examples.append((f"{condition}\n{described.levels[level]}", example.picture, example.prepared, example.read))
-            print(condition, described.levels[level], {name: (row["answered"], row["accuracy_answered"]) for name, row in rows.items()},
-                  flush=True)
+    for drawn in drawn_from_arrays(pictures):
+        rows, example = read_pictures(readers, drawn, images, labels)
+        for name, row in rows.items():
+            row.pop("pictures_per_second")  # a timing: the benchmark's business, and it would make reruns differ
+            table[name].append(row)
+        described = CONDITIONS[drawn.condition]
+        if drawn.level == len(described.levels) - 1:
+            examples.append((f"{drawn.condition}\n{described.levels[drawn.level]}", example.picture, example.prepared, example.read))
+        print(drawn.condition, described.levels[drawn.level],
+              {name: (row["answered"], row["accuracy_answered"]) for name, row in rows.items()}, flush=True)
     result = {"dataset": info["dataset"], "applicable": True, "digits": int(count)}
     for name, rows in table.items():
         result[name] = {group: summary([row for row in rows if row["group"] == group]) for group in ("clean", "hard")}

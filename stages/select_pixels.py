@@ -1,8 +1,9 @@
 """Stage select_pixels: the ``rf.top_pixels`` pixels a random forest finds most useful.
 
-A seeded random forest of ``rf.n_estimators`` trees is fitted on the training
-split; its impurity importances rank the 784 pixels, and the top 70 (by
-default) become the inputs of experiment 5.
+A seeded random forest of ``rf.n_estimators`` trees, each grown on a bootstrap
+sample of ``rf.max_samples`` of the training split, is fitted; its impurity
+importances rank the 784 pixels, and the top 70 (by default) become the inputs
+of experiment 5.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def main() -> None:
     params = load_params()
     info = read_json(args.dataset_info)
     splits = load_splits(args.prepared)
-    forest = RandomForestClassifier(n_estimators=params.rf.n_estimators, random_state=params.seed, n_jobs=-1)
+    forest = RandomForestClassifier(n_estimators=params.rf.n_estimators, random_state=params.seed, n_jobs=-1,
+                                    max_samples=params.rf.max_samples if params.rf.max_samples < 1 else None)
     forest.fit(splits["train"]["features"], splits["train"]["labels"])
     importances = forest.feature_importances_
     selected = rank_pixels(importances, params.rf.top_pixels)

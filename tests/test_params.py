@@ -98,6 +98,8 @@ def test_experiment_names_and_the_reference_are_checked():
         ({"rf__top_pixels": 0}, r"rf\.top_pixels is 0; it must be a whole number from 1 to 784"),
         ({"rf__top_pixels": 785}, r"rf\.top_pixels is 785; it must be a whole number from 1 to 784"),
         ({"rf__n_estimators": 0}, r"rf\.n_estimators is 0; it must be a whole number of at least 1"),
+        ({"rf__max_samples": 0}, r"rf\.max_samples is 0; it must be a number in \(0, 1\]"),
+        ({"rf__max_samples": 1.5}, r"rf\.max_samples is 1.5; it must be a number in \(0, 1\]"),
         ({"model__epochs": 0}, r"model\.epochs is 0; it must be a whole number of at least 1"),
         ({"small__batch_size": 0}, r"small\.batch_size is 0; it must be a whole number of at least 1"),
         ({"model__optimizer": "adamm"}, r"model\.optimizer is 'adamm'; allowed values are .*adam.*rmsprop.*sgd"),

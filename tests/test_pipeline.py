@@ -103,7 +103,7 @@ def test_first_repro_runs_every_stage(project):
     ran = stages_run((project / "first_repro.log").read_text())
     experiments = list(yaml.safe_load((project / "params.yaml").read_text())["experiments"])
     expected = {"check_params", "download", "prepare", "overview", "pca", "select_pixels", "compare", "realworld",
-                "robustness", "calibration", "baseline", "familiarity", "customers", "attributions", "headline", "report", "explorer"}
+                "robustness", "calibration", "baseline", "familiarity", "customer_pictures", "customers", "attributions", "headline", "report", "explorer"}
     expected |= {f"{stage}@{name}" for stage in ("train", "training", "activations", "evaluate", "interpret", "hidden") for name in experiments}
     assert ran == expected
 

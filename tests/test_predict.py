@@ -246,3 +246,26 @@ def test_the_customers_measure_is_repeatable_and_counts_every_digit(project):
     assert first["pictures"] == 4 and first["digits"] == 12
     assert example.prepared.shape[1:] == (28, 28) and example.picture.ndim == 2
     assert 0 <= first["answered"] <= 1 and first["raw_accuracy"] > 0.5
+
+
+def test_pictures_drawn_once_and_stored_read_as_those_drawn_on_the_spot(project, tmp_path):
+    """The customer_pictures stage stores the prepared pictures (an .npz that loads without pickle) and the customers
+    stage answers them: the same rows as drawing and answering in one go, for a single and a several-digit set."""
+    from hiddennodes.cli.predict import load_reader
+    from hiddennodes.customers import draw_pictures, drawn_arrays, drawn_from_arrays, measure_many, read_pictures
+    from hiddennodes.files import load_arrays, save_arrays
+
+    root, images, labels, _ = project
+    reader, _ = load_reader(root, root / "models" / "exp3" / "network.npz")
+    readers = {"exp3": reader}
+    sets = [draw_pictures(images[:10], "number", 1, seed=7), draw_pictures(images[:10], "ruled", 2, seed=7)]
+    save_arrays(tmp_path / "pictures.npz", **drawn_arrays(sets))
+    stored = drawn_from_arrays(load_arrays(tmp_path / "pictures.npz"))
+    assert [(drawn.condition, drawn.level) for drawn in stored] == [("number", 1), ("ruled", 2)]
+    for drawn, (condition, level) in zip(stored, [("number", 1), ("ruled", 2)]):
+        rows, example = read_pictures(readers, drawn, images[:10], labels[:10])
+        expected, expected_example = measure_many(readers, images[:10], labels[:10], condition, level, seed=7)
+        rows["exp3"].pop("pictures_per_second"), expected["exp3"].pop("pictures_per_second")
+        assert rows == expected
+        assert example.read == expected_example.read and np.array_equal(example.prepared, expected_example.prepared)
+        assert np.allclose(example.picture, expected_example.picture, atol=1e-6)

@@ -102,16 +102,21 @@ def test_realworld_stage_reads_the_uci_digits_with_each_experiment(project):
 
 
 def test_customers_stage_reads_every_condition_as_the_command_does(project):
+    from hiddennodes.conditions import CONDITIONS
+
     root = project[0]
     calibration(root)
     params = yaml.safe_load((root / "params.yaml").read_text())
     params["customers"] = {"digits": 5}
     (root / "params.yaml").write_text(yaml.safe_dump(params))
-    args = ["--models", "models", "--test", "data/inputs/pixels/test.npz", "--dataset-info", "data/dataset.json",
-            "--calibration", "metrics/calibration.json", "--familiarity", "metrics/familiarity.json", "--pca", "data/inputs/pca/map.npz",
+    subprocess.run([sys.executable, str(ROOT / "stages" / "customer_pictures.py"), "--test", "data/inputs/pixels/test.npz",
+                    "--dataset-info", "data/dataset.json", "--out", "data/customers.npz"], cwd=root, check=True, capture_output=True)
+    with np.load(root / "data/customers.npz", allow_pickle=False) as pictures:  # plain arrays: nothing pickled
+        assert int(pictures["digits"]) == 5 and len(pictures["conditions"]) == sum(len(c.levels) for c in CONDITIONS.values())
+    args = ["--models", "models", "--test", "data/inputs/pixels/test.npz", "--pictures", "data/customers.npz",
+            "--dataset-info", "data/dataset.json", "--calibration", "metrics/calibration.json", "--familiarity", "metrics/familiarity.json", "--pca", "data/inputs/pca/map.npz",
             "--metrics", "metrics/customers.json", "--table", "metrics/customers_table.json", "--examples-png", "plots/customers.png"]
     result = stage(root, "customers", *args)
-    from hiddennodes.conditions import CONDITIONS
 
     rows = json.loads((root / "metrics/customers_table.json").read_text())["experiments"]["exp3"]
     assert len(rows) == sum(len(condition.levels) for condition in CONDITIONS.values())

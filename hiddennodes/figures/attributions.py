@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from hiddennodes.datasets import IMAGE_SHAPE
+from hiddennodes.figures.grid import TileGrid, scale_bar
 
 CLIP_PERCENTILE = 99.5  # of the attributions' magnitudes: the colour scale's end, so a few extreme pixels do not wash out the rest
 
@@ -18,12 +19,18 @@ def colour_limit(values: np.ndarray) -> float:
     return float(np.percentile(magnitudes, CLIP_PERCENTILE)) or 1.0
 
 
-def _draw(axes, attribution: np.ndarray, limit: float, ink: np.ndarray | None):
-    shown = axes.imshow(np.asarray(attribution).reshape(IMAGE_SHAPE), cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
-    if ink is not None:  # the picture's strokes as a thin outline, so the colours can be read against the ink
-        axes.contour(np.asarray(ink).reshape(IMAGE_SHAPE), levels=[0.35], colors="0.15", linewidths=0.6)
-    axes.set_xticks([])
-    axes.set_yticks([])
+SCALE = "RdBu_r"
+
+
+def _draw(grid: TileGrid, row: int, column: int, attribution: np.ndarray, limit: float, ink: np.ndarray | None):
+    """One attribution in its tile on the shared scale, with the picture's strokes as a thin outline (so the colours
+    can be read against the ink)."""
+    shown = grid.image(row, column, attribution, cmap=SCALE, vmin=-limit, vmax=limit)
+    if ink is not None:
+        x, y = grid.corner(row, column)
+        height, width = IMAGE_SHAPE
+        grid.axes.contour(x + np.arange(width) + 0.5, y + np.arange(height) + 0.5, np.asarray(ink).reshape(IMAGE_SHAPE),
+                          levels=[0.35], colors="0.15", linewidths=0.6)
     return shown
 
 
@@ -32,17 +39,16 @@ def class_attribution_figure(class_mean: np.ndarray, class_names: Sequence[str],
     count = len(class_names)
     columns = min(count, 5)
     rows = -(-count // columns)
-    figure = Figure(figsize=(2.0 * columns + 0.9, 2.15 * rows + 0.8), layout="constrained")
     limit = colour_limit(class_mean)
-    grid = figure.subplots(rows, columns, squeeze=False)
-    shown = None
-    for index, axes in enumerate(grid.ravel()):
-        if index >= count:
-            axes.set_axis_off()
-            continue
-        shown = _draw(axes, class_mean[index], limit, mean_digits[index])
-        axes.set_title(str(class_names[index]), fontsize=10)
-    figure.colorbar(shown, ax=grid, shrink=0.8, label=f"score up (red) or down (blue); clipped at the {CLIP_PERCENTILE:g}th percentile")
+    grid = TileGrid(rows, columns, tile=1.75, title_lines=1, title_size=10, gap=0.25,
+                    margins=(0.1, 1.1, 0.15 + 0.2 * len(title.splitlines()), 0.1))
+    for index in range(count):
+        row, column = divmod(index, columns)
+        _draw(grid, row, column, class_mean[index], limit, mean_digits[index])
+        grid.title(row, column, str(class_names[index]))
+    figure = grid.finish()
+    scale_bar(figure, grid.axes, {"cmap": SCALE, "vmin": -limit, "vmax": limit}, shrink=0.8,
+              label=f"score up (red) or down (blue); clipped at the {CLIP_PERCENTILE:g}th percentile")
     figure.suptitle(title, fontsize=11)
     return figure
 
@@ -51,26 +57,26 @@ def attribution_rows_figure(images: np.ndarray, first: np.ndarray, second: np.nd
                             first_titles: Sequence[str], second_titles: Sequence[str], title: str) -> Figure:
     """One row per picture: the picture, then two of its attributions (toward two classes) over its outline, on one scale."""
     rows = len(images)
-    figure = Figure(figsize=(7.2, 2.05 * max(rows, 1) + 0.8), layout="constrained")
     if rows == 0:
+        figure = Figure(figsize=(7.2, 2.85), layout="constrained")
         axes = figure.add_subplot()
         axes.text(0.5, 0.5, "nothing to show", ha="center", va="center")
         axes.set_axis_off()
         figure.suptitle(title, fontsize=11)
         return figure
     limit = colour_limit(np.concatenate([first, second]))
-    grid = figure.subplots(rows, 3, squeeze=False)
-    shown = None
+    grid = TileGrid(rows, 3, tile=1.6, title_lines=1, title_size=9, gap=0.3,
+                    margins=(0.1, 1.0, 0.15 + 0.2 * len(title.splitlines()), 0.1))
     for row in range(rows):
-        grid[row, 0].imshow(np.asarray(images[row]).reshape(IMAGE_SHAPE), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-        grid[row, 0].set_xticks([])
-        grid[row, 0].set_yticks([])
-        grid[row, 0].set_title(row_titles[row], fontsize=9)
-        shown = _draw(grid[row, 1], first[row], limit, images[row])
-        grid[row, 1].set_title(first_titles[row], fontsize=9)
-        _draw(grid[row, 2], second[row], limit, images[row])
-        grid[row, 2].set_title(second_titles[row], fontsize=9)
-    figure.colorbar(shown, ax=grid, shrink=0.6, label="pushes the score up (red) or down (blue)")
+        grid.image(row, 0, images[row], cmap="gray_r", vmin=0, vmax=1)
+        grid.title(row, 0, row_titles[row])
+        _draw(grid, row, 1, first[row], limit, images[row])
+        grid.title(row, 1, first_titles[row])
+        _draw(grid, row, 2, second[row], limit, images[row])
+        grid.title(row, 2, second_titles[row])
+    figure = grid.finish()
+    scale_bar(figure, grid.axes, {"cmap": SCALE, "vmin": -limit, "vmax": limit}, shrink=0.6,
+              label="pushes the score up (red) or down (blue)")
     figure.suptitle(title, fontsize=11)
     return figure
 
