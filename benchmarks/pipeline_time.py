@@ -3,6 +3,7 @@
     python benchmarks/pipeline_time.py                          # Fashion-MNIST, then the real-digit set
     python benchmarks/pipeline_time.py --datasets fashion       # full-size Fashion-MNIST only
     python benchmarks/pipeline_time.py --commit d99f994 --json before.json
+    python benchmarks/pipeline_time.py --compare before.json after.json  # the two side by side, nothing run
 
 For each dataset, in a fresh clone of ``--commit`` (default: the last commit):
 
@@ -189,24 +190,35 @@ def measure(source: Path, commit: str, dataset: str, workdir: Path, width: bool)
     return runs
 
 
-def table(dataset: str, runs: dict) -> list[str]:
+def table(dataset: str, runs: dict, before: dict | None = None) -> list[str]:
+    """The runs of one dataset as Markdown; with ``before`` (the same dataset's runs of another commit), each
+    stage's and each total's seconds there beside them."""
     lines = [f"### {dataset}", ""]
     for name, run in runs.items():
         stage_sum = sum(row["seconds"] for row in run["stages"])
         startup_sum = sum(row["startup"] or 0.0 for row in run["stages"])
+        earlier = (before or {}).get(name)
+        was = f" (before: {earlier['total']:.0f} s, {len(earlier['stages'])} stages)" if earlier else ""
         lines.append(f"`dvc {'repro' if 'repro' in name else 'exp run'}` ({name}): **{run['total']:.0f} s** "
-                     f"({run['total'] / 60:.1f} min), {len(run['stages'])} stages; stages {stage_sum:.0f} s, "
+                     f"({run['total'] / 60:.1f} min){was}, {len(run['stages'])} stages; stages {stage_sum:.0f} s, "
                      f"of which start-up {startup_sum:.0f} s ({startup_sum / max(stage_sum, 1e-9):.0%}); "
                      f"DVC's own work {run['total'] - stage_sum:.0f} s")
         lines.append("")
         if not run["stages"]:
             continue
-        lines += ["| stage | seconds | start-up s | start-up share | peak MiB |", "| --- | ---: | ---: | ---: | ---: |"]
+        previous = {row["stage"]: row["seconds"] for row in earlier["stages"]} if earlier else None
+        lines += ["| stage |" + (" before s |" if previous is not None else "") + " seconds | start-up s | start-up share | peak MiB |",
+                  "| --- |" + (" ---: |" if previous is not None else "") + " ---: | ---: | ---: | ---: |"]
         for row in run["stages"]:
             startup = row["startup"]
-            lines.append(f"| {row['stage']} | {row['seconds']:.1f} | "
+            old = ""
+            if previous is not None:
+                old = f" {previous[row['stage']]:.1f} |" if row["stage"] in previous else " (new) |"
+            lines.append(f"| {row['stage']} |{old} {row['seconds']:.1f} | "
                          + (f"{startup:.1f} | {startup / row['seconds']:.0%}" if startup is not None else "? | ?")
                          + f" | {row['peak_mib']:.0f} |")
+        for stage in sorted(set(previous or ()) - {row["stage"] for row in run["stages"]}):
+            lines.append(f"| {stage} (gone) | {previous[stage]:.1f} | | | | |")
         lines.append("")
     return lines
 
@@ -218,7 +230,15 @@ def main() -> None:
     parser.add_argument("--skip-width", action="store_true", help="leave out dvc exp run -S model.hidden=700")
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     parser.add_argument("--keep", action="store_true", help="keep the cloned projects")
+    parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"),
+                        help="run nothing: print AFTER's tables (files --json wrote) with BEFORE's seconds beside them")
     args = parser.parse_args()
+    if args.compare:
+        before, after = (json.loads(path.read_text()) for path in args.compare)
+        for dataset, runs in after["results"].items():
+            print("\n".join(table(dataset, runs, before["results"].get(dataset))))
+        print(f"(before: commit {before['commit']}, after: commit {after['commit']}, {after['cores']} cores)")
+        return
     if "fashion" in args.datasets and not FASHION.is_dir():
         sys.exit(f"error: {FASHION} is missing; install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist).")
     if "digits" in args.datasets and not REAL_DIGITS.is_dir():

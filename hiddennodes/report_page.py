@@ -150,25 +150,40 @@ figcaption { font-size: .9em; color: #555; } ul.findings li { margin: .3em 0; }
 EXPLORER_LINK = "explorer.html"
 
 
-def figure_html(figure: Figure) -> str:
-    """A figure embedded whole, at its own size in CSS pixels (never wider than the page), with its caption."""
-    mime, data = compact_image(figure.png)
+def compact_images(pngs: Sequence[bytes]) -> dict[bytes, tuple[str, bytes]]:
+    """``compact_image`` of each PNG, keyed by it: the figures share nothing, so they are encoded side by side,
+    one process a core (the same bytes as one at a time)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    unique = list(dict.fromkeys(pngs))
+    workers = min(len(unique), os.cpu_count() or 1)
+    if workers <= 1:
+        return {png: compact_image(png) for png in unique}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(unique, pool.map(compact_image, unique, chunksize=4)))
+
+
+def figure_html(figure: Figure, encoded: Mapping[bytes, tuple[str, bytes]] | None = None) -> str:
+    """A figure embedded whole, at its own size in CSS pixels (never wider than the page), with its caption.
+    ``encoded``: its compact image already made (``compact_images``)."""
+    mime, data = encoded[figure.png] if encoded and figure.png in encoded else compact_image(figure.png)
     width, height = png_size(figure.png)
     caption = html.escape(figure.caption)
     return (f'<figure{" class=wide" if figure.wide else ""}><img src="data:{mime};base64,{base64.b64encode(data).decode("ascii")}" width="{width}" height="{height}" '
             f'decoding="async" alt="{caption}"><figcaption>{caption}</figcaption></figure>')
 
 
-def section_html(section: Section) -> str:
+def section_html(section: Section, encoded: Mapping[bytes, tuple[str, bytes]] | None = None) -> str:
     """A section as a ``details`` element, closed, its title as the summary line. The anchor is the first thing inside
     it: following a link to a place in a closed ``details`` opens it (the HTML standard's auto-expand), no script needed."""
     parts = [f'<details><summary><h2>{html.escape(section.title)}</h2></summary><span id="{section.anchor}"></span>']
     parts += [f"<p>{html.escape(paragraph)}</p>" for paragraph in section.paragraphs]
-    parts += [figure_html(part) if isinstance(part, Figure) else table_html(part) for part in section.lead]
+    parts += [figure_html(part, encoded) if isinstance(part, Figure) else table_html(part) for part in section.lead]
     if section.findings:
         parts += ['<ul class="findings">', *(f"<li>{html.escape(sentence)}</li>" for sentence in section.findings), "</ul>"]
     parts += [table_html(table) for table in section.tables]
-    parts += [figure_html(figure) for figure in section.figures]
+    parts += [figure_html(figure, encoded) for figure in section.figures]
     parts += [f"<p>{html.escape(paragraph)}</p>" for paragraph in section.closing]
     parts.append("</details>")
     return "\n".join(parts)
@@ -180,6 +195,7 @@ def render_html(title: str, introduction: str, summary: Sequence[str], compariso
     relative address of the explorer page, linked at the top (None: no link)."""
     links = [("summary", "Summary"), ("comparison", "Comparison")] + [(section.anchor, section.short or section.title) for section in sections]
     contents = "".join(f'<a href="#{anchor}">{html.escape(name)}</a>' for anchor, name in links)
+    encoded = compact_images([part.png for section in sections for part in (*section.lead, *section.figures) if isinstance(part, Figure)])
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -195,7 +211,7 @@ def render_html(title: str, introduction: str, summary: Sequence[str], compariso
         '<ul class="findings">', *(f"<li>{html.escape(sentence)}</li>" for sentence in summary), "</ul></section>",
         '<details><summary><h2>Comparison of the experiments</h2></summary><span id="comparison"></span>', comparison_html(comparison),
         "</details>",
-        *(section_html(section) for section in sections),
+        *(section_html(section, encoded) for section in sections),
         "</main></body></html>",
     ]
     return "\n".join(parts) + "\n"

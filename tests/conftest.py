@@ -13,16 +13,11 @@ for path in (ROOT, ROOT / "stages", ROOT / "tests"):
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-# The two slow layers, marked here so that no test has to remember: `pipeline` (the whole pipeline end to end in
-# a temporary DVC project: tests/test_pipeline.py) and `browser` (pages in headless Chromium). What is left, the
-# quick layer, is `pytest -m "not pipeline and not browser"` (`bash scripts/test.sh --quick`).
-PIPELINE_MODULES = {"test_pipeline.py"}
-
-
+# The two slow layers: `pipeline` (the whole pipeline end to end in a temporary DVC project, marked in
+# tests/test_pipeline*.py) and `browser` (pages in headless Chromium, marked here on every test that opens one).
+# What is left, the quick layer, is `pytest -m "not pipeline and not browser"` (`bash scripts/test.sh --quick`).
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.path.name in PIPELINE_MODULES:
-            item.add_marker(pytest.mark.pipeline)
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
 

@@ -1,0 +1,114 @@
+"""The real pipeline on a tiny synthetic dataset: changes that run stages for real (a forced retraining,
+repeated seeds, robustness and calibration settings) and params that are refused before
+anything runs. In a copy of the project tests/test_pipeline.py reads (tests/pipeline_project.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from pipeline_project import BIN, project_copy, reset, run, stages_run
+
+pytestmark = pytest.mark.pipeline
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """This module's copy of the session's reproduced project."""
+    return project_copy(tmp_path_factory, "changes")
+
+
+@pytest.fixture
+def clean_project(project):
+    """The module's project for a test that writes to it: reset to its committed state afterwards (every test
+    leaves it as committed), so tests that change it share nothing and can run in any order."""
+    yield project
+    reset(project)
+
+
+def test_same_params_and_seed_give_the_same_metrics(clean_project):
+    project = clean_project
+    before = json.loads((project / "metrics/train/exp3.json").read_text())
+    network = (project / "models/exp3/network.npz").read_bytes()
+    run([str(BIN / "dvc"), "repro", "--force", "--single-item", "train@exp3"], project)
+    after = json.loads((project / "metrics/train/exp3.json").read_text())
+    before.pop("training_seconds"), after.pop("training_seconds")
+    assert after == before
+    assert (project / "models/exp3/network.npz").read_bytes() == network  # the same file, byte for byte
+
+
+
+def test_robustness_and_calibration_settings_rerun_only_their_stages(clean_project):
+    project = clean_project
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "robustness.rotation=45", "-S", "calibration.target_accuracy=0.95"], project)
+    assert stages_run(result.stdout) == {"check_params", "robustness", "calibration", "realworld", "customers", "headline", "report"}
+    robustness = json.loads((project / "metrics/robustness.json").read_text())
+    assert robustness["severities"]["rotation"]["4"] == 45
+    assert json.loads((project / "metrics/calibration.json").read_text())["target_accuracy"] == 0.95
+
+
+
+def test_repeated_seeds_give_an_interval_and_keep_the_first_network(clean_project):
+    project = clean_project
+    # The one- and two-node networks' section (the wide one's trains the same way, four networks instead of two).
+    before = json.loads((project / "metrics/train/exp1.json").read_text())
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "small.repeats=3"], project)
+    ran = stages_run(result.stdout)
+    assert {"train@exp1", "train@exp2", "compare", "report"} <= ran and "train@exp3" not in ran
+    # The kept network is the first seed's, unchanged: nothing computed from its weights reruns.
+    assert not any(stage.split("@")[0] in ("activations", "interpret", "hidden") for stage in ran), ran
+    after = json.loads((project / "metrics/train/exp1.json").read_text())
+    assert after["test_accuracy"] == before["test_accuracy"] and after["repeats"] == 3
+    assert list(after["test_accuracy_runs"]) == ["42", "43", "44"] and after["test_accuracy_runs"]["42"] == before["test_accuracy"]
+    interval = after["test_accuracy_ci95"]
+    assert interval["low"] <= after["test_accuracy_mean"] <= interval["high"]
+    assert after["test_accuracy_mean"] == pytest.approx(np.mean(list(after["test_accuracy_runs"].values())), abs=1e-6)
+    comparison = (project / "metrics/comparison.md").read_text()
+    assert re.search(r"^\| exp1 \| pixels \| 784 \| 1 \| .* \| 3 \| [0-9.]+ \| [0-9.]+–[0-9.]+ \|", comparison, re.M)
+    assert "McNemar p =" in comparison and "| logreg pixels | pixels | 784 | 0 |" in comparison
+    paired = json.loads((project / "metrics/paired_tests.json").read_text())
+    assert list(paired) == ["exp3 vs exp4", "exp3 vs exp5", "exp3 vs exp6", "exp4 vs exp5", "exp4 vs exp6", "exp5 vs exp6"]
+    assert all(0 <= test["p_value"] <= 1 for test in paired.values())
+
+
+
+def test_bad_param_stops_with_one_sentence(clean_project):
+    project = clean_project
+    params = (project / "params.yaml").read_text()
+    bad = yaml.safe_load(params)
+    bad["model"]["hidden"] = 0
+    (project / "params.yaml").write_text(yaml.safe_dump(bad, sort_keys=False))
+    try:
+        result = run([str(BIN / "dvc"), "repro"], project, check=False)
+    finally:
+        (project / "params.yaml").write_text(params)
+    assert result.returncode != 0
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error: ")]
+    assert errors == ["error: params.yaml: model.hidden is 0; it must be a whole number of at least 1."]
+
+
+
+def test_a_width_too_big_for_memory_is_refused_before_any_output_is_removed(clean_project):
+    project = clean_project
+    network = (project / "models/exp3/network.npz").read_bytes()
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "model.hidden=100000000"], project, check=False)
+    assert result.returncode != 0
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and re.match(r"error: params\.yaml: model\.hidden is 100000000; exp3 would need about [\d,.]+ GiB of "
+                                         r"memory and this machine has [\d,.]+ GiB, so use a width of at most about [\d,]+\.$", errors[0])
+    assert (project / "models/exp3/network.npz").read_bytes() == network  # DVC never reached the train stage
+    assert "Running stage 'train@exp3'" not in result.stdout
+
+
+
+def test_a_typo_in_a_key_is_refused_with_the_nearest_key(clean_project):
+    result = run([str(BIN / "dvc"), "exp", "run", "-S", "+model.hiden=5"], clean_project, check=False)
+    assert result.returncode != 0
+    assert "error: params.yaml: unknown key model.hiden (did you mean model.hidden?)" in result.stdout + result.stderr
+
