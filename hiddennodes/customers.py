@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hiddennodes.conditions import CONDITIONS, digits_per_picture, render
+from hiddennodes.datasets import IMAGE_SHAPE
 from hiddennodes.pictures import decode
 from hiddennodes.reading import DigitReader, Prepared, prepare_picture
 
@@ -90,7 +91,7 @@ def drawn_arrays(sets: list[Drawn]) -> dict[str, np.ndarray]:
     for index, drawn in enumerate(sets):
         key = f"set{index}"
         arrays[f"{key}_written"] = drawn.written.astype(np.int64)
-        arrays[f"{key}_digits"] = np.concatenate([np.zeros((0, 28, 28), np.float32)]
+        arrays[f"{key}_digits"] = np.concatenate([np.zeros((0, *IMAGE_SHAPE), np.float32)]
                                                  + [prepared.digits.astype(np.float32) for prepared in drawn.prepared])
         arrays[f"{key}_counts"] = np.array([len(prepared.digits) for prepared in drawn.prepared], dtype=np.int64)
         arrays[f"{key}_refusals"] = np.array([prepared.refusal or "" for prepared in drawn.prepared], dtype=str)

@@ -10,6 +10,9 @@ for path in (ROOT, ROOT / "stages", ROOT / "tests"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+# The pipeline modules' shared project and its fixtures (`project`, `clean_project`), for tests/test_pipeline*.py.
+pytest_plugins = ["pipeline_project"]
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from synthetic import write_synthetic_dataset
@@ -111,6 +112,20 @@ def project_copy(tmp_path_factory, name: str) -> Path:
     # The copy points at the same synthetic IDX files; DVC's state (file hashes by path) is rebuilt on first use.
     shutil.rmtree(copy / ".dvc" / "tmp", ignore_errors=True)
     return copy
+
+
+@pytest.fixture(scope="module")
+def project(request, tmp_path_factory) -> Path:
+    """The asking test module's own copy of the session's reproduced project."""
+    return project_copy(tmp_path_factory, request.module.__name__)
+
+
+@pytest.fixture
+def clean_project(project):
+    """The module's project for a test that writes to it: reset to its committed state afterwards (every test
+    leaves it as committed), so tests that change it share nothing and can run in any order."""
+    yield project
+    reset(project)
 
 
 def reset(project: Path) -> None:

@@ -15,25 +15,12 @@ import pytest
 import yaml
 from matplotlib.image import imread
 
-from pipeline_project import BIN, ROOT, lock_outputs, project_copy, reset, run, stages_run, would_rerun
+from pipeline_project import BIN, ROOT, lock_outputs, run, stages_run, would_rerun
 
 # The slow layer (`-m "not pipeline"` leaves it out). scripts/test.sh runs the tests with pytest-xdist's
 # --dist loadfile: a module's tests on one worker.
+# Fixtures `project` and `clean_project`: tests/pipeline_project.py (a plugin of tests/conftest.py).
 pytestmark = pytest.mark.pipeline
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    """This module's copy of the session's reproduced project."""
-    return project_copy(tmp_path_factory, "pipeline")
-
-
-@pytest.fixture
-def clean_project(project):
-    """The module's project for a test that writes to it: reset to its committed state afterwards (every test
-    leaves it as committed), so tests that change it share nothing and can run in any order."""
-    yield project
-    reset(project)
 
 
 def test_first_repro_runs_every_stage(project):

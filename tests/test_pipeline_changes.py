@@ -7,29 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
 
-from pipeline_project import BIN, project_copy, reset, run, stages_run
+from pipeline_project import BIN, run, stages_run
 
+# Fixtures `project` and `clean_project`: tests/pipeline_project.py (a plugin of tests/conftest.py).
 pytestmark = pytest.mark.pipeline
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    """This module's copy of the session's reproduced project."""
-    return project_copy(tmp_path_factory, "changes")
-
-
-@pytest.fixture
-def clean_project(project):
-    """The module's project for a test that writes to it: reset to its committed state afterwards (every test
-    leaves it as committed), so tests that change it share nothing and can run in any order."""
-    yield project
-    reset(project)
 
 
 def test_same_params_and_seed_give_the_same_metrics(clean_project):
