@@ -78,7 +78,7 @@ def train_experiment(params, experiment, splits, seed: int):
     return runner, time.perf_counter() - started
 
 
-def compare_seeds(params, project: Path, seeds: list[int]) -> None:
+def compare_seeds(params, project: Path, seeds: list[int], copies: list[int] | None = None) -> None:
     from hiddennodes.robustness import draws, rotate, shift
 
     splits = {name: dict(np.load(project / "data" / "inputs" / "pixels" / f"{name}.npz")) for name in ("train", "val", "test")}
@@ -90,6 +90,12 @@ def compare_seeds(params, project: Path, seeds: list[int]) -> None:
     random = draws(len(images), params.seed)
     changed = {f"rotation {strongest['rotation']:g}°": rotate(images, strongest["rotation"], random).reshape(len(images), -1),
                f"shift {strongest['shift']:g} px": shift(images, strongest["shift"], random).reshape(len(images), -1)}
+    if copies:  # the augmented experiments once per number of copies an epoch
+        augmented = [dataclasses.replace(experiment, name=f"{experiment.name} ×{count}", augment=f"{experiment.augment}×{count}")
+                     for experiment in augmented for count in copies]
+        params = dataclasses.replace(params, augment={**params.augment, **{
+            f"{name}×{count}": dataclasses.replace(params.augment[name], copies=count)
+            for name in {experiment.augment.split("×")[0] for experiment in augmented} for count in copies}})
     results = {}
     for experiment in [plain, *augmented]:
         for seed in seeds:
@@ -116,6 +122,9 @@ def main() -> None:
     parser.add_argument("--set", default="paper", help="the augment set of params.yaml to measure (default: paper)")
     parser.add_argument("--epochs", type=int, default=5, help="passes timed per row (the first compiles and is left out)")
     parser.add_argument("--seeds", type=int, nargs="+", help="also train the reference and its augmented twins with these seeds")
+    parser.add_argument("--copies", type=int, nargs="+",
+                        help="with --seeds: train the augmented twins with each of these copies an epoch instead of their set's")
+    parser.add_argument("--skip-passes", action="store_true", help="only the seeds' comparison")
     args = parser.parse_args()
     params = load_params(ROOT / "params.yaml")
     settings, hidden = params.model, params.model.hidden
@@ -134,7 +143,7 @@ def main() -> None:
     plain = None
     print("| distortion | s per pass | × undistorted | target | s per epoch (× copies) |")
     print("| --- | ---: | ---: | --- | ---: |")
-    for name, distortions in rows:
+    for name, distortions in [] if args.skip_passes else rows:
         seconds = statistics.median(pass_seconds(images, labels, settings, hidden, distortions, args.epochs)[1:])
         plain = plain or seconds
         ratio = seconds / plain
@@ -144,7 +153,7 @@ def main() -> None:
         print(f"| {name} | {seconds:.3f} | {ratio:.2f} | {target} | {epoch} |", flush=True)
     if args.seeds:
         print()
-        compare_seeds(params, args.project, args.seeds)
+        compare_seeds(params, args.project, args.seeds, args.copies)
 
 
 if __name__ == "__main__":

@@ -134,22 +134,30 @@ def _morphology(images, radius: int, dilate: bool):
 
 
 def bilinear_sample(images, rows, columns):
-    """``images`` (n, 28, 28) read at real (row, column) positions (n, 28, 28) each, bilinearly; 0 outside the field."""
+    """``images`` (n, 28, 28) read at real (row, column) positions (n, 28, 28) each, bilinearly; 0 outside the field.
+
+    Each image is laid out once as its 2x2 neighbourhoods (a zero border around the field): one gather of four
+    neighbouring values per output pixel instead of four gathers of one, the same sum in the same order
+    (bit for bit the same images), 1.4x faster an augmented pass of the training loop (docs/performance.md)."""
     import tensorflow as tf
 
     count = tf.shape(images)[0]
-    flat = tf.reshape(images, [count, FIELD * FIELD])
+    padded = tf.pad(images, [[0, 0], [1, 1], [1, 1]])  # (n, 30, 30): the field with no ink around it
+    corners = ((0, 0), (0, 1), (1, 0), (1, 1))
+    side = FIELD + 1  # a neighbourhood's top-left corner runs over rows and columns -1 .. 27
+    neighbourhoods = tf.stack([padded[:, row : row + side, column : column + side] for row, column in corners], axis=-1)
+    neighbourhoods = tf.reshape(neighbourhoods, [count, side * side, len(corners)])
     row0, column0 = tf.floor(rows), tf.floor(columns)
     row_fraction, column_fraction = rows - row0, columns - column0
+    touches = (row0 >= -1) & (row0 <= FIELD - 1) & (column0 >= -1) & (column0 <= FIELD - 1)  # some corner inside
+    index = tf.cast(tf.where(touches, (row0 + 1) * side + (column0 + 1), tf.zeros_like(row0)), tf.int32)
+    values = tf.gather(neighbourhoods, tf.reshape(index, [count, FIELD * FIELD]), batch_dims=1)
+    values = tf.reshape(values, [count, FIELD, FIELD, len(corners)])
     total = tf.zeros_like(rows)
-    for row_step, column_step in ((0, 0), (0, 1), (1, 0), (1, 1)):
-        row, column = row0 + row_step, column0 + column_step
+    for corner, (row_step, column_step) in enumerate(corners):
         weight = (row_fraction if row_step else 1 - row_fraction) * (column_fraction if column_step else 1 - column_fraction)
-        inside = (row >= 0) & (row <= FIELD - 1) & (column >= 0) & (column <= FIELD - 1)
-        index = tf.cast(tf.where(inside, row * FIELD + column, tf.zeros_like(row)), tf.int32)
-        values = tf.gather(flat, tf.reshape(index, [count, FIELD * FIELD]), batch_dims=1)
-        total += tf.where(inside, weight, tf.zeros_like(weight)) * tf.reshape(values, tf.shape(rows))
-    return total
+        total += weight * values[..., corner]
+    return tf.where(touches, total, tf.zeros_like(total))
 
 
 def affine_sources(angles, factors, offsets):
@@ -216,8 +224,9 @@ def distort(images, distortions: Distortions, seed, compiled: bool = True):
         (value,) = optimization_barrier(value)
         return value
 
+    # The batch is gathered from the whole training set: computed once here, not fused into every read of it below.
+    stack = barrier(stack)
     if distortions.thickness:
-        stack = barrier(stack)
         # Each image's radius in [-thickness, thickness]: negative erodes, positive dilates, blending whole radii.
         radii = uniform(5, [count]) * distortions.thickness
         whole = int(math.ceil(distortions.thickness))

@@ -114,24 +114,25 @@ def drawn_from_arrays(arrays: dict[str, np.ndarray]) -> list[Drawn]:
     return sets
 
 
-def draw_pictures(images: np.ndarray, condition: str, level: int, seed: int) -> Drawn:
+def draw_pictures(images: np.ndarray, condition: str, level: int, seed: int, picture: bool = True) -> Drawn:
     """Draw ``images`` ((n, 28, 28) uint8, MNIST's) under ``condition`` at ``level``, encode and prepare each picture.
 
     With fewer digits than a number needs, the digits are used again in turn. The pictures come from a generator
-    keyed by ``seed``, the condition and the level alone, so each set can be drawn on its own (in another process)."""
+    keyed by ``seed``, the condition and the level alone, so each set can be drawn on its own (in another process).
+    ``picture``: keep the first picture, decoded, for the examples figure (None otherwise)."""
     per_picture = digits_per_picture(condition, level)
     pictures = max(1, len(images) // per_picture)
     written = (np.arange(pictures * per_picture) % len(images)).reshape(pictures, per_picture)
     rng = np.random.default_rng([seed, list(CONDITIONS).index(condition), level])
-    prepared, seconds, picture = [], 0.0, None
+    prepared, seconds, first = [], 0.0, None
     for shown in written:
         data = render(images[shown], condition, level, rng)
         start = time.perf_counter()
         prepared.append(prepare_picture(io.BytesIO(data)))
         seconds += time.perf_counter() - start
-        if picture is None:
-            picture = decode(io.BytesIO(data), longest_side=320)
-    return Drawn(condition, level, written, prepared, picture, seconds)
+        if picture and first is None:
+            first = decode(io.BytesIO(data), longest_side=320)
+    return Drawn(condition, level, written, prepared, first, seconds)
 
 
 def read_pictures(readers: dict[str, DigitReader], drawn: Drawn, images: np.ndarray,

@@ -27,9 +27,11 @@ DTYPES = {"f32": np.float32, "i32": np.int32, "u8": np.uint8, "i8": np.int8}
 
 
 def blob(array: np.ndarray, dtype: str) -> dict:
-    """An array as the page reads it: its dtype, shape and compressed bytes in base64."""
+    """An array as the page reads it: its dtype, shape and compressed bytes in base64.
+
+    zlib's default level: at 700 nodes level 9 took 8 times as long (4.0 s an experiment) for 1% fewer bytes."""
     values = np.ascontiguousarray(np.asarray(array), dtype=np.dtype(DTYPES[dtype]).newbyteorder("<"))
-    return {"dtype": dtype, "shape": list(values.shape), "data": base64.b64encode(zlib.compress(values.tobytes(), 9)).decode("ascii")}
+    return {"dtype": dtype, "shape": list(values.shape), "data": base64.b64encode(zlib.compress(values.tobytes(), 6)).decode("ascii")}
 
 
 def unblob(packed: Mapping) -> np.ndarray:

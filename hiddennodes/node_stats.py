@@ -56,12 +56,27 @@ def ablation_importance(hidden: np.ndarray, output_weights: np.ndarray, output_b
     return lost
 
 
+def _first_by(keys: np.ndarray, count: int, latest_first: bool) -> np.ndarray:
+    """Indices of the ``count`` smallest ``keys``, smallest first, ties in index order (the latest first when
+    ``latest_first``): the head of a stable sort, found by partitioning instead of sorting every item."""
+    count = min(count, len(keys))
+    if count == 0:
+        return np.empty(0, dtype=np.intp)
+    bound = np.partition(keys, count - 1)[count - 1]
+    below = np.flatnonzero(keys < bound)
+    below = below[np.lexsort((-below if latest_first else below, keys[below]))]
+    ties = np.flatnonzero(keys == bound)
+    return np.concatenate([below, (ties[::-1] if latest_first else ties)[: count - len(below)]])
+
+
 def extreme_items(hidden: np.ndarray, node: int, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of the ``count`` items that drive ``node`` most (strongest first),
-    and of ``count`` items that leave it at its lowest (for ReLU: at zero)."""
+    """Indices of the ``count`` items that drive ``node`` most (strongest first, ties in index order),
+    and of ``count`` items that leave it at its lowest (for ReLU: at zero; ties the latest first)."""
     column = np.asarray(hidden)[:, node]
-    order = np.argsort(-column, kind="stable")
-    return order[:count], order[::-1][:count]
+    if np.isnan(column).any():  # where a stable sort puts NaN is its own rule: sort them all
+        order = np.argsort(-column, kind="stable")
+        return order[:count], order[::-1][:count]
+    return _first_by(-column, count, latest_first=False), _first_by(column, count, latest_first=True)
 
 
 def class_quantiles(hidden: np.ndarray, labels: np.ndarray, num_classes: int,
@@ -95,7 +110,8 @@ def activation_scale(hidden: np.ndarray, percentile: float = 99) -> np.ndarray:
 
 def extreme_items_of_all(hidden: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
     """:func:`extreme_items` for every node at once: two (nodes, count) index arrays."""
-    pairs = [extreme_items(hidden, node, count) for node in range(np.asarray(hidden).shape[1])]
+    by_node = np.ascontiguousarray(np.asarray(hidden).T)[:, :, None]  # each node's column read once, contiguously
+    pairs = [extreme_items(column, 0, count) for column in by_node]
     return np.stack([top for top, _ in pairs]), np.stack([silent for _, silent in pairs])
 
 

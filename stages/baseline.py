@@ -67,15 +67,13 @@ def main() -> None:
     fits = [(kind, penalty) for kind in kinds for penalty in settings.penalties]
     # The fits share nothing, and each is mostly one thread's work (saga is sequential; lbfgs's steps are small):
     # one process a core, the longest first, each with one BLAS thread (joblib's default), the same rows in the same order.
-    order = sorted(range(len(fits)), key=lambda index: (-splits[fits[index][0]]["train"]["features"].shape[1], index))
-    rows = Parallel(n_jobs=min(len(fits), os.cpu_count() or 1))(
-        delayed(fit)(kind, penalty, splits[kind], settings, params.seed) for kind, penalty in (fits[index] for index in order))
-    by_fit = dict(zip((fits[index] for index in order), rows))
+    longest_first = sorted(fits, key=lambda pair: -splits[pair[0]]["train"]["features"].shape[1])  # stable: ties keep their order
+    rows = dict(zip(longest_first, Parallel(n_jobs=min(len(fits), os.cpu_count() or 1))(
+        delayed(fit)(kind, penalty, splits[kind], settings, params.seed) for kind, penalty in longest_first)))
     result = {}
     for kind, penalty in fits:
-        row = by_fit[(kind, penalty)]
-        result[kind if penalty == "l2" else f"{kind} {penalty}"] = row
-        print(row, flush=True)
+        result[kind if penalty == "l2" else f"{kind} {penalty}"] = rows[(kind, penalty)]
+        print(rows[(kind, penalty)], flush=True)
     write_json(args.metrics, result)
 
 

@@ -33,10 +33,8 @@ from hiddennodes.datasets import DIGITS, IMAGE_SHAPE
 
 
 def draw_set(images: np.ndarray, condition: str, level: int, seed: int):
-    drawn = draw_pictures(images, condition, level, seed)
-    if level != len(CONDITIONS[condition].levels) - 1:  # the examples figure shows each condition at its strongest only
-        drawn.picture = None
-    return drawn
+    # The examples figure shows each condition at its strongest only.
+    return draw_pictures(images, condition, level, seed, picture=level == len(CONDITIONS[condition].levels) - 1)
 
 
 def main() -> None:

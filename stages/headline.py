@@ -6,7 +6,7 @@ the few numbers worth a column out of them (``hiddennodes.headline``): ``metrics
 experiment keyed by its name, how it reads digits away from the test set as it is (changed, from other
 writers) and how far its confidence can be trusted; and ``metrics/study.json``, a few for the study as a
 whole. Each experiment's training numbers are its train stage's own metrics file (``metrics/<exp>/training.json``),
-so a sweep that runs only ``training@exp3`` has them. No number is computed here, and none stands in two files.
+so a sweep that runs only ``train@exp3`` has them. No number is computed here, and none stands in two files.
 """
 
 from __future__ import annotations

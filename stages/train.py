@@ -11,7 +11,11 @@ instead of one call per batch (7-60x faster per epoch on Fashion-MNIST on two
 cores; see docs/performance.md). Besides the ``.keras`` model for Keras users
 it writes the network file (``hiddennodes.network``): the layers' weights, the map
 from pixels to the inputs, the class names and these settings, which is all
-every later stage and ``hiddennodes-predict`` need to run it.
+every later stage and ``hiddennodes-predict`` need to run it. Of all it measures
+(``--metrics``), the numbers a person compares between DVC experiments go into
+the experiment's metrics file (``--headline``, ``hiddennodes.headline.training_headline``):
+validation and test accuracy, the kept epoch, the parameters, the seconds, and the
+mean over seeds with its interval where the seeds were repeated.
 
 Options from params, all off by default: dropout after the hidden layer, an L2
 penalty on its weights, early stopping after ``patience`` epochs without a
@@ -48,7 +52,9 @@ def main() -> None:
     parser.add_argument("--width-key", required=True, help="params key holding the hidden width")
     parser.add_argument("--model", required=True, type=Path, help="where to save the .keras model")
     parser.add_argument("--network", required=True, type=Path, help="where to save the network file (.npz)")
-    parser.add_argument("--metrics", required=True, type=Path)
+    parser.add_argument("--metrics", required=True, type=Path, help="everything measured (metrics/train/<exp>.json)")
+    parser.add_argument("--headline", required=True, type=Path,
+                        help="the numbers a person compares between DVC experiments (metrics/<exp>/training.json)")
     parser.add_argument("--live", required=True, type=Path, help="DVCLive folder for the learning curves")
     args = parser.parse_args()
     params = load_params()
@@ -73,6 +79,7 @@ def main() -> None:
     from dvclive import Live
     from dvclive.keras import DVCLiveCallback
 
+    from hiddennodes.headline import training_headline
     from hiddennodes.model import KeepBestWeights, layer_parameters, model_for
     from hiddennodes.network import INPUT_MAPS, Network
     from hiddennodes.network_file import save_network
@@ -168,6 +175,7 @@ def main() -> None:
                       background=background_digits(pixels["features"], pixels["labels"], BACKGROUND, params.seed))
     save_network(args.network, network)
     write_json(args.metrics, metrics)
+    write_json(args.headline, training_headline(metrics))
     print(metrics)
 
 

@@ -232,7 +232,7 @@ def test_width_change_reruns_only_what_reads_it(project):
 
 
 def test_pca_variance_change_reruns_pca_and_exp4_only(project):
-    assert would_rerun(project, {"pca.variance": 0.8}) == {"check_params", "pca", "train@exp4", "training@exp4", "activations@exp4", "evaluate@exp4", "interpret@exp4",
+    assert would_rerun(project, {"pca.variance": 0.8}) == {"check_params", "pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret@exp4",
                                          "hidden@exp4", "attributions", "baseline", "compare", "realworld", "robustness", "calibration",
                                          "familiarity", "customers", "headline", "report", "explorer"}
 
@@ -259,7 +259,7 @@ def wait_for_queue(project: Path) -> str:
 def test_a_queued_width_sweep_gathers_into_a_table(clean_project, tmp_path, browser):
     project = clean_project
     run([str(BIN / "dvc"), "exp", "remove", "--all-commits"], project)  # only this sweep's experiments to gather
-    run([str(BIN / "dvc"), "exp", "run", "--queue", "-S", "model.hidden=3,5,7", "training@exp3"], project)
+    run([str(BIN / "dvc"), "exp", "run", "--queue", "-S", "model.hidden=3,5,7", "train@exp3"], project)
     run([str(BIN / "dvc"), "queue", "start", "--jobs", "3"], project)
     status = wait_for_queue(project)
     assert status.count("Success") >= 3, status
