@@ -163,6 +163,12 @@ def severities(change: str, strongest: float, levels: int) -> np.ndarray:
     return np.linspace(CHANGES[change].neutral, strongest, levels + 1)
 
 
+def change_levels(strongest: Mapping[str, float], levels: int) -> list[tuple[str, int, float]]:
+    """Every change at every level above none, in order: ``(change, level, severity)``."""
+    return [(name, level, float(severity)) for name, last in strongest.items()
+            for level, severity in enumerate(severities(name, last, levels)[1:], start=1)]
+
+
 def changed_images(images: np.ndarray, strongest: Mapping[str, float], levels: int, seed: int) -> Iterator[tuple[str, int, float, np.ndarray]]:
     """Every change at every level above none: ``(change, level, severity, images)``.
 
@@ -170,11 +176,10 @@ def changed_images(images: np.ndarray, strongest: Mapping[str, float], levels: i
         images: ``(n, 28, 28)`` in [0, 1], ink high.
         strongest: the severity of the last level for each change named in :data:`CHANGES`.
         levels: the number of levels above none.
-        seed: fixes the random part of every change.
+        seed: fixes the random part of every change (:func:`draws`); each set is ``CHANGES[change].apply(images,
+            severity, draws(len(images), seed))``, so the sets can be made apart, in any order.
     """
     images = np.asarray(images, dtype=np.float32).reshape(-1, FIELD, FIELD)
     random = draws(len(images), seed)
-    for name, last in strongest.items():
-        change = CHANGES[name]
-        for level, severity in enumerate(severities(name, last, levels)[1:], start=1):
-            yield name, level, float(severity), change.apply(images, float(severity), random)
+    for name, level, severity in change_levels(strongest, levels):
+        yield name, level, severity, CHANGES[name].apply(images, severity, random)

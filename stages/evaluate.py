@@ -14,7 +14,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
-from common import atomic_path, load_arrays, read_json, run, save_figure, write_json
+from common import atomic_path, load_arrays, read_json, run, write_json
 
 from hiddennodes.classification import (
     classification_report,
@@ -27,6 +27,7 @@ from hiddennodes.classification import (
 )
 from hiddennodes.figures.grid import image_grid_figure
 from hiddennodes.figures.training import confused_pairs_figure, confusion_figure, learning_curves_figure
+from hiddennodes.parallel import save_figures
 
 CONFUSED_PAIRS = 3
 PER_CELL = 9  # a 3x3 montage per cell of the 2x2 grid
@@ -70,7 +71,7 @@ def main() -> None:
     info = read_json(args.dataset_info)
     class_names = info["class_names"]
     trained = read_json(args.train_metrics)
-    arrays = load_arrays(args.activations)
+    arrays = load_arrays(args.activations, keys=("test_labels", "test_predicted", "test_probabilities"))
     labels, predicted = arrays["test_labels"], arrays["test_predicted"]
 
     matrix = confusion_matrix(labels, predicted, len(class_names))
@@ -81,9 +82,7 @@ def main() -> None:
     write_json(args.confusion, confusion_rows(labels, predicted, class_names))
     shape = f"{trained['num_inputs']}→{trained['hidden_units']}→10"
     title = f"{args.experiment} ({trained['inputs']}, {shape}): test accuracy {trained['test_accuracy']:.4f}"
-    save_figure(args.confusion_png, confusion_figure(matrix, class_names, title))
     history = read_history(args.live)
-    save_figure(args.curves_png, learning_curves_figure(history, trained["best_epoch"], f"{args.experiment} ({shape})"))
     # The same curves as data DVC draws (.dvc/plots/lines.json: a line per split), so `dvc plots diff` lays two
     # experiments' curves over each other; DVCLive's own folder also holds files that are not plots.
     with atomic_path(args.learning) as folder:
@@ -99,11 +98,16 @@ def main() -> None:
         for a, b, _ in pairs
     ]
     names = ", ".join(f"{class_names[a]}/{class_names[b]} ({mistakes})" for a, b, mistakes in pairs)
-    save_figure(args.pairs_png, confused_pairs_figure(cells, class_names, f"{args.experiment}: most confused pairs, test mistakes: {names}"))
     probabilities = arrays["test_probabilities"]
     wrong = confident_mistakes(labels, probabilities, MISTAKES)
     titles = [f"{class_names[labels[i]]} → {class_names[predicted[i]]}\n{probabilities[i, predicted[i]]:.3f}" for i in wrong]
-    save_figure(args.mistakes_png, image_grid_figure(images[wrong], titles, f"{args.experiment}: the most confident mistakes (true → predicted, probability)", columns=10))
+    save_figures([  # the slowest first
+        (args.confusion_png, lambda: confusion_figure(matrix, class_names, title)),
+        (args.mistakes_png, lambda: image_grid_figure(images[wrong], titles, f"{args.experiment}: the most confident mistakes "
+                                                      "(true → predicted, probability)", columns=10)),
+        (args.curves_png, lambda: learning_curves_figure(history, trained["best_epoch"], f"{args.experiment} ({shape})")),
+        (args.pairs_png, lambda: confused_pairs_figure(cells, class_names, f"{args.experiment}: most confused pairs, test mistakes: {names}")),
+    ])
     print(f"{args.experiment}: test accuracy {np.mean(labels == predicted):.4f}")
 
 

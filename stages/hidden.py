@@ -23,13 +23,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import atomic_path, load_arrays, read_json, run, save_figure, write_json
+from common import atomic_path, load_arrays, read_json, run, write_json
 from settings import load_params
 
 from hiddennodes.embedding import neighbour_agreement, pca_embedding, spread_points, tsne_embedding
 from hiddennodes.figures.embedding import embedding_figure
 from hiddennodes.figures.hidden import activation_boxplot_figure, activation_scatter_figure
 from hiddennodes.node_stats import decision_regions, interval_overlap
+from hiddennodes.parallel import save_figures
 from hiddennodes.params import ParamsError
 
 THUMBNAIL_SPACING = 0.045  # on the map scaled to [0, 1]: a few hundred thumbnails, none on top of another
@@ -49,11 +50,13 @@ def overlap_summary(values: np.ndarray, labels: np.ndarray, class_names: list[st
 
 
 def box(experiment: str, arrays, class_names) -> tuple[dict, dict]:
+    """The numbers, and the figures to draw by name (each a function that draws it)."""
     hidden = arrays["test_hidden"]
     figures = {}
     for grouped_by, groups in (("predicted", arrays["test_predicted"]), ("true", arrays["test_labels"])):
         title = f"{experiment}: hidden activation of {len(hidden):,} test images by {grouped_by} class"
-        figures[f"boxplot_{grouped_by}.png"] = activation_boxplot_figure(hidden, groups, class_names, grouped_by, title)
+        figures[f"boxplot_{grouped_by}.png"] = (lambda groups=groups, grouped_by=grouped_by, title=title:
+                                                activation_boxplot_figure(hidden, groups, class_names, grouped_by, title))
     return overlap_summary(hidden[:, 0], arrays["test_labels"], class_names), figures
 
 
@@ -70,7 +73,8 @@ def scatter(experiment: str, arrays, class_names) -> tuple[dict, dict]:
         title = f"{experiment}: two hidden activations of {len(hidden):,} test images, by {grouped_by} class"
         if nodes > 2:
             title += f" (nodes 0 and 1 of {nodes})"
-        figures[f"scatter_{grouped_by}.png"] = activation_scatter_figure(hidden, groups, class_names, grouped_by, title, regions)
+        figures[f"scatter_{grouped_by}.png"] = (lambda groups=groups, grouped_by=grouped_by, title=title:
+                                                activation_scatter_figure(hidden, groups, class_names, grouped_by, title, regions))
     return {"hidden_units": int(nodes), "test_images": int(len(hidden))}, figures
 
 
@@ -114,10 +118,11 @@ def embedding_map(experiment: str, arrays, class_names, images: np.ndarray, seed
     title = (f"{experiment}: hidden activations of {len(hidden):,} training images"
              + (f" (a seeded sample of the {total:,})" if len(hidden) < total else ""))
     figures = {
-        "pca.png": draw_map(flat, labels, images, class_names,
-                            (f"principal component 1 ({variance[0]:.0%} of variance)", f"principal component 2 ({variance[1]:.0%})"),
-                            f"{title}, PCA"),
-        "tsne.png": draw_map(mapped, labels, images, class_names, ("t-SNE 1", "t-SNE 2"), f"{title}, t-SNE (perplexity {perplexity:g})"),
+        "pca.png": lambda: draw_map(flat, labels, images, class_names,
+                                    (f"principal component 1 ({variance[0]:.0%} of variance)", f"principal component 2 ({variance[1]:.0%})"),
+                                    f"{title}, PCA"),
+        "tsne.png": lambda: draw_map(mapped, labels, images, class_names, ("t-SNE 1", "t-SNE 2"),
+                                     f"{title}, t-SNE (perplexity {perplexity:g})"),
     }
     return metrics, figures
 
@@ -133,7 +138,10 @@ def main() -> None:
     parser.add_argument("--plots", required=True, type=Path, help="folder for the figures")
     args = parser.parse_args()
     class_names = read_json(args.dataset_info)["class_names"]
-    arrays = load_arrays(args.activations)
+    keys = {"box": ("test_hidden", "test_predicted", "test_labels"),
+            "scatter": ("test_hidden", "test_predicted", "test_labels", "output_weights", "output_bias"),
+            "map": ("train_hidden", "train_labels")}[args.view]
+    arrays = load_arrays(args.activations, keys=keys)
     if args.view == "box":
         metrics, figures = box(args.experiment, arrays, class_names)
     elif args.view == "scatter":
@@ -145,8 +153,7 @@ def main() -> None:
                                          params.embedding.points)
     with atomic_path(args.plots) as folder:  # the figures land together, or none do
         folder.mkdir()
-        for name, figure in figures.items():
-            save_figure(folder / name, figure)
+        save_figures([(folder / name, draw) for name, draw in figures.items()])
     write_json(args.metrics, metrics)
     print(metrics)
 

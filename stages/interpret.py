@@ -35,13 +35,14 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
-from common import atomic_path, load_arrays, run, save_arrays, save_figure, write_json
+from common import atomic_path, load_arrays, run, save_arrays, write_json
 
 from hiddennodes.figures.grid import WEIGHT_PERCENTILE, clipped_limit, image_grid_figure
 from hiddennodes.figures.nodes import class_carriers_figure, class_preferred_figure, node_gallery_figure, tuning_heatmap_figure
 from hiddennodes.interpretation import interpret
 from hiddennodes.network_file import load_network
 from hiddennodes.node_stats import class_carriers, class_confusions, weight_pages
+from hiddennodes.parallel import save_figures
 
 RANKED_NODES = 8  # nodes shown large per ranking
 TOP_IMAGES = 6
@@ -150,33 +151,23 @@ def main() -> None:
     limit = clipped_limit(shown)
     test_images = load_arrays(args.test_images, keys=("features",))["features"]
     examples = [None if row["example"] is None else test_images[row["example"]] for row in confusions]
-    save_figure(args.classes_png, class_carriers_figure(
-        [f"{name}\n{confusions[label]['accuracy']:.0%} right" if confusions[label]["items"] else f"{name}\nno test digits"
-         for label, name in enumerate(class_names)],
-        shown,
-        [[f"node {node}\n{arrays['class_contributions'][label, node]:+.2f}" for node in carriers[label]] for label in range(len(class_names))],
-        arrays["class_images"], examples,
-        ["never read as\nanother class" if row["confused_with"] is None else
-         f"{row['confusions']} read as\n{class_names[row['confused_with']]}, e.g." for row in confusions],
-        limit,
-        f"{args.experiment}: what carries each class",
-    ))
-    count = len(nodes)
-    with atomic_path(args.weights) as folder:  # the pages land together, or none do
-        folder.mkdir()
-        for page, page_nodes in enumerate(pages):
-            save_figure(folder / f"{page + 1}.png", weights_figure(pixel_weights, page_nodes, tuning, importance, class_names,
-                                                                   args.experiment, page, count))
-    save_figure(
-        args.class_preferred_png,
-        class_preferred_figure(arrays["class_images"], class_probabilities, class_names,
-                               f"{args.experiment}: the input each class prefers (gradient ascent through the hidden layer)"),
-    )
-    save_figure(args.tuning_png, tuning_heatmap_figure(tuning, class_names, f"{args.experiment}: mean activation per class"))
 
-    for path, score, name in ((args.selective_png, selectivity, "most class-selective"), (args.important_png, importance, "most important")):
+    def classes_figure():
+        return class_carriers_figure(
+            [f"{name}\n{confusions[label]['accuracy']:.0%} right" if confusions[label]["items"] else f"{name}\nno test digits"
+             for label, name in enumerate(class_names)],
+            shown,
+            [[f"node {node}\n{arrays['class_contributions'][label, node]:+.2f}" for node in carriers[label]] for label in range(len(class_names))],
+            arrays["class_images"], examples,
+            ["never read as\nanother class" if row["confused_with"] is None else
+             f"{row['confusions']} read as\n{class_names[row['confused_with']]}, e.g." for row in confusions],
+            limit,
+            f"{args.experiment}: what carries each class",
+        )
+
+    def gallery(score, name):
         chosen = np.argsort(-score, kind="stable")[:RANKED_NODES]
-        figure = node_gallery_figure(
+        return node_gallery_figure(
             pixel_weights[chosen],
             arrays["preferred"][chosen],
             arrays["top_images"][chosen, :TOP_IMAGES] / 255,
@@ -184,7 +175,25 @@ def main() -> None:
             [f"node {node}\nselectivity {selectivity[node]:.2f}\n{off_label(importance[node])}" for node in chosen],
             f"{args.experiment}: the {len(chosen)} {name} nodes",
         )
-        save_figure(path, figure)
+
+    count = len(nodes)
+    with atomic_path(args.weights) as folder:  # the pages land together, or none do
+        folder.mkdir()
+        pages_drawn = [(folder / f"{page + 1}.png",
+                        lambda page=page, page_nodes=page_nodes: weights_figure(pixel_weights, page_nodes, tuning, importance,
+                                                                                class_names, args.experiment, page, count))
+                       for page, page_nodes in enumerate(pages)]
+        # The slowest first: the shares of the processes drawing them are dealt in turn.
+        save_figures([
+            (args.classes_png, classes_figure),
+            *pages_drawn,
+            (args.class_preferred_png, lambda: class_preferred_figure(
+                arrays["class_images"], class_probabilities, class_names,
+                f"{args.experiment}: the input each class prefers (gradient ascent through the hidden layer)")),
+            (args.selective_png, lambda: gallery(selectivity, "most class-selective")),
+            (args.important_png, lambda: gallery(importance, "most important")),
+            (args.tuning_png, lambda: tuning_heatmap_figure(tuning, class_names, f"{args.experiment}: mean activation per class")),
+        ])
     ranked = sorted(nodes, key=lambda node: -node["selectivity"])[:5]
     for node in ranked:
         print(f"node {node['node']}: selectivity {node['selectivity']}, importance {node['importance']}: {node['description']}")

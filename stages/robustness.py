@@ -16,13 +16,14 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from common import atomic_path, load_arrays, read_json, run, save_figure, write_json
+from common import atomic_path, load_arrays, read_json, run, write_json
 from settings import load_params
 
 from hiddennodes.datasets import IMAGE_SHAPE
 from hiddennodes.figures.robustness import changed_examples_figure, robustness_figure
 from hiddennodes.network_file import load_network
-from hiddennodes.robustness import CHANGES, changed_images, severities
+from hiddennodes.parallel import save_figures, side_by_side
+from hiddennodes.robustness import CHANGES, change_levels, draws, severities
 
 
 def main() -> None:
@@ -40,7 +41,7 @@ def main() -> None:
     settings = params.robustness
     info = read_json(args.dataset_info)
     test = load_arrays(args.test)
-    images, labels = test["features"].reshape(-1, *IMAGE_SHAPE), test["labels"]
+    images, labels = test["features"].reshape(-1, *IMAGE_SHAPE).astype(np.float32), test["labels"]
     readers = {name: load_network(args.models / name / "network.npz") for name in params.names}
 
     strongest = settings.strongest()
@@ -50,10 +51,21 @@ def main() -> None:
     # One digit per change, a different one each, to show what the levels look like.
     shown = {change: index for index, change in enumerate(strongest)}
     examples = {change: [images[shown[change]]] for change in strongest}
-    for change, _, _, changed in changed_images(images, strongest, settings.levels, params.seed):
-        examples[change].append(changed[shown[change]].copy())  # a copy: a view would keep the whole set alive
-        for name, reader in readers.items():
-            curves[name][change].append(float(np.mean(reader.probabilities(changed).argmax(axis=1) == labels)))
+    random = draws(len(images), params.seed)
+
+    def read(item):
+        """One changed set: its example digit and every experiment's accuracy on it."""
+        change, _, severity = item
+        changed = CHANGES[change].apply(images, severity, random)
+        accuracies = {name: float(np.mean(reader.probabilities(changed).argmax(axis=1) == labels)) for name, reader in readers.items()}
+        return changed[shown[change]].copy(), accuracies  # a copy: a view would keep the whole set alive
+
+    # Each set is made and read on its own: side by side, one process a core, in order.
+    sets = change_levels(strongest, settings.levels)
+    for (change, _, _), (example, accuracies) in zip(sets, side_by_side(read, sets)):
+        examples[change].append(example)
+        for name, accuracy in accuracies.items():
+            curves[name][change].append(accuracy)
 
     result = {
         "test_images": int(len(labels)),
@@ -75,11 +87,13 @@ def main() -> None:
             write_json(folder / f"{name}.json", [{"line": change, "level": level, "accuracy": round(value, 6)}
                                                  for change in strongest for level, value in enumerate(curves[name][change])])
     units = {change: CHANGES[change].unit for change in strongest}
-    save_figure(args.curves_png, robustness_figure(
-        {name: {change: np.array(values) for change, values in by_change.items()} for name, by_change in curves.items()},
-        levels, units, f"{info['title']}: test accuracy as the images move away from the training conditions"))
-    save_figure(args.examples_png, changed_examples_figure(
-        examples, levels, units, f"{info['title']}:\neach change from none to the strongest"))
+    save_figures([
+        (args.curves_png, lambda: robustness_figure(
+            {name: {change: np.array(values) for change, values in by_change.items()} for name, by_change in curves.items()},
+            levels, units, f"{info['title']}: test accuracy as the images move away from the training conditions")),
+        (args.examples_png, lambda: changed_examples_figure(
+            examples, levels, units, f"{info['title']}:\neach change from none to the strongest")),
+    ])
     for name in readers:
         print(name, result[name]["clean"], result[name]["strongest"])
 

@@ -10,6 +10,7 @@ from hiddennodes.node_stats import (
     dead_nodes,
     decision_regions,
     extreme_items,
+    extreme_items_of_all,
     interval_overlap,
     selectivity_index,
 )
@@ -91,6 +92,21 @@ def test_extreme_items():
     top, silent = extreme_items(hidden, node=0, count=2)
     assert top.tolist() == [1, 2]
     assert set(silent.tolist()) == {0, 3}
+
+
+def test_extreme_items_are_the_head_and_tail_of_a_stable_sort():
+    # Found by partitioning, they must be what a full stable sort gives, ties (ReLU's zeros) included.
+    rng = np.random.default_rng(3)
+    for trial in range(300):
+        items, count = int(rng.integers(1, 40)), int(rng.integers(0, 8))
+        hidden = (np.maximum(rng.integers(-3, 4, (items, 2)), 0) if trial % 2 else rng.normal(size=(items, 2))).astype(np.float32)
+        for node in range(2):
+            order = np.argsort(-hidden[:, node], kind="stable")
+            top, silent = extreme_items(hidden, node, count)
+            assert top.tolist() == order[:count].tolist() and silent.tolist() == order[::-1][:count].tolist()
+    tops, silents = extreme_items_of_all(hidden, 3)
+    assert [tops[node].tolist() for node in range(2)] == [extreme_items(hidden, node, 3)[0].tolist() for node in range(2)]
+    assert [silents[node].tolist() for node in range(2)] == [extreme_items(hidden, node, 3)[1].tolist() for node in range(2)]
 
 
 def test_interval_overlap_by_hand():

@@ -28,7 +28,7 @@ def test_first_repro_runs_every_stage(project):
     experiments = list(yaml.safe_load((project / "params.yaml").read_text())["experiments"])
     expected = {"check_params", "download", "prepare", "overview", "pca", "select_pixels", "compare", "realworld",
                 "robustness", "calibration", "baseline", "familiarity", "customer_pictures", "customers", "attributions", "headline", "report", "explorer"}
-    expected |= {f"{stage}@{name}" for stage in ("train", "training", "activations", "evaluate", "interpret", "hidden") for name in experiments}
+    expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden") for name in experiments}
     assert ran == expected
 
 
@@ -225,7 +225,7 @@ def test_no_number_is_lost_and_none_stands_in_two_metrics_files(project):
 
 def test_width_change_reruns_only_what_reads_it(project):
     # DVC's own reckoning (the queued sweep below runs width changes for real, and `dvc metrics diff` on one).
-    expected = {f"{stage}@{name}" for stage in ("train", "training", "activations", "evaluate", "interpret", "hidden")
+    expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden")
                 for name in ("exp3", "exp4", "exp5", "exp6")} | {"attributions"}
     assert would_rerun(project, {"model.hidden": 3}) == expected | {"check_params", "compare", "realworld", "robustness", "calibration",
                                                                     "customers", "headline", "report", "explorer"}
