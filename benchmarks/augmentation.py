@@ -41,9 +41,9 @@ sys.path.insert(0, str(ROOT / "stages"))
 
 from settings import load_params  # noqa: E402
 
-from hiddennodes.augment import Distortions  # noqa: E402
-from hiddennodes.model import build_model  # noqa: E402
-from hiddennodes.training import EpochRunner, epoch_order  # noqa: E402
+from hiddennodes.config.distortions import Distortions  # noqa: E402
+from hiddennodes.network.keras_model import build_model  # noqa: E402
+from hiddennodes.network.training import EpochRunner, epoch_order  # noqa: E402
 
 TARGET = 2.0
 
@@ -63,7 +63,7 @@ def pass_seconds(images, labels, settings, hidden: int, distortions: Distortions
 
 def train_experiment(params, experiment, splits, seed: int):
     """The train stage's network for ``experiment`` with ``seed``: its class probabilities' function and its seconds."""
-    from hiddennodes.model import KeepBestWeights, model_for
+    from hiddennodes.network.keras_model import KeepBestWeights, model_for
 
     settings, hidden, distortions = params.training(experiment.training), params.width(experiment), params.distortions(experiment)
     train, val = splits["train"], splits["val"]
@@ -79,7 +79,7 @@ def train_experiment(params, experiment, splits, seed: int):
 
 
 def compare_seeds(params, project: Path, seeds: list[int], copies: list[int] | None = None) -> None:
-    from hiddennodes.robustness import draws, rotate, shift
+    from hiddennodes.evaluate.robustness import draws, rotate, shift
 
     splits = {name: dict(np.load(project / "data" / "inputs" / "pixels" / f"{name}.npz")) for name in ("train", "val", "test")}
     plain = params.experiment(params.reference)

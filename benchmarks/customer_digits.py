@@ -14,9 +14,9 @@ picked on the validation digits), so every reading below is the prediction
 command's own, with params.yaml's reference experiment.
 
 Printed, as markdown:
-1. for every condition of ``hiddennodes.conditions`` and every strength, the
+1. for every condition of ``hiddennodes.conditions.catalogue`` and every strength, the
    first ``--digits`` held-out digits drawn as pictures and read by
-   ``hiddennodes.customers.measure``, beside the raw arrays of the same digits
+   ``hiddennodes.evaluate.customers.measure``, beside the raw arrays of the same digits
    at the same threshold; totals per group; the reasons for refusals; and the
    clean pictures' target (answered about as often as the raw arrays, >= 95%
    of it, with unchanged accuracy);
@@ -67,9 +67,9 @@ from realdigits import write_reading_project  # noqa: E402
 from settings import load_params  # noqa: E402
 
 from hiddennodes.cli.project import network_path, project_params  # noqa: E402
-from hiddennodes.conditions import CONDITIONS, digits_per_picture, render  # noqa: E402
-from hiddennodes.customers import measure, meets_target, refusal_kind  # noqa: E402
-from hiddennodes.tables import markdown  # noqa: E402
+from hiddennodes.conditions.catalogue import CONDITIONS, digits_per_picture, render  # noqa: E402
+from hiddennodes.evaluate.customers import measure, meets_target, refusal_kind  # noqa: E402
+from hiddennodes.report.tables import markdown  # noqa: E402
 
 DEFAULT_DIGITS = 100  # per condition and level; see the module docstring
 # The refusals that DigitReader.answer gives per digit; every other kind is the picture's (no digit found on it).
@@ -378,7 +378,7 @@ def main() -> None:
         parser.error(f"--speed-photos {args.speed_photos} must be at least 1.")
     conditions = args.conditions or list(CONDITIONS)
 
-    from hiddennodes.forward import forward
+    from hiddennodes.network.trained import forward
 
     images, labels = load_t10k(args.mnist)
     features = images.reshape(len(images), -1).astype(np.float32) / 255

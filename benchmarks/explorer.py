@@ -37,10 +37,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import find_chromium, launch_args, visit  # noqa: E402
 from explorer_pages import clean_picture, digit_strokes, draw_strokes, page_html, random_network  # noqa: E402
 
-from hiddennodes.dataset_files import verify  # noqa: E402
-from hiddennodes.datasets import DATASETS  # noqa: E402
-from hiddennodes.network_file import load_network  # noqa: E402
-from hiddennodes.preprocess import prepare_digit  # noqa: E402
+from hiddennodes.data.checks import verify  # noqa: E402
+from hiddennodes.data.datasets import DATASETS  # noqa: E402
+from hiddennodes.network.trained import load_network  # noqa: E402
+from hiddennodes.reading.prepare import prepare_digit  # noqa: E402
 
 READY = "document.body.dataset.ready === 'yes'"
 

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from hiddennodes import PipelineError  # noqa: E402
 from hiddennodes.cli.project import project_params  # noqa: E402
-from hiddennodes.embedding import pca_embedding, tsne_embedding  # noqa: E402
+from hiddennodes.interpret.embedding import pca_embedding, tsne_embedding  # noqa: E402
 
 TSNE_TARGET_SECONDS = 120
 TOTAL_TARGET_SECONDS = 300

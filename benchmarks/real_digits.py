@@ -21,7 +21,7 @@ Printed, per seed and as the mean over seeds:
    files: as they are, inverted (dark on light), padded off-centre on a page,
    and enlarged four times;
 2. accuracy on scikit-learn's 1,797 UCI digits (other writers, another scanner);
-3. the robustness stage's nine changes at every level (``hiddennodes.robustness``);
+3. the robustness stage's nine changes at every level (``hiddennodes.evaluate.robustness``);
 4. calibration: the expected calibration error and the reject option.
 """
 
@@ -45,13 +45,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from settings import load_params  # noqa: E402
 
-from hiddennodes.calibration import expected_calibration_error, kept_at_threshold, threshold_for_accuracy  # noqa: E402
-from hiddennodes.datasets import DATASETS  # noqa: E402
-from hiddennodes.dataset_files import verify  # noqa: E402
-from hiddennodes.forward import forward  # noqa: E402
-from hiddennodes.preprocess import uci_digits_as_mnist  # noqa: E402
-from hiddennodes.robustness import CHANGES, changed_images, severities  # noqa: E402
-from hiddennodes.tables import markdown  # noqa: E402
+from hiddennodes.evaluate.calibration import expected_calibration_error, kept_at_threshold, threshold_for_accuracy  # noqa: E402
+from hiddennodes.data.datasets import DATASETS  # noqa: E402
+from hiddennodes.data.checks import verify  # noqa: E402
+from hiddennodes.network.trained import forward  # noqa: E402
+from hiddennodes.reading.prepare import uci_digits_as_mnist  # noqa: E402
+from hiddennodes.evaluate.robustness import CHANGES, changed_images, severities  # noqa: E402
+from hiddennodes.report.tables import markdown  # noqa: E402
 
 TRAIN, VALIDATION = slice(0, 7000), slice(7000, 8000)
 HELD_OUT = slice(8000, 10000)
@@ -68,8 +68,8 @@ def train(features: np.ndarray, labels: np.ndarray, settings, hidden: int, disto
     """The train stage's recipe on the 7,000 + 1,000 split: weights, kept epoch, seconds."""
     import keras
 
-    from hiddennodes.model import KeepBestWeights, layer_parameters, model_for
-    from hiddennodes.training import EpochRunner
+    from hiddennodes.network.keras_model import KeepBestWeights, layer_parameters, model_for
+    from hiddennodes.network.training import EpochRunner
 
     keras.utils.set_random_seed(seed)
     train_count = TRAIN.stop - (TRAIN.start or 0)

@@ -4,7 +4,7 @@
     python benchmarks/report_size.py --project /tmp/fashion --figures
 
 Prints a table of the report's sections (bytes, images) and its total against the 5 MB target of the
-default pipeline; with ``--figures``, every PNG the report embeds beside what ``hiddennodes.png.compact_image``
+default pipeline; with ``--figures``, every PNG the report embeds beside what ``hiddennodes.report.images.compact_image``
 makes of it, and the seconds that takes.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hiddennodes.png import compact_image  # noqa: E402
+from hiddennodes.report.images import compact_image  # noqa: E402
 
 TARGET_BYTES = 5_000_000
 

@@ -14,7 +14,7 @@
    hidden widths 1, 2, 128 and 700 on the 784 pixels and 700 on 154 and 70
    inputs, (a) Keras's ``fit`` as the study writes it (``compile`` with the
    defaults, ``fit(batch_size=32, validation_data=...)``) and (b) the project's
-   loop (``hiddennodes.training``), same seed, same epochs. Seconds per epoch
+   loop (``hiddennodes.network.training``), same seed, same epochs. Seconds per epoch
    are the median after the first epoch (the first one traces and compiles;
    its extra time is printed too). Both include the validation pass.
    The validation accuracy of (b) is also measured over other seeds, to show
@@ -50,8 +50,8 @@ tf.get_logger().setLevel("ERROR")  # each run builds its own compiled functions;
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hiddennodes.model import build_model  # noqa: E402
-from hiddennodes.training import EpochRunner  # noqa: E402
+from hiddennodes.network.keras_model import build_model  # noqa: E402
+from hiddennodes.network.training import EpochRunner  # noqa: E402
 
 FASHION = Path("/usr/share/datasets/fashion-mnist")
 INPUTS = Path("data") / "inputs"  # the input kinds' folders (data/inputs/<kind>: pixels, pca, top_pixels), as dvc.yaml names them

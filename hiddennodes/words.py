@@ -46,7 +46,7 @@ def percentage(value: float | None) -> str:
 
 
 def interval_text(interval: Mapping[str, float]) -> str:
-    """A confidence interval ``{"low", "high"}`` (``hiddennodes.stats.mean_interval``'s ``ci95``) as "0.8512–0.8633"."""
+    """A confidence interval ``{"low", "high"}`` (``hiddennodes.evaluate.stats.mean_interval``'s ``ci95``) as "0.8512–0.8633"."""
     return f"{interval['low']:.4f}–{interval['high']:.4f}"
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from common import load_arrays, run, save_arrays
 
-from hiddennodes.network_file import load_network
+from hiddennodes.network.trained import load_network
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ of each): the pixels whose ink (or whose lack of ink) pushes the network toward 
 with the background of training digits in the network file. For the most confident mistakes
 (``attributions.mistakes``), the attribution toward the wrong answer beside the one toward the right
 answer. Networks on PCA components or selected pixels are explained in pixel space (the map is folded
-into the hidden layer; ``hiddennodes.attributions``).
+into the hidden layer; ``hiddennodes.interpret.attributions``).
 
 Writes the arrays (``data/attributions/<experiment>.npz``: the class means, the mistakes and their
 attributions, for anyone who wants the numbers behind the figures), one JSON summary that the
@@ -26,10 +26,10 @@ import numpy as np  # noqa: E402
 from common import atomic_path, load_arrays, run, save_arrays, save_figure, write_json  # noqa: E402
 from settings import load_params  # noqa: E402
 
-from hiddennodes.attributions import class_attributions  # noqa: E402
 from hiddennodes.figures.attributions import class_attribution_figure, mistakes_figure  # noqa: E402
 from hiddennodes.files import SetupError  # noqa: E402
-from hiddennodes.network_file import load_network  # noqa: E402
+from hiddennodes.interpret.attributions import class_attributions  # noqa: E402
+from hiddennodes.network.trained import load_network  # noqa: E402
 
 
 def explain_experiment(name: str, network_file: Path, test: dict, mean_digits: np.ndarray, settings, arrays_dir: Path,

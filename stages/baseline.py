@@ -26,7 +26,7 @@ from pathlib import Path
 from common import load_arrays, load_splits, run, write_json
 from settings import load_params
 
-from hiddennodes.experiments import INPUT_KINDS
+from hiddennodes.config.experiments import INPUT_KINDS
 
 
 def fit(kind: str, penalty: str, splits: dict, settings, seed: int) -> dict:

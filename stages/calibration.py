@@ -20,7 +20,7 @@ from pathlib import Path
 from common import atomic_path, load_arrays, read_json, run, save_figure, write_json
 from settings import load_params
 
-from hiddennodes.calibration import (
+from hiddennodes.evaluate.calibration import (
     accuracy_coverage,
     expected_calibration_error,
     kept_at_threshold,

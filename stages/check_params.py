@@ -15,8 +15,8 @@ from pathlib import Path
 from common import run, write_text
 from settings import load_params
 
-from hiddennodes.datasets import IMAGE_PIXELS, NUM_CLASSES, STANDARD_COUNTS
-from hiddennodes.experiments import check_fits, machine_memory
+from hiddennodes.config.experiments import check_fits, machine_memory
+from hiddennodes.data.datasets import IMAGE_PIXELS, NUM_CLASSES, STANDARD_COUNTS
 
 # Inputs of each kind before the data is prepared: at most every pixel, or the pixels kept.
 IMAGES = STANDARD_COUNTS["train_images"] + STANDARD_COUNTS["test_images"]

@@ -19,9 +19,9 @@ from pathlib import Path
 from common import load_arrays, read_json, run, save_figure, write_json, write_text
 from settings import load_params
 
+from hiddennodes.evaluate.stats import mcnemar
 from hiddennodes.figures.comparison import comparison_figure
-from hiddennodes.stats import mcnemar
-from hiddennodes.tables import BASELINE_PREFIX, comparison_table, markdown_table
+from hiddennodes.report.tables import BASELINE_PREFIX, comparison_table, markdown_table
 from hiddennodes.words import count_words
 
 SIGNIFICANCE = 0.05

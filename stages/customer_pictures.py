@@ -2,7 +2,7 @@
 
 The part of the customers' measure that no network enters: the first
 ``customers.digits`` test digits drawn under every condition of
-``hiddennodes.conditions`` at each of its strengths (scans, phone photos, JPEG
+``hiddennodes.conditions.catalogue`` at each of its strengths (scans, phone photos, JPEG
 and HEIC, ruled paper, shadows, several digits in a row, ...), each encoded as
 the file a phone or scanner writes and then read back as ``hiddennodes-predict``
 reads a file: decoded, the ink found, each digit prepared as a 28x28 or the
@@ -27,9 +27,9 @@ import numpy as np
 from common import load_arrays, read_json, run, save_arrays
 from settings import load_params
 
-from hiddennodes.conditions import CONDITIONS
-from hiddennodes.customers import draw_pictures, drawn_arrays
-from hiddennodes.datasets import DIGITS, IMAGE_SHAPE
+from hiddennodes.conditions.catalogue import CONDITIONS
+from hiddennodes.data.datasets import DIGITS, IMAGE_SHAPE
+from hiddennodes.evaluate.customers import draw_pictures, drawn_arrays
 
 
 def draw_set(images: np.ndarray, condition: str, level: int, seed: int):

@@ -4,13 +4,13 @@ The question behind the study is how well the model reads customers'
 handwritten digits on paper. MNIST's test arrays answer it only for digits
 prepared like MNIST's; customers send phone photos and scans. The stage
 ``customer_pictures`` draws the first ``customers.digits`` test digits under
-every condition of ``hiddennodes.conditions`` (scans, phone photos with uneven
+every condition of ``hiddennodes.conditions.catalogue`` (scans, phone photos with uneven
 light and grain, JPEG and HEIC, other file kinds, chalk on a board, a photo
 stored sideways with its EXIF tag, a table along the edge, ruled and squared
 paper, a printed box, faint pencil, shadows, small digits, a thin ballpoint,
 dim light, several digits in a row), each at its strengths, and prepares every
 picture as ``hiddennodes-predict`` does; this stage answers them with each
-network as the command does (``hiddennodes.reading``: the familiarity check,
+network as the command does (``hiddennodes.reading.reader``: the familiarity check,
 the calibrated threshold). Per experiment, condition and level it records the
 share of digits answered, their accuracy, and the raw arrays' accuracy on the
 same digits, so what the picture costs is measured apart from the network's
@@ -32,12 +32,12 @@ import numpy as np
 from common import load_arrays, read_json, run, save_figure, write_json
 from settings import load_params
 
-from hiddennodes.conditions import CONDITIONS
-from hiddennodes.customers import drawn_from_arrays, meets_target, read_pictures
-from hiddennodes.datasets import DIGITS, IMAGE_SHAPE
+from hiddennodes.conditions.catalogue import CONDITIONS
+from hiddennodes.data.datasets import DIGITS, IMAGE_SHAPE
+from hiddennodes.evaluate.customers import drawn_from_arrays, meets_target, read_pictures
 from hiddennodes.figures.customers import customer_pictures_figure
-from hiddennodes.network_file import load_network
-from hiddennodes.reading import DigitReader
+from hiddennodes.network.trained import load_network
+from hiddennodes.reading.reader import DigitReader
 
 
 def summary(rows: list[dict]) -> dict:

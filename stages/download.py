@@ -26,8 +26,8 @@ from common import atomic_path, run
 from settings import load_params
 
 from hiddennodes import PipelineError
-from hiddennodes.datasets import DATASETS, FILE_NAMES, ROLES, DatasetSpec
-from hiddennodes.dataset_files import check_pairs, is_gzip, verify
+from hiddennodes.data.datasets import DATASETS, FILE_NAMES, ROLES, DatasetSpec
+from hiddennodes.data.checks import check_pairs, is_gzip, verify
 
 MAX_BYTES = 100 * 2**20  # the largest real file is 26 MB compressed, 47 MB not
 TIMEOUT_SECONDS = 30

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from common import atomic_path, load_arrays, read_json, run, write_json
 
-from hiddennodes.classification import (
+from hiddennodes.evaluate.classification import (
     classification_report,
     confident_mistakes,
     confusion_matrix,

@@ -8,7 +8,7 @@ the nodes that push the answer most with the interpretation's words for them,
 and lets a reader ask a node or a class and switch nodes off. It is built from
 the network files (the weights, and how each network's inputs come from the
 pixels) and the interpret stage's arrays; the page's script and style live in
-``hiddennodes/web/`` and are copied in whole, so the page needs no network and
+``hiddennodes/explorer/web/`` and are copied in whole, so the page needs no network and
 no other file. Each network's float32 weights travel bit for bit, so the page's
 forward pass is the one NumPy runs (a browser test checks it on 1,000 digits).
 """
@@ -21,8 +21,8 @@ from pathlib import Path
 from common import load_arrays, read_json, read_text, run, write_text
 from settings import load_params
 
-from hiddennodes.explorer_page import experiment_payload, render_explorer
-from hiddennodes.network_file import load_network
+from hiddennodes.explorer.page import experiment_payload, render_explorer
+from hiddennodes.network.trained import load_network
 
 
 def main() -> None:

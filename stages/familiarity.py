@@ -4,7 +4,7 @@ The prediction command and the customers' digits stage refuse a picture whose
 prepared image falls outside them ("the marks do not look like a handwritten
 digit") before the network is asked, because a network answers a blot or a
 ruled line with a confident digit and the calibration threshold cannot tell.
-The measures (``hiddennodes.familiarity``) are the reconstruction error through
+The measures (``hiddennodes.reading.familiarity``) are the reconstruction error through
 the pipeline's own PCA (fitted on the training split), the amount of ink and the
 ink's aspect; their limits are picked on the validation digits, each prepared
 as the command prepares a picture of it (the ink found on the 28x28 "paper",
@@ -23,8 +23,8 @@ from common import load_arrays, run, write_json
 from settings import load_params
 
 from hiddennodes import ImageError
-from hiddennodes.familiarity import features, fit_limits
-from hiddennodes.preprocess import prepare_digits
+from hiddennodes.reading.familiarity import features, fit_limits
+from hiddennodes.reading.prepare import prepare_digits
 
 
 def prepared_like_a_picture(image: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 ``dvc exp show`` and ``dvc metrics diff`` list every leaf of every metrics file, so the other stages' tables
 (every robustness level, calibration bin, node, class pair, map) are declared as ``outs`` and this stage copies
-the few numbers worth a column out of them (``hiddennodes.headline``): ``metrics/experiments.json``, per
+the few numbers worth a column out of them (``hiddennodes.evaluate.headline``): ``metrics/experiments.json``, per
 experiment keyed by its name, how it reads digits away from the test set as it is (changed, from other
 writers) and how far its confidence can be trusted; and ``metrics/study.json``, a few for the study as a
 whole. Each experiment's training numbers are its train stage's own metrics file (``metrics/<exp>/training.json``),
@@ -17,7 +17,7 @@ from pathlib import Path
 from common import read_json, run, write_json
 from settings import load_params
 
-from hiddennodes.headline import experiment_headline, study_headline
+from hiddennodes.evaluate.headline import experiment_headline, study_headline
 
 
 def main() -> None:

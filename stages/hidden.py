@@ -26,12 +26,12 @@ import numpy as np
 from common import atomic_path, load_arrays, read_json, run, write_json
 from settings import load_params
 
-from hiddennodes.embedding import neighbour_agreement, pca_embedding, spread_points, tsne_embedding
+from hiddennodes.config.params import ParamsError
 from hiddennodes.figures.embedding import embedding_figure
 from hiddennodes.figures.hidden import activation_boxplot_figure, activation_scatter_figure
-from hiddennodes.node_stats import decision_regions, interval_overlap
+from hiddennodes.interpret.embedding import neighbour_agreement, pca_embedding, spread_points, tsne_embedding
+from hiddennodes.interpret.node_stats import decision_regions, interval_overlap
 from hiddennodes.parallel import save_figures
-from hiddennodes.params import ParamsError
 
 THUMBNAIL_SPACING = 0.045  # on the map scaled to [0, 1]: a few hundred thumbnails, none on top of another
 

@@ -9,7 +9,7 @@ The most selective and the most important nodes are shown large with the
 training images that drive them most and some that leave them silent.
 For each output class, the image the whole network finds most typical of it,
 by regularised gradient ascent through the hidden layer (see
-``hiddennodes.preferred.class_preferred_inputs``), starting from a blank
+``hiddennodes.interpret.preferred.class_preferred_inputs``), starting from a blank
 page of the training images' mean brightness.
 
 First of all, what carries each class (``--classes-png``): a row per class with
@@ -39,9 +39,9 @@ from common import atomic_path, load_arrays, run, save_arrays, write_json
 
 from hiddennodes.figures.grid import WEIGHT_PERCENTILE, clipped_limit, image_grid_figure
 from hiddennodes.figures.nodes import class_carriers_figure, class_preferred_figure, node_gallery_figure, tuning_heatmap_figure
-from hiddennodes.interpretation import interpret
-from hiddennodes.network_file import load_network
-from hiddennodes.node_stats import class_carriers, class_confusions, weight_pages
+from hiddennodes.interpret.arrays import interpret
+from hiddennodes.interpret.node_stats import class_carriers, class_confusions, weight_pages
+from hiddennodes.network.trained import load_network
 from hiddennodes.parallel import save_figures
 
 RANKED_NODES = 8  # nodes shown large per ranking

@@ -14,7 +14,7 @@ from common import load_splits, read_json, run, save_figure, write_json
 
 from hiddennodes.figures.data import class_counts_figure
 from hiddennodes.figures.grid import image_grid_figure
-from hiddennodes.node_stats import class_tuning
+from hiddennodes.interpret.node_stats import class_tuning
 
 SAMPLES_PER_CLASS = 8
 

@@ -14,9 +14,9 @@ import numpy as np
 from common import run, save_splits, write_json
 from settings import load_params
 
-from hiddennodes.datasets import DATASETS, FILE_NAMES, IMAGE_SHAPE, ROLES
-from hiddennodes.dataset_files import check_pair, verify
-from hiddennodes.params import ParamsError
+from hiddennodes.data.datasets import DATASETS, FILE_NAMES, IMAGE_SHAPE, ROLES
+from hiddennodes.data.checks import check_pair, verify
+from hiddennodes.config.params import ParamsError
 
 
 def scale(images: np.ndarray) -> np.ndarray:

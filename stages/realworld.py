@@ -4,7 +4,7 @@ MNIST's test digits come from the same forms, scanner and preparation as its
 training digits, so their accuracy is an optimistic guide to digits customers
 write on paper. scikit-learn's bundled UCI handwritten digits (1,797, 8x8,
 other writers, no download) are enlarged and prepared exactly as the
-prediction command prepares a photo (``hiddennodes.preprocess``), then read by
+prediction command prepares a photo (``hiddennodes.reading.prepare``), then read by
 every experiment's network; each result sits beside the MNIST test accuracy.
 The calibration stage's reject threshold (picked for 99% accuracy on MNIST's
 validation digits) is applied to them too: how many of a new writer's digits
@@ -22,9 +22,9 @@ import numpy as np
 from common import read_json, run, write_json
 from settings import load_params
 
-from hiddennodes.calibration import expected_calibration_error, kept_at_threshold
-from hiddennodes.network_file import load_network
-from hiddennodes.preprocess import uci_digits_as_mnist
+from hiddennodes.evaluate.calibration import expected_calibration_error, kept_at_threshold
+from hiddennodes.network.trained import load_network
+from hiddennodes.reading.prepare import uci_digits_as_mnist
 
 
 def main() -> None:

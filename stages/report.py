@@ -1,8 +1,8 @@
 """Stage report: one self-contained HTML page with every experiment's results.
 
 Gathers the comparison table, each experiment's figures and short findings
-worded from the metrics (``hiddennodes.report_words``) into ``report.html``
-(``hiddennodes.report_page``), with the figures embedded so the page needs no
+worded from the metrics (``hiddennodes.report.findings``) into ``report.html``
+(``hiddennodes.report.page``), with the figures embedded so the page needs no
 network and no other file. The experiments and the reference (the one the
 headline findings speak of) come from params.yaml; it reads what the other
 stages wrote under ``metrics/`` and ``plots/``, which dvc.yaml declares as its
@@ -17,30 +17,12 @@ from pathlib import Path
 from common import read_json, run, write_text
 from settings import load_params
 
-from hiddennodes.report_page import (
-    Figure,
-    Section,
-    augment_table,
-    carriers_table,
-    customers_table,
-    realworld_table,
-    render_html,
-    strongest_table,
-)
-from hiddennodes.report_summary import accuracy_findings, augment_finding, away_findings, class_finding, count_sentence, summary
-from hiddennodes.report_words import (
-    attribution_finding,
-    augment_findings,
-    augment_rows,
-    customers_findings,
-    embedding_finding,
-    error_finding,
-    model_findings,
-    node_findings,
-    overlap_finding,
-    paired_findings,
-    realworld_findings,
-)
+from hiddennodes.report.findings import (attribution_finding, augment_findings, augment_rows, customers_findings,
+                                         embedding_finding, error_finding, model_findings, node_findings,
+                                         overlap_finding, paired_findings, realworld_findings)
+from hiddennodes.report.page import (Figure, Section, augment_table, carriers_table, customers_table, realworld_table,
+                                     render_html, strongest_table)
+from hiddennodes.report.summary import accuracy_findings, augment_finding, away_findings, class_finding, count_sentence, summary
 from hiddennodes.words import count_words, english_list
 
 # Per experiment, after what carries each class: (file under plots/<experiment>/, caption), in the order shown.

@@ -1,7 +1,7 @@
 """Stage robustness: how each experiment's test accuracy falls as the digits move away from MNIST's conditions.
 
 The test images are turned, shifted, shrunk, enlarged, thinned, thickened,
-made noisy, blurred and faded (``hiddennodes.robustness``), each in
+made noisy, blurred and faded (``hiddennodes.evaluate.robustness``), each in
 ``robustness.levels`` steps up to the strongest severity set in params.yaml,
 and every experiment reads every changed set. The random part of each change
 (which way a digit turns or moves, its noise) is drawn once per image from
@@ -19,11 +19,11 @@ import numpy as np
 from common import atomic_path, load_arrays, read_json, run, write_json
 from settings import load_params
 
-from hiddennodes.datasets import IMAGE_SHAPE
+from hiddennodes.data.datasets import IMAGE_SHAPE
+from hiddennodes.evaluate.robustness import CHANGES, change_levels, draws, severities
 from hiddennodes.figures.robustness import changed_examples_figure, robustness_figure
-from hiddennodes.network_file import load_network
+from hiddennodes.network.trained import load_network
 from hiddennodes.parallel import save_figures, side_by_side
-from hiddennodes.robustness import CHANGES, change_levels, draws, severities
 
 
 def main() -> None:

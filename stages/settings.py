@@ -1,4 +1,4 @@
-"""params.yaml, read once at the edge of a stage and validated (``hiddennodes.params``)."""
+"""params.yaml, read once at the edge of a stage and validated (``hiddennodes.config.params``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from common import ROOT  # noqa: F401  (puts the package on the path)
 
-from hiddennodes.params import Params, ParamsError, parse_params
+from hiddennodes.config.params import Params, ParamsError, parse_params
 
 
 def load_params(path: str | Path = "params.yaml") -> Params:

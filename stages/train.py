@@ -5,15 +5,15 @@ cross-entropy, the optimizer and learning rate from params, validation on the
 held-out split after every epoch, and the weights of the epoch with the lowest
 validation loss kept (the study's checkpointing). DVCLive logs every epoch.
 
-The loop is ``hiddennodes.training.EpochRunner.fit``: the same updates as
+The loop is ``hiddennodes.network.training.EpochRunner.fit``: the same updates as
 Keras's ``model.fit``, with each epoch's batches run in one XLA-compiled call
 instead of one call per batch (7-60x faster per epoch on Fashion-MNIST on two
 cores; see docs/performance.md). Besides the ``.keras`` model for Keras users
-it writes the network file (``hiddennodes.network``): the layers' weights, the map
+it writes the network file (``hiddennodes.network.trained``): the layers' weights, the map
 from pixels to the inputs, the class names and these settings, which is all
 every later stage and ``hiddennodes-predict`` need to run it. Of all it measures
 (``--metrics``), the numbers a person compares between DVC experiments go into
-the experiment's metrics file (``--headline``, ``hiddennodes.headline.training_headline``):
+the experiment's metrics file (``--headline``, ``hiddennodes.evaluate.headline.training_headline``):
 validation and test accuracy, the kept epoch, the parameters, the seconds, and the
 mean over seeds with its interval where the seeds were repeated.
 
@@ -38,7 +38,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from common import atomic_path, load_arrays, load_splits, read_json, run, write_json  # noqa: E402
 from settings import load_params  # noqa: E402
 
-from hiddennodes.experiments import INPUT_KINDS, check_fits, machine_memory  # noqa: E402
+from hiddennodes.config.experiments import INPUT_KINDS, check_fits, machine_memory  # noqa: E402
 
 
 def main() -> None:
@@ -79,15 +79,14 @@ def main() -> None:
     from dvclive import Live
     from dvclive.keras import DVCLiveCallback
 
-    from hiddennodes.headline import training_headline
-    from hiddennodes.model import KeepBestWeights, layer_parameters, model_for
-    from hiddennodes.network import INPUT_MAPS, Network
-    from hiddennodes.network_file import save_network
-    from hiddennodes.stats import mean_interval
-    from hiddennodes.training import EpochRunner
+    from hiddennodes.evaluate.headline import training_headline
+    from hiddennodes.network.keras_model import KeepBestWeights, layer_parameters, model_for
+    from hiddennodes.network.trained import INPUT_MAPS, Network, save_network
+    from hiddennodes.evaluate.stats import mean_interval
+    from hiddennodes.network.training import EpochRunner
 
     num_inputs = splits["train"]["features"].shape[1]
-    from hiddennodes.forward import input_map as pixel_map
+    from hiddennodes.network.trained import input_map as pixel_map
 
     if distortions.active:
         # Distorted in pixel space, then mapped to the network's inputs (PCA components or selected pixels) in the loop.
@@ -167,7 +166,7 @@ def main() -> None:
                        "augment": params.experiment(args.experiment).augment, "distortions": vars(distortions),
                        **{key: value for key, value in vars(settings).items() if not key.startswith("hidden") and key != "repeats"},
                        "best_epoch": best_epoch, "val_accuracy": metrics["val_accuracy"]}
-    from hiddennodes.attributions import BACKGROUND, background_digits
+    from hiddennodes.interpret.attributions import BACKGROUND, background_digits
 
     network = Network(layers=layer_parameters(model), input_kind=input_kind,
                       input_arrays={key: input_map[key] for key in INPUT_MAPS[input_kind]},

@@ -64,10 +64,10 @@ def real_network(mnist_t10k):
     import keras
     import numpy as np
 
-    from hiddennodes.datasets import DATASETS, IMAGE_PIXELS
-    from hiddennodes.dataset_files import verify
-    from hiddennodes.model import build_model, layer_parameters
-    from hiddennodes.training import EpochRunner
+    from hiddennodes.data.datasets import DATASETS, IMAGE_PIXELS
+    from hiddennodes.data.checks import verify
+    from hiddennodes.network.keras_model import build_model, layer_parameters
+    from hiddennodes.network.training import EpochRunner
 
     mnist = DATASETS["mnist"]
     images = verify(mnist, "test_images", (mnist_t10k / "t10k-images-idx3-ubyte.gz").read_bytes())
@@ -88,7 +88,7 @@ def reading_project(real_network, tmp_path_factory):
     import numpy as np
     from realdigits import write_reading_project
 
-    from hiddennodes.forward import forward
+    from hiddennodes.network.trained import forward
 
     net = real_network
     features, labels = net["features"], net["labels"]

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 
-from hiddennodes.explorer_page import experiment_payload, render_explorer
-from hiddennodes.interpretation import interpret
-from hiddennodes.network import Network
+from hiddennodes.explorer.page import experiment_payload, render_explorer
+from hiddennodes.interpret.arrays import interpret
+from hiddennodes.network.trained import Network
 
 ROOT = Path(__file__).resolve().parent.parent
-WEB = ROOT / "hiddennodes" / "web"
+WEB = ROOT / "hiddennodes" / "explorer" / "web"
 
 
 def page_html(experiments: dict[str, tuple[Network, str]], train_images: np.ndarray, train_labels: np.ndarray,
@@ -53,7 +53,7 @@ def digit_strokes(image: np.ndarray, side: int = 280) -> tuple[list[list[tuple[f
     from scipy import ndimage
     from skimage.morphology import skeletonize
 
-    from hiddennodes.preprocess import upscaled
+    from hiddennodes.reading.prepare import upscaled
 
     factor = side // 28
     inked = upscaled(np.asarray(image, dtype=np.float32).reshape(28, 28), factor) > 0.4
@@ -97,7 +97,7 @@ def draw_strokes(page, strokes: list[list[tuple[float, float]]], pen: float, eve
 def clean_picture(image: np.ndarray, factor: int = 4, margin: int = 8) -> np.ndarray:
     """A 28x28 digit as a clean picture of it: enlarged (bicubic), dark ink on white paper with a margin, uint8.
     128 pixels a side by default: a crop of one digit to the prediction command, so a broken stroke stays one digit."""
-    from hiddennodes.preprocess import upscaled
+    from hiddennodes.reading.prepare import upscaled
 
     ink = np.pad(upscaled(np.asarray(image, dtype=np.float32).reshape(28, 28), factor), margin)
     return np.round(255 * (1 - np.clip(ink, 0.0, 1.0))).astype(np.uint8)

@@ -22,13 +22,12 @@ if str(ROOT / "stages") not in sys.path:
 from familiarity import prepared_like_a_picture  # noqa: E402
 from pca import fit_pca  # noqa: E402
 
-from hiddennodes.calibration import threshold_for_accuracy  # noqa: E402
+from hiddennodes.evaluate.calibration import threshold_for_accuracy  # noqa: E402
 from hiddennodes.cli.project import CALIBRATION, FAMILIARITY, PCA_MAP, network_path  # noqa: E402
-from hiddennodes.datasets import DIGITS, IMAGE_SHAPE  # noqa: E402
-from hiddennodes.familiarity import features as familiarity_features, fit_limits  # noqa: E402
-from hiddennodes.network import Network  # noqa: E402
-from hiddennodes.network_file import save_network  # noqa: E402
-from hiddennodes.params import parse_params  # noqa: E402
+from hiddennodes.data.datasets import DIGITS, IMAGE_SHAPE  # noqa: E402
+from hiddennodes.reading.familiarity import features as familiarity_features, fit_limits  # noqa: E402
+from hiddennodes.network.trained import Network, save_network  # noqa: E402
+from hiddennodes.config.params import parse_params  # noqa: E402
 
 EXPERIMENT = "exp3"
 

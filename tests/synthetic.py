@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hiddennodes.datasets import FILE_NAMES
-from hiddennodes.idx import encode_idx
+from hiddennodes.data.datasets import FILE_NAMES
+from hiddennodes.data.idx import encode_idx
 
 
 def synthetic_images(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:

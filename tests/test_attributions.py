@@ -3,11 +3,10 @@
 import numpy as np
 import pytest
 
-from hiddennodes.attributions import (
+from hiddennodes.interpret.attributions import (
     background_digits, class_attributions, explain, pixel_layers, rescale_attributions, scores,
 )
-from hiddennodes.forward import softmax
-from hiddennodes.network import Network
+from hiddennodes.network.trained import Network, softmax
 
 
 def network(activation="relu", kind="pixels", hidden=12, classes=4, seed=0):

@@ -11,13 +11,14 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from scipy import ndimage  # noqa: E402
 
-from hiddennodes.augment import (  # noqa: E402
-    Distortions, _morphology, affine_sources, bilinear_sample, distort, elastic_basis, uniform_draws,
+from hiddennodes.config.distortions import Distortions  # noqa: E402
+from hiddennodes.network.augment import (  # noqa: E402
+    _morphology, affine_sources, bilinear_sample, distort, elastic_basis, uniform_draws,
 )
-from hiddennodes.forward import input_map  # noqa: E402
-from hiddennodes.model import build_model  # noqa: E402
-from hiddennodes.robustness import affine_warp  # noqa: E402
-from hiddennodes.training import EpochRunner  # noqa: E402
+from hiddennodes.network.trained import input_map  # noqa: E402
+from hiddennodes.network.keras_model import build_model  # noqa: E402
+from hiddennodes.evaluate.robustness import affine_warp  # noqa: E402
+from hiddennodes.network.training import EpochRunner  # noqa: E402
 
 
 def digits(count=32, seed=0):

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image, ImageOps
 from scipy import ndimage
 
-from hiddennodes.conditions import CONDITIONS, RENDERERS, digits_per_picture, render, suffix_for
-from hiddennodes.idx import decode_idx
+from hiddennodes.conditions.catalogue import CONDITIONS, RENDERERS, digits_per_picture, render, suffix_for
+from hiddennodes.data.idx import decode_idx
 
 pillow_heif.register_heif_opener()
 

@@ -4,9 +4,9 @@ import hashlib
 import numpy as np
 import pytest
 
-from hiddennodes.datasets import DATASETS
-from hiddennodes.dataset_files import DatasetError, check_pair, check_pairs, idx_bytes, verify
-from hiddennodes.idx import IdxError, encode_idx
+from hiddennodes.data.datasets import DATASETS
+from hiddennodes.data.checks import DatasetError, check_pair, check_pairs, idx_bytes, verify
+from hiddennodes.data.idx import IdxError, encode_idx
 
 CUSTOM = DATASETS["custom"]
 

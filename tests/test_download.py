@@ -11,8 +11,8 @@ import yaml
 
 import download
 from hiddennodes import PipelineError
-from hiddennodes.datasets import DATASETS, FILE_NAMES, ROLES, DatasetSpec
-from hiddennodes.dataset_files import verify
+from hiddennodes.data.datasets import DATASETS, FILE_NAMES, ROLES, DatasetSpec
+from hiddennodes.data.checks import verify
 from synthetic import write_synthetic_dataset
 
 CUSTOM = DATASETS["custom"]

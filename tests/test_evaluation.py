@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import classification_report as sklearn_report
 
-from hiddennodes.classification import classification_report, confusion_matrix, confusion_rows
-from hiddennodes.tables import comparison_table, markdown_table
+from hiddennodes.evaluate.classification import classification_report, confusion_matrix, confusion_rows
+from hiddennodes.report.tables import comparison_table, markdown_table
 
 
 def test_confusion_matrix_by_hand():
@@ -62,7 +62,7 @@ def test_comparison_table_and_markdown():
 
 
 def test_most_confused_pairs_count_both_directions():
-    from hiddennodes.classification import most_confused_pairs
+    from hiddennodes.evaluate.classification import most_confused_pairs
 
     matrix = np.array([[50, 3, 0], [4, 40, 1], [0, 6, 30]])
     # 0/1: 3 + 4 = 7 mistakes; 1/2: 1 + 6 = 7; 0/2: none. Ties go to the lower pair.
@@ -70,7 +70,7 @@ def test_most_confused_pairs_count_both_directions():
 
 
 def test_pair_cells_and_confident_mistakes():
-    from hiddennodes.classification import confident_mistakes, pair_cells
+    from hiddennodes.evaluate.classification import confident_mistakes, pair_cells
 
     true = np.array([0, 0, 1, 1, 1, 2])
     predicted = np.array([0, 1, 1, 0, 0, 2])
@@ -82,7 +82,7 @@ def test_pair_cells_and_confident_mistakes():
 
 
 def test_montage_places_images_in_reading_order():
-    from hiddennodes.classification import montage
+    from hiddennodes.evaluate.classification import montage
 
     images = np.stack([np.full((28, 28), value, dtype=np.float32) for value in (0.1, 0.2, 0.3)])
     sheet = montage(images, 2, 2)
@@ -102,7 +102,7 @@ def probability_rows(confidences, predicted, classes=3):
 
 
 def test_calibration_error_and_reliability_bins_by_hand():
-    from hiddennodes.calibration import expected_calibration_error, reliability_bins
+    from hiddennodes.evaluate.calibration import expected_calibration_error, reliability_bins
 
     # Four predictions at 0.95 (three right), two at 0.65 (one right).
     probabilities = probability_rows([0.95, 0.95, 0.95, 0.95, 0.65, 0.65], [0, 1, 2, 0, 1, 2])
@@ -118,7 +118,7 @@ def test_calibration_error_and_reliability_bins_by_hand():
 
 
 def test_accuracy_coverage_and_the_threshold_for_99_percent_by_hand():
-    from hiddennodes.calibration import accuracy_coverage, threshold_for_accuracy
+    from hiddennodes.evaluate.calibration import accuracy_coverage, threshold_for_accuracy
 
     confidences = [0.99, 0.98, 0.97, 0.90, 0.90, 0.60]
     probabilities = probability_rows(confidences, [0, 0, 0, 0, 0, 0])
@@ -136,7 +136,7 @@ def test_accuracy_coverage_and_the_threshold_for_99_percent_by_hand():
 
 
 def test_wilson_lower_bound_against_known_values():
-    from hiddennodes.calibration import wilson_lower_bound
+    from hiddennodes.evaluate.calibration import wilson_lower_bound
 
     # Wilson's 95% two-sided interval for 81/263 is [0.2553, 0.3662] (Newcombe 1998, table I); its lower end is the one-sided 97.5% bound.
     assert wilson_lower_bound(81, 263, 0.975) == pytest.approx(0.2553, abs=5e-5)
@@ -147,7 +147,7 @@ def test_wilson_lower_bound_against_known_values():
 
 
 def test_the_certain_threshold_keeps_fewer_digits_than_the_observed_one():
-    from hiddennodes.calibration import threshold_for_accuracy
+    from hiddennodes.evaluate.calibration import threshold_for_accuracy
 
     rng = np.random.default_rng(0)
     confidence = 1 - 0.5 * rng.uniform(size=5000) ** 4  # most near 1, as a good model's

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from explorer_pages import clean_picture, digit_strokes, draw_strokes, page_html, pixel_network
 
-from hiddennodes.explorer_page import blob, render_explorer, unblob
-from hiddennodes.node_stats import activation_scale, class_contributions, class_quantiles
-from hiddennodes.preprocess import mnist_like
+from hiddennodes.explorer.page import blob, render_explorer, unblob
+from hiddennodes.interpret.node_stats import activation_scale, class_contributions, class_quantiles
+from hiddennodes.reading.prepare import mnist_like
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts" / "explorer"
@@ -58,7 +58,7 @@ def real_page(real_network, tmp_path_factory):
     """The explorer for the real-digit 784-128-10 network (exp3), interpreted on its 7,000 training digits."""
     import dataclasses
 
-    from hiddennodes.attributions import BACKGROUND, background_digits
+    from hiddennodes.interpret.attributions import BACKGROUND, background_digits
 
     net = real_network
     features, labels = net["features"], net["labels"]
@@ -119,7 +119,7 @@ def test_every_activation_runs_in_the_page_as_in_numpy(browser, real_network, tm
     from browser import visit
     from explorer_pages import random_network
 
-    from hiddennodes.forward import ACTIVATION_FUNCTIONS
+    from hiddennodes.network.trained import ACTIVATION_FUNCTIONS
 
     digits = real_network["features"][8000:8200]
     labels = real_network["labels"][8000:8200]
@@ -137,7 +137,7 @@ def test_every_activation_runs_in_the_page_as_in_numpy(browser, real_network, tm
 
 
 def test_preparation_matches_the_prediction_command_on_500_clean_pictures(explorer, real_page, real_network):
-    from hiddennodes.preprocess import prepare_digit
+    from hiddennodes.reading.prepare import prepare_digit
 
     page, network = explorer.page, real_page[1]
     digits = real_network["images"][8000:8500].reshape(-1, 784) / 255
@@ -157,7 +157,7 @@ def test_preparation_matches_the_prediction_command_on_500_clean_pictures(explor
 def test_a_picture_file_chosen_in_the_page_is_read(explorer, real_page, real_network, tmp_path):
     from PIL import Image
 
-    from hiddennodes.preprocess import prepare_digit
+    from hiddennodes.reading.prepare import prepare_digit
 
     page, network = explorer.page, real_page[1]
     digit = real_network["images"][8003].reshape(-1) / 255
@@ -212,7 +212,7 @@ def test_asking_a_node_and_a_class_and_switching_nodes_off(explorer, real_page, 
     layers = dict(network.layers)
     layers["output_weights"] = layers["output_weights"].copy()
     layers["output_weights"][strongest] = 0
-    from hiddennodes.forward import forward
+    from hiddennodes.network.trained import forward
 
     expected = forward(layers, network.features(fed))[1][0]
     assert np.abs(np.array(after["probabilities"]) - expected).max() < 1e-5
@@ -237,7 +237,7 @@ def test_a_pen_too_fine_for_the_size_drawn_is_widened_as_the_prediction_command_
 
 def test_the_pixels_that_made_a_drawn_answer_are_shaps(explorer, real_page, real_network):
     """The page's live attributions toward the answer and the runner-up are shap's DeepExplainer values for the 28x28 it was fed."""
-    from hiddennodes.attributions import explain
+    from hiddennodes.interpret.attributions import explain
 
     page, network = explorer.page, real_page[1]
     image = real_network["features"][real_network["held_out"]][3]
@@ -262,7 +262,7 @@ def test_attributions_in_the_page_through_pca_and_selected_pixels_are_shaps(brow
 
     import dataclasses
 
-    from hiddennodes.attributions import explain, rescale_attributions
+    from hiddennodes.interpret.attributions import explain, rescale_attributions
 
     background = np.round(digits(10, 3) * 255) / 255  # training pixels are whole 255ths, as the page receives them
     nets = {kind: dataclasses.replace(network(activation=activation, kind=kind, classes=4), background=background.astype(np.float32))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hiddennodes.headline import experiment_headline, numbers, study_headline, training_headline
+from hiddennodes.evaluate.headline import experiment_headline, numbers, study_headline, training_headline
 
 ROBUSTNESS = {"clean": 0.89, "strongest": {"rotation": 0.24, "shift": 0.26, "blur": 0.70}, "levels": {"rotation": {"0": 0.89, "1": 0.5}}}
 CALIBRATION = {"test_ece": 0.021, "test_accuracy": 0.89, "threshold": 0.97, "test_coverage": 0.64, "test_checked_by_hand": 0.36}

@@ -4,7 +4,7 @@ import struct
 import numpy as np
 import pytest
 
-from hiddennodes.idx import IdxError, decode_idx, encode_idx, looks_like_idx
+from hiddennodes.data.idx import IdxError, decode_idx, encode_idx, looks_like_idx
 
 
 def image_file_bytes() -> bytes:

@@ -2,19 +2,12 @@ import numpy as np
 import pytest
 from sklearn.decomposition import PCA
 
-from hiddennodes.embedding import approximate_neighbours, neighbour_agreement, pca_embedding, spread_points, tsne_embedding
-from hiddennodes.forward import ACTIVATION_FUNCTIONS, input_map
-from hiddennodes.node_stats import (
-    ablation_importance,
-    class_tuning,
-    dead_nodes,
-    decision_regions,
-    extreme_items,
-    extreme_items_of_all,
-    interval_overlap,
-    selectivity_index,
-)
-from hiddennodes.preferred import class_preferred_inputs, preferred_input_in_box, weights_in_pixel_space
+from hiddennodes.interpret.embedding import (approximate_neighbours, neighbour_agreement, pca_embedding, spread_points,
+                                             tsne_embedding)
+from hiddennodes.interpret.node_stats import (ablation_importance, class_tuning, dead_nodes, decision_regions,
+                                              extreme_items, extreme_items_of_all, interval_overlap, selectivity_index)
+from hiddennodes.interpret.preferred import class_preferred_inputs, preferred_input_in_box, weights_in_pixel_space
+from hiddennodes.network.trained import ACTIVATION_FUNCTIONS, input_map
 from hiddennodes.words import describe_node
 
 
@@ -266,7 +259,7 @@ def test_approximate_neighbours_find_the_true_neighbours():
 
 
 def test_class_carriers_are_the_largest_contributions_by_hand():
-    from hiddennodes.node_stats import class_carriers, class_contributions
+    from hiddennodes.interpret.node_stats import class_carriers, class_contributions
 
     hidden = np.array([[1.0, 0.0, 2.0], [3.0, 1.0, 0.0], [0.0, 2.0, 2.0], [0.0, 4.0, 0.0]])
     labels = np.array([0, 0, 1, 1])
@@ -279,7 +272,7 @@ def test_class_carriers_are_the_largest_contributions_by_hand():
 
 
 def test_class_confusions_by_hand():
-    from hiddennodes.node_stats import class_confusions
+    from hiddennodes.interpret.node_stats import class_confusions
 
     probabilities = np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.4, 0.6, 0.0], [0.1, 0.1, 0.8], [0.0, 1.0, 0.0], [0.3, 0.3, 0.4]])
     labels = np.array([0, 0, 0, 1, 1, 2])
@@ -291,7 +284,7 @@ def test_class_confusions_by_hand():
 
 
 def test_weight_pages_put_the_most_important_first_ordered_by_preferred_class():
-    from hiddennodes.node_stats import weight_pages
+    from hiddennodes.interpret.node_stats import weight_pages
 
     tuning = np.eye(3)[[2, 0, 1, 0, 2]]  # nodes 0..4 prefer classes 2, 0, 1, 0, 2
     importance = np.array([0.05, 0.01, 0.03, 0.04, 0.02])

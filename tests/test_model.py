@@ -4,11 +4,11 @@ import keras
 import numpy as np
 import pytest
 
-from hiddennodes.datasets import DATASETS
-from hiddennodes.dataset_files import verify
-from hiddennodes.forward import forward
-from hiddennodes.model import KeepBestWeights, build_model, hidden_layer_model, layer_parameters
-from hiddennodes.params import ACTIVATIONS
+from hiddennodes.data.datasets import DATASETS
+from hiddennodes.data.checks import verify
+from hiddennodes.network.trained import forward
+from hiddennodes.network.keras_model import KeepBestWeights, build_model, hidden_layer_model, layer_parameters
+from hiddennodes.config.params import ACTIVATIONS
 
 
 

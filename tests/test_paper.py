@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from hiddennodes.marks import remove_lines
-from hiddennodes.paper import NoDigitError, find_digits
-from hiddennodes.preprocess import mnist_like, pen_width, prepare_digits
+from hiddennodes.reading.find_digits import NoDigitError, find_digits
+from hiddennodes.reading.marks import remove_lines
+from hiddennodes.reading.prepare import mnist_like, pen_width, prepare_digits
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hiddennodes.params import ParamsError, parse_params
+from hiddennodes.config.params import ParamsError, parse_params
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,7 +145,7 @@ def test_unknown_section_names_the_nearest():
 
 
 def test_missing_keys_take_the_dataclass_defaults():
-    from hiddennodes.params import ModelParams
+    from hiddennodes.config.params import ModelParams
 
     plain = {name: entry for name, entry in params()["experiments"].items() if entry["augment"] == "none"}
     raw = {"experiments": plain, "data": {"dataset": "fashion_mnist"}}

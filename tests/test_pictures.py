@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from hiddennodes import ImageError
-from hiddennodes.pictures import MAX_PIXELS, WORKING_SIDE, decode
+from hiddennodes.reading.decode import MAX_PIXELS, WORKING_SIDE, decode
 
 
 def arrow(height=90, width=120):

@@ -170,7 +170,7 @@ def test_dvc_shows_a_dozen_numbers_an_experiment_and_no_string(project):
     """`dvc exp show` has a column per leaf of each metrics file: only the headline numbers are declared so."""
     shown = json.loads(run([str(BIN / "dvc"), "exp", "show", "--json"], project).stdout)
     metrics = {path: content["data"] for path, content in shown[0]["data"]["metrics"].items()}
-    from hiddennodes.headline import numbers
+    from hiddennodes.evaluate.headline import numbers
 
     leaves = {(path, name): value for path, data in metrics.items() for name, value in numbers(data).items()}
     assert all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in leaves.values()), leaves
@@ -193,7 +193,7 @@ DETAIL_FILES = ["metrics/pca.json", "metrics/pixels.json", "metrics/baseline.jso
 
 
 def test_no_number_is_lost_and_none_stands_in_two_metrics_files(project):
-    from hiddennodes.headline import numbers
+    from hiddennodes.evaluate.headline import numbers
 
     lock = yaml.safe_load((project / "dvc.lock").read_text())
     outs = {out["path"] for stage in lock["stages"].values() for out in stage.get("outs", [])}
@@ -340,9 +340,9 @@ def test_explorer_runs_every_experiment_as_numpy_does(project, browser, mnist_t1
     from browser import visit
     from explorer_pages import digit_strokes, draw_strokes
 
-    from hiddennodes.datasets import DATASETS
-    from hiddennodes.dataset_files import verify
-    from hiddennodes.network_file import load_network
+    from hiddennodes.data.datasets import DATASETS
+    from hiddennodes.data.checks import verify
+    from hiddennodes.network.trained import load_network
 
     mnist = DATASETS["mnist"]
     digits = verify(mnist, "test_images", (mnist_t10k / "t10k-images-idx3-ubyte.gz").read_bytes())[:1000].reshape(-1, 784) / 255

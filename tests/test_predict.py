@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from hiddennodes.cli.predict import main
-from hiddennodes.network_file import load_network
+from hiddennodes.network.trained import load_network
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,7 +112,7 @@ def test_a_number_is_read_digit_by_digit_left_to_right(project, tmp_path, capsys
     assert status == 0 and rows[0]["explanation"] == str(tmp_path / "why" / "postcode.png")
     with Image.open(rows[0]["explanation"]) as drawn:
         assert drawn.size[0] > 500 and drawn.size[1] > 3 * 150  # a row per digit
-    from hiddennodes.attributions import attribute, scores
+    from hiddennodes.interpret.attributions import attribute, scores
 
     network = load_network(root / "models" / "exp3" / "network.npz")
     fed = np.stack([np.asarray(Image.open(tmp_path / "fed" / f"postcode-{n}.png"), dtype=np.float32) / 255 for n in (1, 2, 3)])
@@ -235,7 +235,7 @@ def test_a_missing_model_is_one_sentence(tmp_path, capsys):
 
 def test_the_customers_measure_is_repeatable_and_counts_every_digit(project):
     from hiddennodes.cli.predict import load_reader
-    from hiddennodes.customers import measure
+    from hiddennodes.evaluate.customers import measure
 
     root, images, labels, _ = project
     reader, _ = load_reader(root, root / "models" / "exp3" / "network.npz")
@@ -252,7 +252,7 @@ def test_pictures_drawn_once_and_stored_read_as_those_drawn_on_the_spot(project,
     """The customer_pictures stage stores the prepared pictures (an .npz that loads without pickle) and the customers
     stage answers them: the same rows as drawing and answering in one go, for a single and a several-digit set."""
     from hiddennodes.cli.predict import load_reader
-    from hiddennodes.customers import draw_pictures, drawn_arrays, drawn_from_arrays, measure_many, read_pictures
+    from hiddennodes.evaluate.customers import draw_pictures, drawn_arrays, drawn_from_arrays, measure_many, read_pictures
     from hiddennodes.files import load_arrays, save_arrays
 
     root, images, labels, _ = project

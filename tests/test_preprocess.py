@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from hiddennodes.datasets import DATASETS
-from hiddennodes.dataset_files import verify
-from hiddennodes.preprocess import ImageError, prepare_digit
+from hiddennodes.data.datasets import DATASETS
+from hiddennodes.data.checks import verify
+from hiddennodes.reading.prepare import ImageError, prepare_digit
 
 
 def seven(height=120, width=90, top=10, left=15, thickness=8):
@@ -66,7 +66,7 @@ def test_real_mnist_digits_come_back_almost_unchanged(mnist_t10k):
 
 
 def test_uci_digits_are_prepared_like_mnist():
-    from hiddennodes.preprocess import uci_digits_as_mnist
+    from hiddennodes.reading.prepare import uci_digits_as_mnist
 
     images, labels = uci_digits_as_mnist()
     assert images.shape == (1797, 28, 28) and labels.shape == (1797,)

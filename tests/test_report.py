@@ -11,16 +11,9 @@ import pytest
 import yaml
 from matplotlib.figure import Figure as MatplotlibFigure
 
-from hiddennodes.report_page import Figure, Section, Table, realworld_table, render_html, strongest_table
-from hiddennodes.report_words import (
-    embedding_finding,
-    error_finding,
-    model_findings,
-    node_findings,
-    overlap_finding,
-    paired_findings,
-    realworld_findings,
-)
+from hiddennodes.report.findings import (embedding_finding, error_finding, model_findings, node_findings,
+                                         overlap_finding, paired_findings, realworld_findings)
+from hiddennodes.report.page import Figure, Section, Table, realworld_table, render_html, strongest_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -182,7 +175,7 @@ def test_page_opens_on_the_summary_with_a_contents_bar_and_folded_sections():
 def test_figures_are_stored_small_and_look_the_same():
     from PIL import Image
 
-    from hiddennodes.png import compact_image, png_size
+    from hiddennodes.report.images import compact_image, png_size
 
     original = png_bytes()
     mime, data = compact_image(original)
@@ -234,7 +227,7 @@ def test_browser_check_catches_broken_images_and_console_errors(tmp_path, browse
 def test_dvc_yaml_declares_every_file_the_report_reads_and_a_stage_writes_each():
     from report import report_inputs
 
-    from hiddennodes.params import parse_params
+    from hiddennodes.config.params import parse_params
 
     params = parse_params(yaml.safe_load((ROOT / "params.yaml").read_text()))
     pipeline = yaml.safe_load((ROOT / "dvc.yaml").read_text())

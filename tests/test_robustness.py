@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from hiddennodes.robustness import (
+from hiddennodes.evaluate.robustness import (
     CENTRE,
     CHANGES,
     affine_warp,

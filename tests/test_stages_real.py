@@ -102,7 +102,7 @@ def test_realworld_stage_reads_the_uci_digits_with_each_experiment(project):
 
 
 def test_customers_stage_reads_every_condition_as_the_command_does(project):
-    from hiddennodes.conditions import CONDITIONS
+    from hiddennodes.conditions.catalogue import CONDITIONS
 
     root = project[0]
     calibration(root)

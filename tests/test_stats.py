@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from hiddennodes.stats import mcnemar, mean_interval
+from hiddennodes.evaluate.stats import mcnemar, mean_interval
 
 
 def test_mean_interval_of_three_runs_by_hand():

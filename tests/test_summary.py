@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hiddennodes.report_summary import (
+from hiddennodes.report.summary import (
     SUMMARY_LIMIT,
     Finding,
     accuracy_findings,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from hiddennodes.cli.sweep import main
-from hiddennodes.sweep import SweepError, best_row, experiment_records, flatten, sweep_table, varying_keys
+from hiddennodes.evaluate.sweep import SweepError, best_row, experiment_records, flatten, sweep_table, varying_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 

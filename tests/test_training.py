@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from hiddennodes.datasets import DATASETS
-from hiddennodes.dataset_files import verify
-from hiddennodes.model import KeepBestWeights, build_model
-from hiddennodes.training import EpochRunner, epoch_order
+from hiddennodes.data.datasets import DATASETS
+from hiddennodes.data.checks import verify
+from hiddennodes.network.keras_model import KeepBestWeights, build_model
+from hiddennodes.network.training import EpochRunner, epoch_order
 
 
 def random_problem(seed, examples=1000, inputs=40):
@@ -126,8 +126,8 @@ def test_same_seed_same_weights_other_seed_other_weights():
 
 
 def test_dropout_trains_repeatably_and_is_off_outside_training():
-    from hiddennodes.forward import forward
-    from hiddennodes.model import layer_parameters
+    from hiddennodes.network.trained import forward
+    from hiddennodes.network.keras_model import layer_parameters
 
     images, labels = random_problem(8, examples=400)
     runs = []

@@ -13,7 +13,7 @@ names), the reject threshold in ``metrics/calibration.json`` and the limits in
 (``data/inputs/pca/map.npz``); ``hiddennodes.cli.project`` names those paths.
 A picture (PNG, JPEG, HEIC/HEIF, GIF, BMP, TIFF or WebP; a phone photo or a
 scan, turned upright by its EXIF orientation) may hold one digit or a number
-written side by side: each digit is found on the paper (``hiddennodes.paper``),
+written side by side: each digit is found on the paper (``hiddennodes.reading.find_digits``),
 prepared as MNIST's digits were and read by the network in NumPy, left to right.
 A digit is refused, with the reason, when its prepared image looks like no
 training digit or the network is less sure than the calibrated threshold; a
@@ -26,7 +26,7 @@ or digits refused.
 
 ``--explain DIR`` writes ``DIR/<picture>.png``: for each digit, its prepared
 28x28 and the pixels that pushed the network toward its answer and toward its
-runner-up (red up, blue down; ``hiddennodes.attributions``, measured against the
+runner-up (red up, blue down; ``hiddennodes.interpret.attributions``, measured against the
 training digits kept in the network file).
 """
 
@@ -44,9 +44,9 @@ import numpy as np
 from hiddennodes import ImageError, PipelineError
 from hiddennodes.cli.project import CALIBRATION, FAMILIARITY, PCA_MAP, network_path, project_params
 from hiddennodes.files import atomic_path, load_json, load_npz
-from hiddennodes.network_file import load_network
-from hiddennodes.pictures import SUFFIXES
-from hiddennodes.reading import Answer, DigitReader, Prepared, prepare_picture
+from hiddennodes.network.trained import load_network
+from hiddennodes.reading.decode import SUFFIXES
+from hiddennodes.reading.reader import Answer, DigitReader, Prepared, prepare_picture
 
 
 def image_files(paths: list[Path]) -> list[Path]:
@@ -139,8 +139,8 @@ def save_prepared(folder: Path, path: Path, prepared: Prepared, used: set[str]) 
 def save_explanation(folder: Path, path: Path, prepared: Prepared, answers: list[Answer], network, class_names: list[str],
                      used: set[str]) -> Path:
     """``folder/<stem>.png``: each digit of the picture with its attributions toward its answer and its runner-up."""
-    from hiddennodes.attributions import attribute
     from hiddennodes.figures.attributions import attribution_rows_figure
+    from hiddennodes.interpret.attributions import attribute
 
     digits = np.asarray(prepared.digits, dtype=np.float32).reshape(len(prepared.digits), -1)
     answer = np.array([item.predicted for item in answers])

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from hiddennodes.config.params import Params, ParamsError, parse_params
 from hiddennodes.files import SetupError
-from hiddennodes.params import Params, ParamsError, parse_params
 
 PARAMS = "params.yaml"
 CALIBRATION = "metrics/calibration.json"

@@ -17,7 +17,7 @@ experiment that is best on the **validation** split marked. The choice is
 made on validation because the test split must stay unseen until the choice
 is made; the test accuracy is shown beside it, never used to choose.
 Works for any swept key: widths, activations, optimizers, learning rates, batch sizes.
-The table's rows are ``hiddennodes.sweep``'s; this module runs DVC and writes the files.
+The table's rows are ``hiddennodes.evaluate.sweep``'s; this module runs DVC and writes the files.
 """
 
 from __future__ import annotations
@@ -31,19 +31,9 @@ from pathlib import Path
 
 from hiddennodes import PipelineError
 from hiddennodes.cli.project import project_params
+from hiddennodes.evaluate.sweep import (SweepError, best_row, choice_metric, combine_keys, experiment_records, markdown,
+                                        numeric_values, plot_rows, sweep_table, varying_keys)
 from hiddennodes.files import atomic_path
-from hiddennodes.sweep import (
-    SweepError,
-    best_row,
-    choice_metric,
-    combine_keys,
-    experiment_records,
-    markdown,
-    numeric_values,
-    plot_rows,
-    sweep_table,
-    varying_keys,
-)
 
 
 def dvc_command() -> str:

@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from hiddennodes.datasets import IMAGE_SHAPE
+from hiddennodes.data.datasets import IMAGE_SHAPE
 from hiddennodes.figures.grid import TileGrid, scale_bar
 
 CLIP_PERCENTILE = 99.5  # of the attributions' magnitudes: the colour scale's end, so a few extreme pixels do not wash out the rest

@@ -14,7 +14,7 @@ def reliability_figure(tables: Mapping[str, Mapping[str, np.ndarray]], errors: M
     """A reliability diagram per experiment: accuracy against confidence per bin, the diagonal being perfect calibration.
 
     Args:
-        tables: ``{experiment: hiddennodes.calibration.reliability_bins(...)}``.
+        tables: ``{experiment: hiddennodes.evaluate.calibration.reliability_bins(...)}``.
         errors: ``{experiment: expected calibration error}``.
     """
     names = list(tables)
@@ -42,7 +42,7 @@ def coverage_figure(curves: Mapping[str, Mapping[str, np.ndarray]], chosen: Mapp
     """Accuracy on the inputs kept against the share kept, when the model abstains below a confidence threshold.
 
     Args:
-        curves: ``{experiment: hiddennodes.calibration.accuracy_coverage(...)}``.
+        curves: ``{experiment: hiddennodes.evaluate.calibration.accuracy_coverage(...)}``.
         chosen: ``{experiment: (coverage, accuracy)}`` at the threshold picked on validation, marked.
     """
     figure = Figure(figsize=(8, 5), layout="constrained")

@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from hiddennodes.datasets import IMAGE_SHAPE
+from hiddennodes.data.datasets import IMAGE_SHAPE
 from hiddennodes.figures.colours import CLASS_COLOURS
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from hiddennodes.datasets import IMAGE_SHAPE
+from hiddennodes.data.datasets import IMAGE_SHAPE
 
 # Weight images are drawn on a scale clipped at this percentile of the weights' sizes: a few extreme weights
 # would otherwise set the scale and leave every other stroke pale.

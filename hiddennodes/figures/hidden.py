@@ -37,7 +37,7 @@ def activation_scatter_figure(
 ) -> Figure:
     """The first two hidden activations of every item, coloured by class, over
     the output layer's decision regions when ``regions`` (from
-    :func:`hiddennodes.node_stats.decision_regions`) is given."""
+    :func:`hiddennodes.interpret.node_stats.decision_regions`) is given."""
     figure = Figure(figsize=(7.5, 6.5), layout="constrained")
     axes = figure.add_subplot()
     if regions is not None:

@@ -7,7 +7,6 @@ from typing import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from hiddennodes.datasets import IMAGE_SHAPE
 from hiddennodes.figures.grid import WEIGHT_PERCENTILE, TileGrid, scale_bar, clipped_limit, image_grid_figure
 
 

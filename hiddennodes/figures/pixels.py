@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from hiddennodes.datasets import IMAGE_SHAPE
+from hiddennodes.data.datasets import IMAGE_SHAPE
 
 
 def pixel_importance_figure(importances: np.ndarray, selected: np.ndarray, title: str) -> Figure:

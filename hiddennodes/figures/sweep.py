@@ -51,7 +51,7 @@ def recipe_figure(rows: Sequence[Mapping], key: str, best: Mapping, title: str) 
     """A sweep of several keys at once: one line per recipe, ordered by what the choice is made on (the mean validation
     accuracy over seeds, where they were repeated), with validation and test accuracy (and the test's 95% interval)
     and the training seconds; the chosen recipe in bold."""
-    from hiddennodes.sweep import choice_metric
+    from hiddennodes.evaluate.sweep import choice_metric
 
     metric = choice_metric(rows)  # what best_row chose on
     test = "test_accuracy_mean" if metric == "val_accuracy_mean" else "test_accuracy"

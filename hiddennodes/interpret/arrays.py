@@ -1,0 +1,66 @@
+"""What each hidden node of one network responds to, and what carries each class: the numbers behind the
+interpret stage's figures, its ``nodes.json`` and the explorer page, from a network and its activations."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hiddennodes.image_bytes import image_bytes
+from hiddennodes.interpret.node_stats import (ablation_importance, activation_scale, class_contributions,
+                                              class_quantiles, class_tuning, dead_nodes, extreme_items_of_all,
+                                              selectivity_index)
+from hiddennodes.interpret.preferred import class_preferred_inputs, preferred_input_in_box, weights_in_pixel_space
+from hiddennodes.network.trained import Network
+from hiddennodes.words import describe_node
+
+EXTREME_IMAGES = 6  # most and least activating training images kept per node
+SCATTER_POINTS = 2000  # training digits kept to draw behind a one- or two-node layer
+
+
+def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarray, test_hidden: np.ndarray,
+              test_labels: np.ndarray, train_images: np.ndarray) -> dict[str, np.ndarray]:
+    """Every node's and every class's numbers, as arrays (saved whole as the interpret stage's arrays file).
+
+    Args:
+        train_hidden, test_hidden: the hidden activations of the training and test images.
+        train_images: the training images' pixels in [0, 1], (n, 784), for the most and least activating ones.
+
+    Returns:
+        Per node: ``pixel_weights`` (its incoming weights per pixel), ``preferred`` (the [0, 1] image that drives
+        it most), ``tuning`` (mean per class on the test images), ``quantiles`` (5th/25th/50th/75th/95th
+        percentiles per class), ``selectivity``, ``importance`` (test accuracy lost without it), ``dead``,
+        ``descriptions``, ``activation_scale`` (its 99th percentile on the training images), ``top_images`` and
+        ``silent_images`` (bytes). Per class: ``class_images`` (its preferred input), ``class_probabilities``
+        (each class image's probabilities, a row per image), ``class_contributions`` (class, node).
+        ``sample_hidden`` and ``sample_labels``: training digits to scatter, for layers of one or two nodes.
+    """
+    class_names = list(network.class_names)
+    layers = network.layers
+    pixel_weights = weights_in_pixel_space(layers["hidden_kernel"], pca_components=network.input_arrays.get("pca_components"),
+                                           pixel_indices=network.input_arrays.get("pixel_indices"))
+    tuning = class_tuning(test_hidden, test_labels, len(class_names))
+    class_images, class_probabilities = class_preferred_inputs(
+        layers["hidden_kernel"], layers["hidden_bias"], str(layers["hidden_activation"]), layers["output_weights"], layers["output_bias"],
+        start=np.full(train_images.shape[1], train_images.mean()), input_matrix=network.matrix, input_offset=network.offset,
+    )
+    tops, silents = extreme_items_of_all(train_hidden, EXTREME_IMAGES)
+    units = network.hidden_units
+    sample = np.random.default_rng(0).permutation(len(train_hidden))[:SCATTER_POINTS] if units <= 2 else np.arange(0)
+    return {
+        "pixel_weights": pixel_weights.astype(np.float32),
+        "preferred": preferred_input_in_box(pixel_weights).astype(np.float32),
+        "tuning": tuning.astype(np.float32),
+        "quantiles": class_quantiles(test_hidden, test_labels, len(class_names)),
+        "selectivity": selectivity_index(tuning).astype(np.float32),
+        "importance": ablation_importance(test_hidden, layers["output_weights"], layers["output_bias"], test_labels).astype(np.float32),
+        "dead": dead_nodes(test_hidden),
+        "descriptions": np.array([describe_node(tuning[node], class_names) for node in range(units)]),
+        "activation_scale": activation_scale(train_hidden),
+        "top_images": image_bytes(train_images[tops]),
+        "silent_images": image_bytes(train_images[silents]),
+        "class_images": class_images.astype(np.float32),
+        "class_probabilities": class_probabilities.astype(np.float32),
+        "class_contributions": class_contributions(test_hidden, test_labels, layers["output_weights"], len(class_names)).astype(np.float32),
+        "sample_hidden": train_hidden[sample].astype(np.float32),
+        "sample_labels": train_labels[sample].astype(np.uint8),
+    }

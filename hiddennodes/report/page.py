@@ -1,0 +1,217 @@
+"""The interpretation report as one HTML page: its sections, figures and tables.
+
+The page is self-contained: figures are embedded as ``data:`` URIs (made small
+by ``hiddennodes.report.images``) and there is no script or remote resource, so it opens
+offline and can be mailed. It opens on the summary and a contents bar that
+stays in view; each section is an HTML ``details`` element, closed until the
+reader opens it, so the page needs no script to fold. The sentences on it come
+from ``hiddennodes.report.findings`` and ``hiddennodes.report.summary``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from hiddennodes.report.images import compact_image, png_size
+from hiddennodes.report.tables import COMPARISON_COLUMNS, COMPARISON_TEXT_COLUMNS, table_cells
+from hiddennodes.words import percentage
+
+
+@dataclass
+class Figure:
+    caption: str
+    png: bytes
+    wide: bool = False  # may spread beyond the text column, up to the window's width
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    text_columns: int = 1  # the first columns, words, left-aligned; the rest are numbers
+
+
+@dataclass
+class Section:
+    """One folding section: the paragraphs, then ``lead`` (figures and tables that answer its question), the findings
+    as a list, the tables, the figures and last the ``closing`` paragraphs; ``short`` names it in the contents bar."""
+
+    anchor: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    lead: list[Figure | Table] = field(default_factory=list)
+    closing: list[str] = field(default_factory=list)
+    short: str = ""
+
+
+def realworld_table(realworld: Mapping, robustness: Mapping, calibration: Mapping, experiments: Sequence[str]) -> Table:
+    """Per experiment: accuracy at home and away, calibration, the reject option, and the most harmful change."""
+    headers = ["experiment", "MNIST test acc", "UCI acc", "test ECE", "UCI ECE", "threshold", "test answered", "acc answered",
+               "UCI answered", "UCI acc answered", "most harmful change (acc at strongest)"]
+    rows = []
+    for name in experiments:
+        real, calibrated, rates = realworld.get(name, {}), calibration[name], robustness[name]["strongest"]
+        worst = min(rates, key=rates.get)
+        threshold = calibrated["threshold"]
+        rows.append([
+            name, f"{calibrated['test_accuracy']:.4f}",
+            f"{real['uci_accuracy']:.4f}" if "uci_accuracy" in real else "n/a",
+            f"{calibrated['test_ece']:.4f}", f"{real['uci_ece']:.4f}" if "uci_ece" in real else "n/a",
+            "none" if threshold is None else f"{threshold:.3f}",
+            percentage(calibrated["test_coverage"]), percentage(calibrated["test_accuracy_kept"]),
+            percentage(real.get("uci_coverage")), percentage(real.get("uci_accuracy_kept")),
+            f"{worst} ({rates[worst]:.4f})",
+        ])
+    return Table(headers, rows)
+
+
+def customers_table(table: Mapping, experiment: str = "exp3") -> Table:
+    """Per condition and level: digits answered and how accurately, against the raw arrays of the same digits."""
+    headers = ["group", "condition", "level", "answered", "acc answered", "raw acc", "raw answered", "raw acc answered",
+               "main refusal", "target"]
+    rows = []
+    for row in table["experiments"][experiment]:
+        refusal = next(iter(row["refusals"]), "") if row["refusals"] else ""
+        met = row["accuracy_answered"] is None or (
+            row["accuracy_answered"] >= 0.95 * row["raw_accuracy"] and row["wrong_share_of_answered"] <= 0.10)
+        rows.append([row["group"], row["words"], row["label"], percentage(row["answered"]), percentage(row["accuracy_answered"]),
+                     percentage(row["raw_accuracy"]), percentage(row["raw_answered"]), percentage(row["raw_accuracy_answered"]),
+                     refusal, "met" if met else "missed"])
+    return Table(headers, rows)
+
+
+def strongest_table(robustness: Mapping, experiments: Sequence[str]) -> Table:
+    """Test accuracy of each experiment with no change and at each change's strongest severity."""
+    changes = list(robustness["severities"])
+    levels = {change: max(int(key) for key in robustness["severities"][change] if key.isdigit()) for change in changes}
+    headers = ["experiment", "no change"] + [f"{change} {robustness['severities'][change][str(levels[change])]:g}" for change in changes]
+    rows = [[name, f"{robustness[name]['clean']:.4f}"] + [f"{robustness[name]['strongest'][change]:.4f}" for change in changes]
+            for name in experiments]
+    return Table(headers, rows)
+
+
+def augment_table(plain: str, augmented: str, rows) -> Table:
+    """``hiddennodes.report.findings.augment_rows`` as a table: each measure for both networks and the difference."""
+    cells = [[name, f"{before:.4f}", f"{after:.4f}", f"{100 * (after - before):+.1f}"] for name, before, after in rows]
+    return Table(["measure", plain, augmented, "difference (points)"], cells)
+
+
+def carriers_table(nodes: Mapping) -> Table:
+    """What carries each class, from the interpret stage's ``nodes.json``: its accuracy, what it is most often taken
+    for, and the nodes adding most to its score (mean activation × weight on its test digits)."""
+    rows = []
+    for row in nodes["classes"]:
+        confused = "never taken for another" if row["confused_with"] is None else f"{row['confused_with']} ({row['confusions']})"
+        carriers = ", ".join(f"{carrier['node']} ({carrier['contribution']:+.2f})" for carrier in row["carriers"])
+        rows.append([row["class"], confused, carriers, percentage(row["accuracy"])])
+    return Table(["class", "most often taken for (digits)", "nodes adding most to its score (mean contribution)", "test digits right"],
+                 rows, text_columns=3)
+
+
+def table_html(table: Table) -> str:
+    head = "".join(f"<th>{html.escape(title)}</th>" for title in table.headers)
+    body = "".join("<tr>" + "".join(f"<td{'' if index < table.text_columns else ' class=num'}>{html.escape(cell)}</td>"
+                                    for index, cell in enumerate(cells)) + "</tr>"
+                   for cells in table.rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def comparison_html(comparison: Mapping[str, Mapping]) -> str:
+    """The comparison table as HTML, with the same columns and cells as the Markdown one."""
+    return table_html(Table([title for _, title in COMPARISON_COLUMNS], table_cells(comparison), COMPARISON_TEXT_COLUMNS))
+
+
+STYLE = """
+html { scroll-padding-top: 8.5em; }  /* the section's title stays in sight below the contents bar */
+body { font-family: system-ui, sans-serif; margin: 0; color: #222; line-height: 1.45; }
+main { margin: 0 auto; max-width: 1100px; padding: 0 1.5em 3em; }
+nav.contents { position: sticky; top: 0; z-index: 1; background: #fafafa; border-bottom: 1px solid #ccc; padding: .45em 1.5em;
+  font-size: .9em; white-space: nowrap; overflow-x: auto; }
+nav.contents a { margin-right: 1.1em; color: #0645ad; text-decoration: none; } nav.contents a:hover { text-decoration: underline; }
+h1 { font-size: 1.7em; margin-top: .8em; } h2 { font-size: 1.3em; margin: 0; display: inline; }
+section.summary { border-bottom: 1px solid #ccc; padding-bottom: .6em; } section.summary h2 { display: block; margin-top: 1em; }
+details { border-bottom: 1px solid #ccc; } details > summary { cursor: pointer; padding: .7em 0; }
+details[open] > summary { border-bottom: 1px solid #eee; margin-bottom: .6em; }
+table { border-collapse: collapse; margin: 1em 0; font-size: .9em; }
+th, td { border: 1px solid #ccc; padding: .25em .6em; } td.num { text-align: right; } th { background: #f2f2f2; }
+figure { margin: 1.2em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figure.wide img { max-width: min(96vw, 1500px); position: relative; left: 50%; transform: translateX(-50%); }
+figcaption { font-size: .9em; color: #555; } ul.findings li { margin: .3em 0; }
+"""
+
+
+# The explorer stage writes its page beside the report (dvc.yaml): a relative link works wherever both are.
+EXPLORER_LINK = "explorer.html"
+
+
+def compact_images(pngs: Sequence[bytes]) -> dict[bytes, tuple[str, bytes]]:
+    """``compact_image`` of each PNG, keyed by it: the figures share nothing, so they are encoded side by side,
+    one process a core (the same bytes as one at a time)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    unique = list(dict.fromkeys(pngs))
+    workers = min(len(unique), os.cpu_count() or 1)
+    if workers <= 1:
+        return {png: compact_image(png) for png in unique}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(unique, pool.map(compact_image, unique, chunksize=4)))
+
+
+def figure_html(figure: Figure, encoded: Mapping[bytes, tuple[str, bytes]] | None = None) -> str:
+    """A figure embedded whole, at its own size in CSS pixels (never wider than the page), with its caption.
+    ``encoded``: its compact image already made (``compact_images``)."""
+    mime, data = encoded[figure.png] if encoded and figure.png in encoded else compact_image(figure.png)
+    width, height = png_size(figure.png)
+    caption = html.escape(figure.caption)
+    return (f'<figure{" class=wide" if figure.wide else ""}><img src="data:{mime};base64,{base64.b64encode(data).decode("ascii")}" width="{width}" height="{height}" '
+            f'decoding="async" alt="{caption}"><figcaption>{caption}</figcaption></figure>')
+
+
+def section_html(section: Section, encoded: Mapping[bytes, tuple[str, bytes]] | None = None) -> str:
+    """A section as a ``details`` element, closed, its title as the summary line. The anchor is the first thing inside
+    it: following a link to a place in a closed ``details`` opens it (the HTML standard's auto-expand), no script needed."""
+    parts = [f'<details><summary><h2>{html.escape(section.title)}</h2></summary><span id="{section.anchor}"></span>']
+    parts += [f"<p>{html.escape(paragraph)}</p>" for paragraph in section.paragraphs]
+    parts += [figure_html(part, encoded) if isinstance(part, Figure) else table_html(part) for part in section.lead]
+    if section.findings:
+        parts += ['<ul class="findings">', *(f"<li>{html.escape(sentence)}</li>" for sentence in section.findings), "</ul>"]
+    parts += [table_html(table) for table in section.tables]
+    parts += [figure_html(figure, encoded) for figure in section.figures]
+    parts += [f"<p>{html.escape(paragraph)}</p>" for paragraph in section.closing]
+    parts.append("</details>")
+    return "\n".join(parts)
+
+
+def render_html(title: str, introduction: str, summary: Sequence[str], comparison: Mapping[str, Mapping], sections: Sequence[Section],
+                explorer: str | None = EXPLORER_LINK, summary_heading: str = "") -> str:
+    """The whole report as one HTML document; ``summary`` and every text are plain text. ``explorer``: the
+    relative address of the explorer page, linked at the top (None: no link)."""
+    links = [("summary", "Summary"), ("comparison", "Comparison")] + [(section.anchor, section.short or section.title) for section in sections]
+    contents = "".join(f'<a href="#{anchor}">{html.escape(name)}</a>' for anchor, name in links)
+    encoded = compact_images([part.png for section in sections for part in (*section.lead, *section.figures) if isinstance(part, Figure)])
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
+        f'<nav class="contents" aria-label="Contents">{contents}</nav><main>',
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p>{html.escape(introduction)}</p>",
+        *([f'<p class="explorer"><a href="{html.escape(explorer)}">Draw a digit and watch every hidden node answer: '
+           "the explorer page</a> (every experiment; it opens beside this report).</p>"] if explorer else []),
+        '<section class="summary" id="summary"><h2>Summary</h2>',
+        *([f"<p>{html.escape(summary_heading)}</p>"] if summary_heading else []),
+        '<ul class="findings">', *(f"<li>{html.escape(sentence)}</li>" for sentence in summary), "</ul></section>",
+        '<details><summary><h2>Comparison of the experiments</h2></summary><span id="comparison"></span>', comparison_html(comparison),
+        "</details>",
+        *(section_html(section, encoded) for section in sections),
+        "</main></body></html>",
+    ]
+    return "\n".join(parts) + "\n"
