@@ -22,22 +22,23 @@ import numpy as np
 from common import load_arrays, run, write_json
 from settings import load_params
 
-from hiddennodes import ImageError
+from hiddennodes import ImageError, PipelineError
 from hiddennodes.reading.familiarity import features, fit_limits
 from hiddennodes.reading.prepare import prepare_digits
 
 
-def prepared_like_a_picture(image: np.ndarray) -> np.ndarray:
-    """A validation digit prepared as a picture of it is (all its marks as one digit); blank if it has none."""
+def prepared_like_a_picture(image: np.ndarray) -> np.ndarray | None:
+    """A validation digit prepared as a picture of it is (all its marks as one digit); None where the reader finds
+    no mark in it (it refuses such a picture before this check, so it has no place in the limits)."""
     try:
         return prepare_digits(image)[0][0]
     except ImageError:
-        return np.zeros_like(image)
+        return None
 
 
-def prepared_like_pictures(images: np.ndarray) -> np.ndarray:
-    """``prepared_like_a_picture`` of each image, stacked."""
-    return np.stack([prepared_like_a_picture(image) for image in images])
+def prepared_like_pictures(images: np.ndarray) -> list[np.ndarray | None]:
+    """``prepared_like_a_picture`` of each image, in order."""
+    return [prepared_like_a_picture(image) for image in images]
 
 
 def main() -> None:
@@ -52,9 +53,19 @@ def main() -> None:
     # Each digit is prepared on its own (most of the stage's time): one process a core, each a share, in order.
     workers = max(1, min(os.cpu_count() or 1, len(images) // 500))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        prepared = np.concatenate(list(pool.map(prepared_like_pictures, np.array_split(images, workers))))
-    result = fit_limits(features(prepared, pca["pca_components"], pca["pca_mean"]), pass_share)
+        prepared = [one for share in pool.map(prepared_like_pictures, np.array_split(images, workers)) for one in share]
+    found = [one for one in prepared if one is not None]
+    if not found:
+        raise PipelineError(f"None of the {len(images):,} validation images in {args.val} has a mark the picture reader finds, "
+                            "so no familiarity limits can be fitted; check that data.dataset's images are dark-on-light "
+                            "or light-on-dark drawings (docs/data.md).")
+    result = fit_limits(features(np.stack(found), pca["pca_components"], pca["pca_mean"]), pass_share)
     result["val_digits"] = int(len(images))
+    result["val_digits_unprepared"] = len(prepared) - len(found)
+    if result["val_digits_unprepared"]:
+        print(f"{result['val_digits_unprepared']:,} of {len(images):,} validation images have no mark the picture reader "
+              "finds (it would refuse them as pictures); the limits are fitted on the other "
+              f"{len(found):,} (val_digits_unprepared in {args.metrics}).")
     result["pca_components"] = int(len(pca["pca_components"]))
     write_json(args.metrics, result)
     print(result)

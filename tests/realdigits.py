@@ -68,7 +68,7 @@ def write_reading_project(root: Path, layers: dict[str, np.ndarray], train_featu
     (root / CALIBRATION).parent.mkdir(parents=True, exist_ok=True)
     (root / CALIBRATION).write_text(json.dumps({"target_accuracy": params.calibration.target_accuracy,
                                                 EXPERIMENT: {"threshold": threshold}}))
-    prepared = np.stack([prepared_like_a_picture(image) for image in val_features.reshape(-1, *IMAGE_SHAPE)])
+    prepared = np.stack([one for one in map(prepared_like_a_picture, val_features.reshape(-1, *IMAGE_SHAPE)) if one is not None])
     limits = fit_limits(familiarity_features(prepared, components, mean), params.familiarity.pass_share)
     (root / FAMILIARITY).write_text(json.dumps(limits))
     return {"threshold": threshold, "val_pass_share": limits["val_pass_share"], "pca_components": len(components)}

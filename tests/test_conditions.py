@@ -308,3 +308,13 @@ def test_digits_of_the_wrong_shape_or_type_are_refused(digits):
         suffix_for("formats", 6)
     with pytest.raises(ValueError, match="Unknown condition"):
         digits_per_picture("photo", 0)
+
+
+def test_a_condition_refused_whole_does_not_meet_the_target():
+    from hiddennodes.evaluate.customers import meets_target
+
+    read = {"accuracy_answered": 0.98, "raw_accuracy": 0.99, "wrong_share_of_answered": 0.02}
+    assert meets_target(read)
+    assert not meets_target({**read, "accuracy_answered": 0.90})  # under 95% of the raw arrays' 99%
+    assert not meets_target({**read, "wrong_share_of_answered": 0.11})
+    assert not meets_target({"accuracy_answered": None, "raw_accuracy": 0.99, "wrong_share_of_answered": None})

@@ -50,6 +50,7 @@ def test_every_declared_output_exists_and_parses(project):
     assert set(customers["exp3"]) == {"clean", "hard"}
     familiarity = json.loads((project / "metrics/familiarity.json").read_text())
     assert familiarity["val_digits"] == 100 and familiarity["val_pass_share"] >= 0.99
+    assert familiarity["val_digits_unprepared"] == 0  # every synthetic digit has ink the reader finds
     assert set(realworld) >= {f"exp{number}" for number in range(1, 6)}
     # The robustness stage's unchanged test set and the calibration stage read the network as training measured it.
     robustness = json.loads((project / "metrics/robustness.json").read_text())

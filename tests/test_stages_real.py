@@ -133,3 +133,17 @@ def test_customers_stage_reads_every_condition_as_the_command_does(project):
     assert by_condition[("exif", 0)]["answered"] > 0  # a photo stored sideways is turned upright and read
     assert all(row["answered"] <= 1 and (row["accuracy_answered"] is None or 0 <= row["accuracy_answered"] <= 1) for row in rows)
     assert (root / "plots/customers.png").stat().st_size > 10000
+
+
+def test_familiarity_stage_counts_and_leaves_out_the_validation_images_it_cannot_prepare(project):
+    root = project[0]
+    arguments = ("--val", "data/inputs/pixels/val.npz", "--pca", "data/inputs/pca/map.npz", "--metrics", "metrics/familiarity.json")
+    before = stage(root, "familiarity", *arguments)
+    with np.load(root / "data/inputs/pixels/val.npz") as arrays:
+        features, labels = arrays["features"].copy(), arrays["labels"]
+    features[:3] = 0.0  # three blank pages: no mark for the reader to find
+    np.savez(root / "data/inputs/pixels/val.npz", features=features, labels=labels)
+    after = stage(root, "familiarity", *arguments)
+    assert after["val_digits"] == before["val_digits"] == len(labels)
+    assert after["val_digits_unprepared"] == before["val_digits_unprepared"] + 3
+    assert after["val_pass_share"] >= after["pass_share"]
