@@ -9,7 +9,7 @@ subpackage and from those above it in this order (tests/test_layout.py holds it)
 
 1. the foundations, modules of this folder: the errors below, ``files`` (the only
    module that opens a file), ``parallel`` (work side by side), ``words`` (numbers
-   into words) and ``image_bytes``;
+   into words), ``image_bytes`` and ``strokes`` (a pen made wider or narrower);
 2. ``data``: the datasets, their IDX files and the checks they pass;
 3. ``config``: params.yaml read into a frozen, checked config;
 4. ``network``: the Keras model, its compiled training loop and the distortions it

@@ -13,6 +13,8 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from hiddennodes.strokes import by_disc
+
 FIELD = 28  # the side of MNIST's arrays
 
 
@@ -20,23 +22,6 @@ def _resize(values: np.ndarray, width: int, height: int) -> np.ndarray:
     """Bicubic resize of a float array through Pillow's 32-bit float mode."""
     image = Image.fromarray(np.ascontiguousarray(values, dtype=np.float32))
     return np.asarray(image.resize((width, height), Image.Resampling.BICUBIC), dtype=np.float32)
-
-
-def _disc(radius: int) -> np.ndarray:
-    offsets = np.arange(-radius, radius + 1)
-    return (offsets[:, None] ** 2 + offsets[None, :] ** 2) <= radius**2
-
-
-def _dilate(values: np.ndarray, radius: float) -> np.ndarray:
-    """Grey dilation by a disc; a fractional radius blends the two nearest whole ones."""
-    lower = int(np.floor(radius))
-    blend = radius - lower
-
-    def by(whole: int) -> np.ndarray:
-        return values if whole == 0 else ndimage.grey_dilation(values, footprint=_disc(whole))
-
-    base = by(lower)
-    return base if blend == 0 else (1 - blend) * base + blend * by(lower + 1)
 
 
 def _ink_box(alpha: np.ndarray, threshold: float = 0.05) -> tuple[int, int, int, int]:
@@ -58,7 +43,7 @@ def _enlarge(digit: np.ndarray, size: float, by_height: bool = False, thicken: f
     """
     values = np.pad(digit.astype(np.float32) / 255.0, 3)
     if thicken:
-        values = _dilate(values, thicken)
+        values = by_disc(values, thicken, ndimage.grey_dilation)
     top, bottom, left, right = _ink_box(values, threshold=0.0)
     ink_height, ink_width = bottom - top, right - left
     scale = size / (ink_height if by_height else max(ink_height, ink_width))

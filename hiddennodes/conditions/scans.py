@@ -12,7 +12,8 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from hiddennodes.conditions.pen import _disc, _place, _row
+from hiddennodes.conditions.pen import _place, _row
+from hiddennodes.strokes import disc
 from hiddennodes.conditions.sheet import _composite, _encode, _grey_bytes, _png
 
 PAGE_WIDTH, PAGE_HEIGHT = 600, 848  # an A4 page (1 : sqrt 2) scanned at about 72 dpi
@@ -25,7 +26,7 @@ def _scan(digits: np.ndarray, side: int, rng: np.random.Generator, thicken: floa
     """A clean square grey scan as floats in 0..255: dark ink on white, the digit about 65% of the side."""
     patch = _row(digits, 0.65 * side, rng, thicken=thicken)
     if pen_growth:
-        patch = ndimage.grey_dilation(patch, footprint=_disc(pen_growth))
+        patch = ndimage.grey_dilation(patch, footprint=disc(pen_growth))
     alpha = _place(patch, side, side, rng, margin=0.08 * side)
     return _composite(np.full((side, side), SCAN_PAPER, dtype=np.float32), alpha, SCAN_INK)
 

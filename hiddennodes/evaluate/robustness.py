@@ -16,6 +16,8 @@ from typing import Callable, Iterator, Mapping
 
 import numpy as np
 
+from hiddennodes.strokes import by_disc
+
 FIELD = 28
 CENTRE = (FIELD - 1) / 2  # turning and scaling about the field's centre, where MNIST centres the ink's mass
 
@@ -52,23 +54,6 @@ def affine_warp(images: np.ndarray, matrices: np.ndarray, offsets: np.ndarray, c
     return result.reshape(count, height, width)
 
 
-def _disc(radius: int) -> np.ndarray:
-    offsets = np.arange(-radius, radius + 1)
-    return (offsets[:, None] ** 2 + offsets[None, :] ** 2) <= radius**2
-
-
-def _morphology(images: np.ndarray, radius: float, operation: Callable) -> np.ndarray:
-    """Grey dilation or erosion by a disc; a fractional radius blends the two nearest whole ones."""
-    lower = int(np.floor(radius))
-    blend = radius - lower
-
-    def by(whole: int) -> np.ndarray:
-        return images if whole == 0 else operation(images, footprint=_disc(whole)[None])
-
-    base = by(lower)
-    return base if blend == 0 else ((1 - blend) * base + blend * by(lower + 1)).astype(np.float32)
-
-
 def draws(count: int, seed: int) -> dict[str, np.ndarray]:
     """The random part of every change, fixed per image: a turning direction
     (+1 or -1), a shifting direction (radians) and a unit Gaussian noise pattern."""
@@ -103,14 +88,14 @@ def thicker(images: np.ndarray, radius: float, random: Mapping[str, np.ndarray] 
     """Strokes widened by ``radius`` pixels on each side (grey dilation by a disc)."""
     from scipy import ndimage
 
-    return _morphology(np.asarray(images, dtype=np.float32), radius, ndimage.grey_dilation)
+    return by_disc(np.asarray(images, dtype=np.float32), radius, ndimage.grey_dilation).astype(np.float32)
 
 
 def thinner(images: np.ndarray, radius: float, random: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
     """Strokes narrowed by ``radius`` pixels on each side (grey erosion by a disc)."""
     from scipy import ndimage
 
-    return _morphology(np.asarray(images, dtype=np.float32), radius, ndimage.grey_erosion)
+    return by_disc(np.asarray(images, dtype=np.float32), radius, ndimage.grey_erosion).astype(np.float32)
 
 
 def noise(images: np.ndarray, sigma: float, random: Mapping[str, np.ndarray]) -> np.ndarray:
