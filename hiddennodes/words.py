@@ -81,3 +81,9 @@ def class_items(name: str) -> str:
 def class_test_images(name: str) -> str:
     """A class's test images in words: "test 7s" for a digit, "Sandal test images" for a named class."""
     return f"test {class_items(name)}" if class_items(name) != name else f"{name} test images"
+
+
+def items_of(class_names: Sequence[str]) -> str:
+    """What a dataset's images are, in words: "digits" for the ten digits, "images" for any other classes
+    (Fashion-MNIST's clothes, a custom set's own)."""
+    return "digits" if all(len(name) == 1 and name.isdigit() for name in class_names) else "images"

@@ -17,13 +17,13 @@ from pathlib import Path
 from common import read_json, run, write_text
 from settings import load_params
 
-from hiddennodes.report.findings import (attribution_finding, augment_findings, augment_rows, customers_findings,
-                                         embedding_finding, error_finding, model_findings, node_findings,
-                                         overlap_finding, paired_findings, realworld_findings)
+from hiddennodes.report.findings import (accuracy_findings, attribution_finding, augment_findings, augment_rows, away_findings,
+                                         class_finding, customers_findings, embedding_finding, inputs_finding, node_findings,
+                                         overlap_finding, paired_findings, sentences, sparse_findings)
 from hiddennodes.report.page import (Figure, Section, augment_table, carriers_table, customers_table, realworld_table,
                                      render_html, strongest_table)
-from hiddennodes.report.summary import accuracy_findings, augment_finding, away_findings, class_finding, count_sentence, summary
-from hiddennodes.words import count_words, english_list
+from hiddennodes.report.summary import count_sentence, summary
+from hiddennodes.words import count_words, english_list, items_of
 
 # Per experiment, after what carries each class: (file under plots/<experiment>/, caption), in the order shown.
 EXPERIMENT_FIGURES = (
@@ -104,12 +104,21 @@ def report_inputs(experiments) -> list[str]:
                                             "calibration.json", "paired_tests.json", "customers.json", "customers_table.json",
                                             "familiarity.json", "attributions.json")]
     for e in experiments:
-        files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "classification_report", "hidden")]
+        files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "hidden")]
     names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
     names += [f"{e.name}/nodes/classes.png" for e in experiments]
     names += [name for e in experiments for name, _ in experiment_figures(e)]
     names += [name for name, _ in REAL_FIGURES] + [name for name, _ in CUSTOMER_FIGURES]
     return files + [f"plots/{name}" for name in names]
+
+
+def plain_twin(experiment, experiments):
+    """The experiment ``experiment`` is, but trained without distortions (the same inputs, training and width); None
+    for an experiment trained on the images as they are, or one with no such twin."""
+    if experiment.augment == "none":
+        return None
+    return next((other for other in experiments if other.augment == "none"
+                 and (other.inputs, other.training, other.width) == (experiment.inputs, experiment.training, experiment.width)), None)
 
 
 def main() -> None:
@@ -126,14 +135,13 @@ def main() -> None:
     comparison = read_json(args.metrics / "comparison.json")
     pca, pixels = read_json(args.metrics / "pca.json"), read_json(args.metrics / "pixels.json")
     nodes = {e.name: read_json(args.metrics / e.name / "nodes.json") for e in experiments}
-    reports = {e.name: read_json(args.metrics / e.name / "classification_report.json") for e in experiments}
     hidden = {e.name: read_json(args.metrics / e.name / "hidden.json") for e in experiments}
     realworld, robustness, calibration = (read_json(args.metrics / f"{name}.json") for name in ("realworld", "robustness", "calibration"))
     attributions = read_json(args.metrics / "attributions.json")
 
     def view_finding(experiment) -> list[str]:
         if experiment.view == "box":
-            return [overlap_finding(hidden[experiment.name])]
+            return [overlap_finding(experiment.name, hidden[experiment.name])]
         if experiment.view == "map":
             return [embedding_finding(experiment.name, hidden[experiment.name], len(class_names))]
         return []
@@ -144,10 +152,10 @@ def main() -> None:
     customers = read_json(args.metrics / "customers.json")
     customer_table = read_json(args.metrics / "customers_table.json")
     paired = read_json(args.metrics / "paired_tests.json")
-    twins = twins_of(experiments, reference)
-    candidates = accuracy_findings(comparison, reference, twins, len(class_names), paired)
-    candidates.append(class_finding(reference, nodes[reference]))
-    candidates += away_findings(reference, realworld, robustness, calibration, customers)
+    items = items_of(class_names)
+    # The summary's candidates: the findings of the sections below that weigh a difference, the reference's own.
+    accuracy = accuracy_findings(comparison, reference, twins_of(experiments, reference), len(class_names), paired, items)
+    candidates = list(accuracy)
 
     sections = [Section("data", f"The data: {info['title']}", [
         f"Classes: {', '.join(class_names)}. Split as in the study: the first images of the training file validate, "
@@ -158,8 +166,10 @@ def main() -> None:
         text = (f"{row['inputs']}: {row['num_inputs']} inputs → {row['hidden_units']} hidden nodes → {len(class_names)} classes, "
                 f"{row['trainable_parameters']:,} parameters; kept epoch {row['best_epoch']}; "
                 f"accuracy: train {row['train_accuracy']:.4f}, validation {row['val_accuracy']:.4f}, test {row['test_accuracy']:.4f}.")
-        words = [*node_findings(e.name, found), *view_finding(e), error_finding(e.name, reports[e.name], class_names),
-                 attribution_finding(e.name, attributions[e.name])]
+        classes = class_finding(e.name, found)
+        if e.name == reference:
+            candidates.append(classes)
+        words = [*node_findings(e.name, found), *view_finding(e), classes.sentence, attribution_finding(e.name, attributions[e.name])]
         settings = found["weight_figures"]
         carriers = max(len(row_["carriers"]) for row_ in found["classes"])
         phrase = "the node that adds most" if carriers == 1 else f"the {carriers} nodes that add most"
@@ -172,33 +182,38 @@ def main() -> None:
         title = f"{e.name}: {e.label} ({row['hidden_units']} hidden node{'s' if row['hidden_units'] > 1 else ''})"
         sections.append(Section(e.name, title, [text], figures, findings=words, lead=lead, closing=closing, short=e.name))
     sections.append(Section("overall", "All experiments side by side", [], [figure("comparison.png", "Accuracy of every experiment on each split.")],
-                            findings=model_findings(comparison, len(class_names), pca, pixels) + paired_findings(paired, comparison),
+                            findings=[*sentences(accuracy), *sentences(filter(None, [inputs_finding({e.inputs for e in experiments}, pca, pixels)])),
+                                      *sentences(sparse_findings(comparison, reference)), *paired_findings(paired, comparison)],
                             short="Side by side"))
+    away = away_findings(reference, realworld, robustness, calibration, items)
+    candidates += away
     paragraphs = [] if realworld["applicable"] else [f"Digits from other writers: not applicable. {realworld['reason']}"]
     sections.append(Section(
         "realworld", "Away from the training conditions: other writers, changed images, and when to abstain",
         paragraphs, [figure(name, caption) for name, caption in REAL_FIGURES],
         [realworld_table(realworld, robustness, calibration, params.names), strongest_table(robustness, params.names)],
-        findings=realworld_findings(realworld, robustness, calibration, reference), short="Away from training"))
+        findings=sentences(away), short="Away from training"))
+    customer_findings = customers_findings(customers, customer_table, read_json(args.metrics / "familiarity.json"), reference)
+    candidates += customer_findings
     sections.append(Section(
         "customers", "Customers' digits: photos and scans as people really send them", [],
         [figure(name, caption) for name, caption in CUSTOMER_FIGURES],
         [customers_table(customer_table, reference)] if customers.get("applicable") else [],
-        findings=customers_findings(customers, customer_table, read_json(args.metrics / "familiarity.json"), reference),
-        short="Customers' digits"))
+        findings=sentences(customer_findings), short="Customers' digits"))
 
     # Each experiment trained on distorted copies, against its plain twin: the same inputs, training and width, no distortion.
     for e in experiments:
-        twin = next((t for t in experiments if t.augment == "none" and (t.inputs, t.training, t.width) == (e.inputs, e.training, e.width)), None)
-        if e.augment == "none" or twin is None:
+        twin = plain_twin(e, experiments)
+        if twin is None:
             continue
         rows = augment_rows(twin.name, e.name, comparison, robustness, calibration, customers, realworld)
-        candidates.append(augment_finding(twin.name, e.name, rows))
+        augmented = augment_findings(twin.name, e.name, params.distortions(e).describe(), rows, items)
+        candidates += augmented
         sections.append(Section(
             f"augment-{e.name}", f"Trained on distorted copies: {e.name} against {twin.name}",
             [f"The weight images of both are in their own sections ({twin.name} and {e.name}): compare the strokes each node looks for."],
             tables=[augment_table(twin.name, e.name, rows)],
-            findings=augment_findings(twin.name, e.name, params.distortions(e).describe(), rows), short=f"{e.name} against {twin.name}"))
+            findings=sentences(augmented), short=f"{e.name} against {twin.name}"))
 
     summary_lines = summary(candidates)
     title = f"What the hidden nodes learn: {info['title']}"

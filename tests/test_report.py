@@ -11,8 +11,8 @@ import pytest
 import yaml
 from matplotlib.figure import Figure as MatplotlibFigure
 
-from hiddennodes.report.findings import (embedding_finding, error_finding, model_findings, node_findings,
-                                         overlap_finding, paired_findings, realworld_findings)
+from hiddennodes.report.findings import (accuracy_findings, augment_findings, away_findings, embedding_finding, inputs_finding,
+                                         node_findings, overlap_finding, paired_findings, sparse_findings)
 from hiddennodes.report.page import Figure, Section, Table, realworld_table, render_html, strongest_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,21 +32,21 @@ COMPARISON = {
 }
 
 
-def test_model_findings_name_the_best_and_the_input_effects():
-    found = model_findings(COMPARISON, 10, {"n_components": 188, "explained_variance": 0.9503}, {"top_pixels": 70, "importance_covered": 0.304})
-    assert found[0] == ("exp4 (pca, 188→128→10) reads the test set best: accuracy 88.50%. With 1 hidden node (exp1) it is 40.00% "
-                        "and 2 hidden nodes (exp2) it is 70.00%, against 10% by chance.")
-    assert "188 components keeping 95.0%" in found[1] and "read the test digits 2.5 points better than all 784 pixels" in found[1]
-    assert "The 70 pixels" in found[2] and "30% of its importance" in found[2] and "4.0 points worse than all pixels" in found[2]
-    assert found[3] == "The widest gap between training and test accuracy is exp3's: 95.00% on the images it learnt from, 86.00% on unseen ones."
+def test_inputs_finding_says_what_the_reduced_inputs_keep_of_those_the_experiments_use():
+    pca, pixels = {"n_components": 188, "explained_variance": 0.9503}, {"top_pixels": 70, "importance_covered": 0.304}
+    both = inputs_finding({"pixels", "pca", "top_pixels"}, pca, pixels).sentence
+    assert both == ("The PCA inputs are 188 components keeping 95.0% of the pixel variance and the selected pixels are the 70 "
+                    "the random forest ranks highest, 30% of its importance.")
+    assert inputs_finding({"pixels", "pca"}, pca, pixels).sentence.endswith("95.0% of the pixel variance.")
+    assert inputs_finding({"pixels"}, pca, pixels) is None
 
 
 def test_overlap_finding_counts_and_names_the_separate_classes():
-    one = overlap_finding({"mean_pairwise_iqr_overlap": 0.168, "overlapping_pairs": 11, "pairs": 45, "classes_with_a_range_of_their_own": ["Trouser"]})
-    assert "overlap by 17% of their joint range" in one and "11 of 45 class pairs" in one and one.endswith("Trouser has a range of its own.")
-    two = overlap_finding({"mean_pairwise_iqr_overlap": 0.5, "overlapping_pairs": 40, "pairs": 45, "classes_with_a_range_of_their_own": ["0", "1"]})
+    one = overlap_finding("exp1", {"mean_pairwise_iqr_overlap": 0.168, "overlapping_pairs": 11, "pairs": 45, "classes_with_a_range_of_their_own": ["Trouser"]})
+    assert one.startswith("With one node (exp1), ") and "overlap by 17% of their joint range" in one and "11 of 45 class pairs" in one and one.endswith("Trouser has a range of its own.")
+    two = overlap_finding("exp7", {"mean_pairwise_iqr_overlap": 0.5, "overlapping_pairs": 40, "pairs": 45, "classes_with_a_range_of_their_own": ["0", "1"]})
     assert two.endswith("0 and 1 have ranges of their own.")
-    none = overlap_finding({"mean_pairwise_iqr_overlap": 0.5, "overlapping_pairs": 45, "pairs": 45, "classes_with_a_range_of_their_own": []})
+    none = overlap_finding("exp1", {"mean_pairwise_iqr_overlap": 0.5, "overlapping_pairs": 45, "pairs": 45, "classes_with_a_range_of_their_own": []})
     assert none.endswith("no class has a range of its own.")
 
 
@@ -82,14 +82,10 @@ def test_node_findings_of_one_node_say_it_once():
     assert "switching node 0 off gains 0.3 points" in better[1]  # a negative cost is said as a gain, never as "-0.3"
 
 
-def test_embedding_and_error_findings():
+def test_embedding_finding():
     text = embedding_finding("exp5", {"tsne_neighbour_agreement": 0.8123, "pca_neighbour_agreement": 0.55, "pca_variance_2d": 0.4}, 10)
     assert text == ("exp5: on the t-SNE map of its hidden activations 81% of each training image's 10 nearest neighbours share its class, "
                     "against 55% on the 2-D PCA map (40% of the hidden variance) and 10% by chance.")
-    report = {"A": {"recall": 0.9}, "B": {"recall": 0.5}, "C": {"recall": 0.7},
-              "most_confused": [{"classes": ["B", "C"], "mistakes": 42}]}
-    assert error_finding("exp3", report, ["A", "B", "C"]) == (
-        "exp3 finds 90% of the A test images but only 50% of the B test images; it mixes up B and C most (42 test mistakes, both ways).")
 
 
 def png_bytes() -> bytes:
@@ -116,13 +112,16 @@ CALIBRATION = {"target_accuracy": 0.99, "certainty": 0.95,
 
 
 def test_baseline_and_paired_test_findings():
-    comparison = {**COMPARISON, "logreg pixels": {**row("pixels", 784, 0, 0.93, 0.84)}}
-    found = model_findings(comparison, 10)
-    assert found[0].startswith("exp4 (pca, 188→128→10) reads the test set best")  # the baseline row is not a candidate
-    assert "Logistic regression on the same inputs (logreg pixels, no hidden layer) reaches 84.00%" not in " ".join(found)
-    comparison["logreg pca"] = row("pca", 188, 0, 0.86, 0.845)
-    assert any(sentence == "Logistic regression on the same inputs (logreg pca, no hidden layer) reaches 84.50%: "
-               "the hidden layer of exp4 reads 4.0 points better." for sentence in model_findings(comparison, 10))
+    comparison = {**COMPARISON, "logreg pixels": {**row("pixels", 784, 0, 0.93, 0.84), "penalty": "l2"}}
+    found = {f.kind: f.sentence for f in accuracy_findings(comparison, "exp3", {"exp4": "inputs", "exp5": "inputs"}, 10)}
+    assert found["headline"].startswith("exp4 reads the test digits best")  # the baseline row is not a candidate
+    assert found["linear"] == ("The hidden layer of exp3 reads the test digits 2.0 points better than logistic regression on the same "
+                               "inputs (86.0% against 84.0%).")
+    comparison["logreg pixels l1"] = {**row("pixels", 784, 0, 0.9, 0.83), "penalty": "l1", "zero_weights": 0.62}
+    comparison["logreg pca l1"] = {**row("pca", 188, 0, 0.9, 0.83), "penalty": "l1", "zero_weights": 0.1}  # not the reference's inputs
+    assert [f.sentence for f in sparse_findings(comparison, "exp3")] == [
+        "With an L1 penalty (logreg pixels l1) logistic regression sets 62% of its weights to zero and reaches 83.0% "
+        "(1.0 points worse than with L2)."]
     tests = {"exp3 vs exp4": {"only_exp3": 120, "only_exp4": 180, "p_value": 0.00063, "differ": True},
              "exp4 vs exp5": {"only_exp4": 50, "only_exp5": 45, "p_value": 0.68, "differ": False}}
     found = paired_findings(tests, {"exp3": {"repeats": 1}, "exp4": {}, "exp5": {}})
@@ -134,20 +133,21 @@ def test_baseline_and_paired_test_findings():
 
 
 def test_realworld_findings_and_tables_say_the_numbers():
-    found = realworld_findings(REALWORLD, ROBUSTNESS, CALIBRATION)
-    assert found[0].startswith("On 1,797 handwritten digits") and "right on 83.0%, against 97.0%" in found[0] and "14.0 points lower" in found[0]
-    assert "most fragile to rotation: at 30 degrees its test accuracy falls from 97.0% to 60.0%" in found[1]
+    found = [f.sentence for f in away_findings("exp3", REALWORLD, ROBUSTNESS, CALIBRATION)]
+    assert found[0].startswith("On 1,797 digits by other writers") and "right on 83.0%, against 97.0%" in found[0] and "14.0 points lower" in found[0]
+    assert "most fragile to rotation: at 30 degrees it reads 60.0% of the test digits right, against 97.0% as they are" in found[1]
     assert "holds best under blur (83.0% at 2 sigma in pixels)" in found[1]
     assert "0.022" in found[2] and "0.110 on the UCI digits" in found[2]
-    assert "99% with 95% certainty" in found[3] and "answers 88.6% of the test digits, 98.6% of them correctly, and a person checks 11.4%" in found[3]
-    assert "UCI digits the same threshold answers 70.0%, 92.7% correctly" in found[3]
+    assert found[3] == ("To be 99% right on what it answers, exp3 must hand 11.4% of the test digits to a person: it abstains below a "
+                        "top probability of 0.960 and reads the rest 98.6% right; on the UCI digits the same threshold answers 70.0%, "
+                        "92.7% right.")
     table = realworld_table(REALWORLD, ROBUSTNESS, CALIBRATION, ["exp3"])
     assert table.rows == [["exp3", "0.9700", "0.8300", "0.0220", "0.1100", "0.960", "88.6%", "98.6%", "70.0%", "92.7%", "rotation (0.6000)"]]
     assert strongest_table(ROBUSTNESS, ["exp3"]).headers == ["experiment", "no change", "rotation 30", "blur 2"]
     # Another dataset: no UCI sentence, and no threshold means every answer is checked.
     other = {**CALIBRATION, "exp3": {**CALIBRATION["exp3"], "threshold": None}}
-    found = realworld_findings({"applicable": False, "exp3": {"test_accuracy": 0.97}}, ROBUSTNESS, other)
-    assert not found[0].startswith("On ") and found[-1].startswith("No confidence threshold gives exp3 99%")
+    found = [f.sentence for f in away_findings("exp3", {"applicable": False, "exp3": {"test_accuracy": 0.97}}, ROBUSTNESS, other)]
+    assert not found[0].startswith("On ") and found[-1].startswith("No confidence threshold makes exp3 99% right")
     page = render_html("t", "i", [], COMPARISON, [Section("s", "S", tables=[Table(["a", "b"], [["x<", "1"]])])])
     assert "<th>a</th><th>b</th>" in page and "<td>x&lt;</td><td class=num>1</td>" in page
 
@@ -250,3 +250,48 @@ def test_dvc_yaml_declares_every_file_the_report_reads_and_a_stage_writes_each()
                     written.add(path)
     unwritten = [path for path in reads if not any(path == out or path.startswith(out + "/") for out in written)]
     assert not unwritten
+
+
+def declared(**seventh):
+    """params.yaml's experiments with a seventh, ``exp7``, declared as ``seventh`` says."""
+    from hiddennodes.config.params import parse_params
+
+    raw = yaml.safe_load((ROOT / "params.yaml").read_text())
+    raw["experiments"]["exp7"] = {"augment": "none", "label": "a seventh experiment", "view": "map", **seventh}
+    return parse_params(raw)
+
+
+def comparison_of(params, accuracies):
+    inputs = {"pixels": 784, "pca": 154, "top_pixels": 70}
+    return {e.name: {"inputs": e.inputs, "num_inputs": inputs[e.inputs], "hidden_units": params.width(e),
+                     "train_accuracy": accuracies[e.name] + 0.02, "test_accuracy": accuracies[e.name]} for e in params.experiments}
+
+
+ACCURACIES = {"exp1": 0.39, "exp2": 0.71, "exp3": 0.89, "exp4": 0.88, "exp5": 0.83, "exp6": 0.82}
+
+
+def test_a_seventh_experiment_gets_its_sentences_from_its_declaration_not_its_name():
+    from report import plain_twin, twins_of
+
+    # Two nodes on the PCA components: one of the layers narrower than the classes, wherever it stands in the list.
+    params = declared(inputs="pca", training="small", width="small.hidden_exp2", view="scatter")
+    comparison = comparison_of(params, {**ACCURACIES, "exp7": 0.66})
+    found = {f.kind: f.sentence for f in accuracy_findings(comparison, params.reference, twins_of(params.experiments, params.reference), 10)}
+    assert "exp7 (2 hidden nodes) 66.0%" in found["narrow"] and "exp1 (1 hidden node) reads 39.0%" in found["narrow"]
+
+    # The reference's width on the top pixels, trained on distorted copies: exp5's augmented twin, compared with exp5.
+    params = declared(inputs="top_pixels", training="model", width="model.hidden", augment="paper")
+    experiments = {e.name: e for e in params.experiments}
+    assert plain_twin(experiments["exp7"], params.experiments).name == "exp5"
+    assert plain_twin(experiments["exp6"], params.experiments).name == "exp3"
+    rows = [("test accuracy", 0.83, 0.81), ("mean over the strongest changes", 0.40, 0.55)]
+    first = augment_findings("exp5", "exp7", params.distortions(experiments["exp7"]).describe(), rows)[0]
+    assert first.kind == "augment exp7" and first.sentence.startswith("exp7 is exp5 trained on distorted copies (turned up to 15°")
+
+    # The reference's width and training on the PCA components, the images as they are: a twin of the reference on other inputs.
+    params = declared(inputs="pca", training="model", width="model.hidden")
+    twins = twins_of(params.experiments, params.reference)
+    assert twins["exp7"] == "inputs"
+    comparison = comparison_of(params, {**ACCURACIES, "exp7": 0.87})
+    found = {f.kind: f.sentence for f in accuracy_findings(comparison, params.reference, twins, 10)}
+    assert found["inputs exp7"] == "exp7 reads the test digits from 154 PCA components 2.0 points worse than exp3 from 784 pixels (87.0% against 89.0%)."

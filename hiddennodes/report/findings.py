@@ -1,70 +1,138 @@
-"""The report's findings: sentences worded from the pipeline's numbers.
+"""The report's findings: every sentence it says, worded from the pipeline's numbers, each in one place.
 
-Every sentence in the findings is built from the pipeline's metrics, so a new
-run with other params or another dataset rewrites them; nothing is claimed by
-hand. The page they go on is ``hiddennodes.report.page``.
+Every sentence is built from this run's metrics and the experiments'
+declarations in params.yaml (their inputs, width and distortions), never from
+their names, so another run, another dataset or a seventh experiment rewrites
+them; nothing is claimed by hand. A finding that reports a difference (the best
+network, a twin on other inputs, the hidden layer against logistic regression,
+the widest gap, the weakest class, changed images, other writers, abstaining,
+customers' pictures, distorted copies) carries its size and kind, so
+``hiddennodes.report.summary`` picks the few a reader sees first from the very
+sentences the sections show. The page they go on is ``hiddennodes.report.page``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from hiddennodes.data.datasets import IMAGE_PIXELS, IMAGE_SHAPE
-from hiddennodes.words import better_or_worse, class_test_images, costs, english_list, interval_text, percentage
+from hiddennodes.data.datasets import IMAGE_SHAPE
+from hiddennodes.words import (better_or_worse, class_items, class_test_images, costs, english_list, interval_text,
+                               percentage)
 
 
-def _shape(row: Mapping) -> str:
-    return f"{row['num_inputs']}→{row['hidden_units']}→10"
+@dataclass(frozen=True)
+class Finding:
+    """One sentence of the report; ``size`` (the difference it reports, as a share of accuracy or of the images) and
+    ``kind`` (at most one of a kind in the summary) let the summary choose it; a detail has neither."""
+
+    sentence: str
+    size: float = 0.0
+    kind: str = "detail"
+    surprising: bool = False
 
 
-def model_findings(comparison: Mapping[str, Mapping], num_classes: int, pca: Mapping | None = None, pixels: Mapping | None = None) -> list[str]:
-    """Sentences comparing the experiments' accuracies."""
-    found = []
-    baselines = {name: row for name, row in comparison.items() if not name.startswith("exp")}
-    comparison = {name: row for name, row in comparison.items() if name.startswith("exp")}
-    best = max(comparison, key=lambda name: comparison[name]["test_accuracy"])
-    row = comparison[best]
-    text = f"{best} ({row['inputs']}, {_shape(row)}) reads the test set best: accuracy {row['test_accuracy']:.2%}."
-    small = [name for name in ("exp1", "exp2") if name in comparison]
-    if small:
-        text += " With " + " and ".join(f"{comparison[name]['hidden_units']} hidden node{'s' if comparison[name]['hidden_units'] > 1 else ''} "
-                                        f"({name}) it is {comparison[name]['test_accuracy']:.2%}" for name in small)
-        text += f", against {1 / num_classes:.0%} by chance."
-    found.append(text)
-    if "exp3" in comparison:
-        base = comparison["exp3"]["test_accuracy"]
-        if "exp4" in comparison and pca:
-            found.append(
-                f"PCA inputs ({pca['n_components']} components keeping {pca['explained_variance']:.1%} of the pixel variance, exp4) "
-                f"read the test digits {better_or_worse(comparison['exp4']['test_accuracy'] - base)} than all {IMAGE_PIXELS} pixels (exp3)."
-            )
-        if "exp5" in comparison and pixels:
-            found.append(
-                f"The {pixels['top_pixels']} pixels the random forest ranks highest (exp5, {pixels['importance_covered']:.0%} of its importance) "
-                f"read the test digits {better_or_worse(comparison['exp5']['test_accuracy'] - base)} than all pixels."
-            )
-    # The L2 model of each input kind speaks for it (the l1 and elasticnet rows stand in the table beside it).
-    linear = {row["inputs"]: (name, row) for name, row in baselines.items() if name == f"logreg {row['inputs']}"}
-    if comparison[best]["inputs"] in linear:
-        name, row = linear[comparison[best]["inputs"]]
-        found.append(f"Logistic regression on the same inputs ({name}, no hidden layer) reaches {row['test_accuracy']:.2%}: "
-                     f"the hidden layer of {best} reads {better_or_worse(comparison[best]['test_accuracy'] - row['test_accuracy'])}.")
+def sentences(findings: Sequence[Finding]) -> list[str]:
+    return [finding.sentence for finding in findings]
 
-    # The sparse models (L1, elastic net) of the best network's inputs: how many weights they drop, and what it costs.
-    for sparse_name, sparse in baselines.items():
-        penalty = sparse.get("penalty", "l2")
-        if penalty == "l2" or sparse["inputs"] != comparison[best]["inputs"] or "zero_weights" not in sparse:
+
+HALF_A_POINT = 0.005  # a difference of accuracy smaller than this is within the noise of one run
+
+# The comparison table's input kinds in words.
+INPUT_WORDS = {"pixels": "pixels", "pca": "PCA components", "top pixels": "selected pixels", "top_pixels": "selected pixels"}
+
+
+def _inputs(row: Mapping) -> str:
+    return f"{row['num_inputs']} {INPUT_WORDS.get(row['inputs'], row['inputs'])}"
+
+
+def _nodes(count: int) -> str:
+    return f"{count} hidden node{'s' if count != 1 else ''}"
+
+
+def _networks(comparison: Mapping[str, Mapping]) -> dict[str, Mapping]:
+    """The rows of networks with a hidden layer (the baselines have none)."""
+    return {name: row for name, row in comparison.items() if row.get("hidden_units", 0) > 0}
+
+
+def accuracy_findings(comparison: Mapping[str, Mapping], reference: str, twins: Mapping[str, str], num_classes: int,
+                      paired: Mapping[str, Mapping] | None = None, items: str = "digits") -> list[Finding]:
+    """What the comparison table says: the best network, the layers narrower than the classes, the reference against
+    each twin on other inputs (``twins``: experiment -> "inputs" or "augment", what alone sets it apart from
+    ``reference`` in params.yaml), the hidden layer against logistic regression on the same inputs, and the widest gap
+    between training and test accuracy. ``items``: what the images are ("digits", "images")."""
+    networks = _networks(comparison)
+    best = max(networks, key=lambda name: networks[name]["test_accuracy"])
+    row = networks[best]
+    found = [Finding(f"{best} reads the test {items} best: {row['test_accuracy']:.1%} right, from {_inputs(row)} "
+                     f"through {_nodes(row['hidden_units'])}.", float("inf"), "headline")]
+
+    narrow = sorted((name for name, row in networks.items() if row["hidden_units"] < num_classes), key=lambda name: networks[name]["hidden_units"])
+    if narrow:
+        parts = [f"{name} ({_nodes(networks[name]['hidden_units'])}) {networks[name]['test_accuracy']:.1%}" for name in narrow]
+        parts[0] = parts[0].replace(") ", ") reads ", 1) + f" of the test {items} right"
+        worst = min(networks[name]["test_accuracy"] for name in narrow)
+        found.append(Finding(f"With fewer hidden nodes than classes, {', '.join(parts)}, against {1 / num_classes:.0%} by chance.",
+                             row["test_accuracy"] - worst, "narrow"))
+
+    base = comparison[reference]
+    for name, kind in twins.items():
+        if kind != "inputs" or name not in comparison:
             continue
-        dense = linear.get(sparse["inputs"])
-        against = f" ({better_or_worse(sparse['test_accuracy'] - dense[1]['test_accuracy'])} than with L2)" if dense else ""
-        found.append(f"With an {'L1' if penalty == 'l1' else 'elastic-net'} penalty ({sparse_name}) logistic regression sets "
-                     f"{sparse['zero_weights']:.0%} of its weights to zero and reaches {sparse['test_accuracy']:.2%}{against}.")
-    gaps = {name: row["train_accuracy"] - row["test_accuracy"] for name, row in comparison.items() if "train_accuracy" in row}
+        other = comparison[name]
+        difference = other["test_accuracy"] - base["test_accuracy"]
+        test = (paired or {}).get(f"{reference} vs {name}") or (paired or {}).get(f"{name} vs {reference}")
+        real = test["differ"] if test else abs(difference) >= HALF_A_POINT
+        fewer = other["num_inputs"] < base["num_inputs"]
+        text = (f"{name} reads the test {items} from {_inputs(other)} {better_or_worse(difference)} than {reference} from {_inputs(base)} "
+                f"({other['test_accuracy']:.1%} against {base['test_accuracy']:.1%})")
+        if test and not test["differ"]:
+            text += f"; McNemar's test on the same {items} finds no real difference"
+        found.append(Finding(text + ".", abs(difference), f"inputs {name}", surprising=real and fewer == (difference > 0)))
+
+    linear = next((row for name, row in comparison.items() if row.get("hidden_units") == 0 and row.get("inputs") == base["inputs"]
+                   and row.get("penalty", "l2") == "l2"), None)
+    if linear is not None:
+        gain = base["test_accuracy"] - linear["test_accuracy"]
+        text = (f"The hidden layer of {reference} reads the test {items} {better_or_worse(gain)} than logistic regression on the same "
+                f"inputs ({base['test_accuracy']:.1%} against {linear['test_accuracy']:.1%}).")
+        found.append(Finding(text, abs(gain), "linear", surprising=gain <= 0))
+
+    gaps = {name: row["train_accuracy"] - row["test_accuracy"] for name, row in networks.items() if "train_accuracy" in row}
     if gaps:
         widest = max(gaps, key=gaps.get)
-        row = comparison[widest]
-        found.append(f"The widest gap between training and test accuracy is {widest}'s: {row['train_accuracy']:.2%} on the images "
-                     f"it learnt from, {row['test_accuracy']:.2%} on unseen ones.")
+        found.append(Finding(f"The widest gap between training and test is {widest}'s: {networks[widest]['train_accuracy']:.1%} right on "
+                             f"the {items} it learnt from, {networks[widest]['test_accuracy']:.1%} on unseen ones.", gaps[widest], "gap"))
+    return found
+
+
+def inputs_finding(kinds: Sequence[str], pca: Mapping | None = None, pixels: Mapping | None = None) -> Finding | None:
+    """What the reduced inputs the experiments use keep of the pixels (``kinds``: their input kinds)."""
+    parts = []
+    if "pca" in kinds and pca:
+        parts.append(f"the PCA inputs are {pca['n_components']} components keeping {pca['explained_variance']:.1%} of the pixel variance")
+    if "top_pixels" in kinds and pixels:
+        parts.append(f"the selected pixels are the {pixels['top_pixels']} the random forest ranks highest, "
+                     f"{pixels['importance_covered']:.0%} of its importance")
+    if not parts:
+        return None
+    text = english_list(parts)
+    return Finding(text[0].upper() + text[1:] + ".")
+
+
+def sparse_findings(comparison: Mapping[str, Mapping], reference: str) -> list[Finding]:
+    """The sparse logistic regressions (L1, elastic net) on the reference's inputs: the weights they drop, and the cost."""
+    inputs = comparison[reference]["inputs"]
+    baselines = {name: row for name, row in comparison.items() if row.get("hidden_units", 0) == 0}
+    dense = next((row for row in baselines.values() if row["inputs"] == inputs and row.get("penalty", "l2") == "l2"), None)
+    found = []
+    for name, sparse in baselines.items():
+        penalty = sparse.get("penalty", "l2")
+        if penalty == "l2" or sparse["inputs"] != inputs or "zero_weights" not in sparse:
+            continue
+        against = f" ({better_or_worse(sparse['test_accuracy'] - dense['test_accuracy'])} than with L2)" if dense else ""
+        found.append(Finding(f"With an {'L1' if penalty == 'l1' else 'elastic-net'} penalty ({name}) logistic regression sets "
+                             f"{sparse['zero_weights']:.0%} of its weights to zero and reaches {sparse['test_accuracy']:.1%}{against}."))
     return found
 
 
@@ -84,9 +152,9 @@ def paired_findings(tests: Mapping[str, Mapping], comparison: Mapping[str, Mappi
     return found
 
 
-def overlap_finding(overlap: Mapping) -> str:
-    """One sentence on how well the single node's values separate the classes."""
-    text = (f"With one node (exp1), the middle halves of the classes' activations overlap by {overlap['mean_pairwise_iqr_overlap']:.0%} "
+def overlap_finding(experiment: str, overlap: Mapping) -> str:
+    """One sentence on how well a single node's values separate the classes."""
+    text = (f"With one node ({experiment}), the middle halves of the classes' activations overlap by {overlap['mean_pairwise_iqr_overlap']:.0%} "
             f"of their joint range on average; {overlap['overlapping_pairs']} of {overlap['pairs']} class pairs overlap at all")
     alone = overlap["classes_with_a_range_of_their_own"]
     if alone:
@@ -143,90 +211,96 @@ def embedding_finding(experiment: str, embedding: Mapping, num_classes: int) -> 
     )
 
 
-def error_finding(experiment: str, class_report: Mapping, class_names: Sequence[str]) -> str:
-    recalls = {name: class_report[name]["recall"] for name in class_names if name in class_report}
-    weakest, strongest = min(recalls, key=recalls.get), max(recalls, key=recalls.get)
-    text = (f"{experiment} finds {recalls[strongest]:.0%} of the {class_test_images(strongest)} but only {recalls[weakest]:.0%} "
-            f"of the {class_test_images(weakest)}")
-    confused = class_report.get("most_confused") or []
-    if confused:
-        top = confused[0]
-        text += f"; it mixes up {top['classes'][0]} and {top['classes'][1]} most ({top['mistakes']} test mistakes, both ways)"
-    return text + "."
+def class_finding(experiment: str, nodes: Mapping) -> Finding:
+    """The experiment's best and worst class, and what the worst is taken for (from its ``nodes.json``)."""
+    classes = [row for row in nodes["classes"] if row["accuracy"] is not None]  # a class with no test images has none
+    best = max(classes, key=lambda row: row["accuracy"])
+    worst = min(classes, key=lambda row: row["accuracy"])
+    text = (f"{experiment} reads {best['accuracy']:.0%} of the {class_test_images(best['class'])} right but only "
+            f"{worst['accuracy']:.0%} of the {class_test_images(worst['class'])}")
+    if worst["confused_with"] is not None:
+        text += f", taking {worst['confusions']} of them for {class_items(worst['confused_with'])}"
+    return Finding(text + ".", best["accuracy"] - worst["accuracy"], "classes")
 
 
-def realworld_findings(realworld: Mapping, robustness: Mapping, calibration: Mapping, experiment: str = "exp3") -> list[str]:
-    """Sentences answering "how would it read real digits?" for one experiment (the study's best width on pixels)."""
+def away_findings(experiment: str, realworld: Mapping, robustness: Mapping, calibration: Mapping, items: str = "digits") -> list[Finding]:
+    """How ``experiment`` reads away from its test set: other writers' digits, changed images, and what it must hand
+    to a person to be right on what it answers."""
     found = []
     row = realworld.get(experiment, {})
     if realworld.get("applicable") and "uci_accuracy" in row:
-        found.append(
-            f"On {realworld['uci_digits']:,} handwritten digits from other writers and another scanner (UCI, enlarged and prepared as MNIST's), "
-            f"{experiment} is right on {row['uci_accuracy']:.1%}, against {row['test_accuracy']:.1%} on MNIST's test digits "
-            f"({abs(100 * row['drop']):.1f} points {'lower' if row['drop'] >= 0 else 'higher'}): the better guide to customers' digits."
-        )
+        count = f"{realworld['uci_digits']:,} " if "uci_digits" in realworld else ""
+        found.append(Finding(
+            f"On {count}digits by other writers and another scanner (UCI, prepared as MNIST's) {experiment} is right on "
+            f"{row['uci_accuracy']:.1%}, against {row['test_accuracy']:.1%} on the test digits ({abs(100 * row['drop']):.1f} points "
+            f"{'lower' if row['drop'] >= 0 else 'higher'}): the better guide to customers' digits.", abs(row["drop"]), "writers"))
     rates = robustness[experiment]["strongest"]
     worst, best = min(rates, key=rates.get), max(rates, key=rates.get)
     severity = robustness["severities"]
-    levels = max(int(key) for key in severity[worst] if key.isdigit())
+    level = str(max(int(key) for key in severity[worst] if key.isdigit()))
     clean = robustness[experiment]["clean"]
-    found.append(
-        f"{experiment} is most fragile to {worst}: at {severity[worst][str(levels)]:g} {severity[worst]['unit']} its test accuracy falls from "
-        f"{clean:.1%} to {rates[worst]:.1%}; it holds best under {best} ({rates[best]:.1%} at {severity[best][str(levels)]:g} {severity[best]['unit']})."
-    )
+    found.append(Finding(
+        f"{experiment} is most fragile to {worst}: at {severity[worst][level]:g} {severity[worst]['unit']} it reads {rates[worst]:.1%} "
+        f"of the test {items} right, against {clean:.1%} as they are; it holds best under {best} ({rates[best]:.1%} at "
+        f"{severity[best][level]:g} {severity[best]['unit']}).", clean - rates[worst], "fragile"))
     calibrated = calibration[experiment]
-    text = (f"{experiment}'s expected calibration error on the test digits is {calibrated['test_ece']:.3f} "
-            f"(mean confidence {calibrated['test_mean_confidence']:.1%}, accuracy {calibrated['test_accuracy']:.1%})")
-    if "uci_ece" in row:
-        text += f" and {row['uci_ece']:.3f} on the UCI digits"
-    found.append(text + ".")
-    target = calibration["target_accuracy"]
+    if "test_ece" in calibrated:
+        text = (f"{experiment}'s expected calibration error on the test {items} is {calibrated['test_ece']:.3f} "
+                f"(mean confidence {calibrated['test_mean_confidence']:.1%}, accuracy {calibrated['test_accuracy']:.1%})")
+        if "uci_ece" in row:
+            text += f" and {row['uci_ece']:.3f} on the UCI digits"
+        found.append(Finding(text + "."))
+    target, certainty = calibration["target_accuracy"], calibration.get("certainty", 0.5)
     if calibrated["threshold"] is None:
-        found.append(f"No confidence threshold gives {experiment} {target:.0%} accuracy on the validation digits with "
-                     f"{calibration.get('certainty', 0.5):.0%} certainty: every answer needs checking.")
+        found.append(Finding(f"No confidence threshold makes {experiment} {target:.0%} right on what it answers (on the validation "
+                             f"{items}, with {certainty:.0%} certainty): every answer needs checking by a person.", 1.0, "abstain",
+                             surprising=True))
     else:
-        text = (f"To be {target:.0%} right on what it answers, {experiment} abstains below a top probability of {calibrated['threshold']:.3f} "
-                f"(the lowest at which its validation answers reach {target:.0%} with {calibration.get('certainty', 0.5):.0%} certainty): it then answers {calibrated['test_coverage']:.1%} of the test digits, "
-                f"{percentage(calibrated['test_accuracy_kept'])} of them correctly, and a person checks {calibrated['test_checked_by_hand']:.1%}")
+        text = (f"To be {target:.0%} right on what it answers, {experiment} must hand {calibrated['test_checked_by_hand']:.1%} of the test "
+                f"{items} to a person: it abstains below a top probability of {calibrated['threshold']:.3f}")
+        if "test_accuracy_kept" in calibrated:
+            text += f" and reads the rest {percentage(calibrated['test_accuracy_kept'])} right"
         if "uci_coverage" in row:
-            text += (f"; on the UCI digits the same threshold answers {row['uci_coverage']:.1%}, "
-                     f"{percentage(row['uci_accuracy_kept'])} correctly")
-        found.append(text + ".")
+            text += f"; on the UCI digits the same threshold answers {row['uci_coverage']:.1%}, {percentage(row['uci_accuracy_kept'])} right"
+        found.append(Finding(text + ".", calibrated["test_checked_by_hand"], "abstain"))
     return found
 
 
-def customers_findings(customers: Mapping, table: Mapping, familiarity: Mapping, experiment: str = "exp3") -> list[str]:
-    """Sentences answering "how would it read customers' photos and scans?" from the customers stage."""
+HARD_WORDS = ("stored sideways, a table along the edge, ruled or squared paper, a printed box, faint pencil, shadows, dim light, "
+              "small digits, a thin pen, several digits")
+
+
+def customers_findings(customers: Mapping, table: Mapping, familiarity: Mapping, experiment: str) -> list[Finding]:
+    """How ``experiment`` reads customers' photos and scans, from the customers stage."""
     if not customers.get("applicable"):
-        return [f"Customers' photos and scans: not applicable. {customers.get('reason', '')}"]
+        return [Finding(f"Customers' photos and scans: not applicable. {customers.get('reason', '')}".rstrip())]
     rows = table["experiments"][experiment]
     clean, hard = customers[experiment]["clean"], customers[experiment]["hard"]
     found = [
-        f"Customers' digits: the first {customers['digits']} test digits drawn as scans and phone photos under "
-        f"{len({row['condition'] for row in rows})} conditions at {len(rows)} strengths in all, read exactly as "
-        "hiddennodes-predict reads a file. "
-        f"On clean pictures {experiment} answers {clean['answered']:.1%} of the digits and is right on {percentage(clean['accuracy_answered'])} "
-        f"of those (the raw arrays of the same digits: {clean['raw_accuracy']:.1%} right when all are answered); on hard ones "
-        f"(stored sideways, a table along the edge, ruled or squared paper, a printed box, faint pencil, shadows, dim light, "
-        f"small digits, a thin pen, several digits) it answers {hard['answered']:.1%}, right on {percentage(hard['accuracy_answered'])}.",
-        f"{clean['targets_met'] + hard['targets_met']} of {clean['conditions'] + hard['conditions']} conditions and strengths meet the target "
-        "(the digits answered are read at 95% of the raw arrays' accuracy or better, and no more than 10% of them are wrong); "
-        "what it cannot read it refuses with a reason rather than guessing.",
+        Finding(f"Customers' digits: the first {customers['digits']} test digits drawn as scans and phone photos under "
+                f"{len({row['condition'] for row in rows})} conditions at {len(rows)} strengths in all, read exactly as "
+                "hiddennodes-predict reads a file."),
+        Finding(f"On clean pictures {experiment} answers {clean['answered']:.1%} of customers' digits and is right on "
+                f"{percentage(clean['accuracy_answered'])} of those (the raw arrays of the same digits: {clean['raw_accuracy']:.1%} right "
+                f"when all are answered); on hard ones ({HARD_WORDS}) it answers {hard['answered']:.1%}, right on "
+                f"{percentage(hard['accuracy_answered'])}.", abs(clean["answered"] - hard["answered"]), "customers"),
+        Finding(f"{clean['targets_met'] + hard['targets_met']} of {clean['conditions'] + hard['conditions']} conditions and strengths meet "
+                "the target (the digits answered are read at 95% of the raw arrays' accuracy or better, and no more than 10% of them "
+                "are wrong; a condition refused whole does not); what it cannot read it refuses with a reason rather than guessing."),
     ]
     answered = [row for row in rows if row["accuracy_answered"] is not None]
     if answered:
         worst = min(answered, key=lambda row: row["accuracy_answered"])
-        found.append(f"Least accurate on what it answers: {worst['words']} ({worst['label']}), {worst['accuracy_answered']:.1%} "
-                     f"of the {worst['answered']:.1%} it answers.")
+        found.append(Finding(f"Least accurate on what it answers: {worst['words']} ({worst['label']}), {worst['accuracy_answered']:.1%} "
+                             f"of the {worst['answered']:.1%} it answers."))
     most_refused = min(rows, key=lambda row: row["answered"])
     reasons = ", ".join(f"{reason} ({count})" for reason, count in list(most_refused["refusals"].items())[:2]) or "none"
-    found.append(f"Most often refused: {most_refused['words']} ({most_refused['label']}), {1 - most_refused['answered']:.1%} of "
-                 f"its digits sent to a person; reasons: {reasons}.")
-    found.append(f"A picture is refused as unlike any digit when its prepared {IMAGE_SHAPE[0]}×{IMAGE_SHAPE[1]} falls outside limits that "
-                 f"{familiarity['val_pass_share']:.1%} of the {familiarity['val_digits']:,} validation digits pass "
-                 "(reconstruction error through the pipeline's PCA, amount of ink, width against height).")
+    found.append(Finding(f"Most often refused: {most_refused['words']} ({most_refused['label']}), {1 - most_refused['answered']:.1%} of "
+                         f"its digits sent to a person; reasons: {reasons}."))
+    found.append(Finding(f"A picture is refused as unlike any digit when its prepared {IMAGE_SHAPE[0]}×{IMAGE_SHAPE[1]} falls outside "
+                         f"limits that {familiarity['val_pass_share']:.1%} of the {familiarity['val_digits']:,} validation digits pass "
+                         "(reconstruction error through the pipeline's PCA, amount of ink, width against height)."))
     return found
-
 
 
 def augment_rows(plain: str, augmented: str, comparison: Mapping, robustness: Mapping, calibration: Mapping,
@@ -254,27 +328,38 @@ def augment_rows(plain: str, augmented: str, comparison: Mapping, robustness: Ma
     return rows
 
 
-def augment_findings(plain: str, augmented: str, described: str, rows: Sequence[tuple[str, float, float]]) -> list[str]:
-    """Sentences on what training on distorted copies bought and cost, from ``augment_rows``."""
+def augment_findings(plain: str, augmented: str, described: str, rows: Sequence[tuple[str, float, float]],
+                     items: str = "digits") -> list[Finding]:
+    """What training on distorted copies bought and cost, from ``augment_rows``: the first sentence weighs it (clean
+    test images, the mean at the strongest changes, customers' hard pictures), the rest say where."""
     by_name = {name: (before, after) for name, before, after in rows}
-    before, after = by_name["test accuracy"]
-    found = [f"{augmented} is {plain} trained on distorted copies ({described}): on the test digits as they are it is right on "
-             f"{after:.1%}, against {before:.1%} ({better_or_worse(after - before)})."]
+    clean = by_name["test accuracy"]
+    changed = by_name["mean over the strongest changes"]
+    text = (f"{augmented} is {plain} trained on distorted copies ({described}): it reads the test {items} as they are "
+            f"{better_or_worse(clean[1] - clean[0])} ({clean[1]:.1%} against {clean[0]:.1%}) and at the strongest changes "
+            f"{better_or_worse(changed[1] - changed[0])} on average")
+    hard = by_name.get("customers' hard pictures read right")
+    if hard:
+        text += f", customers' hard pictures {better_or_worse(hard[1] - hard[0])}"
+    surprising = changed[1] <= changed[0] or (hard is not None and hard[1] < hard[0])
+    found = [Finding(text + ".", max(abs(clean[1] - clean[0]), abs(changed[1] - changed[0])), f"augment {augmented}", surprising)]
     from hiddennodes.evaluate.robustness import CHANGES
 
     changes = [(name, before, after) for name, before, after in rows if name.split(" ")[0] in CHANGES]
     if changes:
         best = max(changes, key=lambda row: row[2] - row[1])
         worst = min(changes, key=lambda row: row[2] - row[1])
-        found.append(f"Changed images gain the most at {best[0]}: {best[2]:.1%} against {best[1]:.1%} ({better_or_worse(best[2] - best[1])}).")
+        found.append(Finding(f"Changed images gain the most at {best[0]}: {best[2]:.1%} against {best[1]:.1%} "
+                             f"({better_or_worse(best[2] - best[1])})."))
         if worst[2] < worst[1]:
-            found.append(f"They lose the most at {worst[0]}: {worst[2]:.1%} against {worst[1]:.1%} ({better_or_worse(worst[2] - worst[1])}).")
+            found.append(Finding(f"They lose the most at {worst[0]}: {worst[2]:.1%} against {worst[1]:.1%} "
+                                 f"({better_or_worse(worst[2] - worst[1])})."))
         else:
-            found.append(f"No change of the robustness stage leaves it worse off; the least gain is at {worst[0]} ({better_or_worse(worst[2] - worst[1])}).")
-    for name in ("customers' hard pictures read right", "other writers' digits (UCI)"):
-        if name in by_name:
-            before, after = by_name[name]
-            found.append(f"{name.capitalize()}: {after:.1%} against {before:.1%} ({better_or_worse(after - before)}).")
+            found.append(Finding(f"No change of the robustness stage leaves it worse off; the least gain is at {worst[0]} "
+                                 f"({better_or_worse(worst[2] - worst[1])})."))
+    if "other writers' digits (UCI)" in by_name:
+        before, after = by_name["other writers' digits (UCI)"]
+        found.append(Finding(f"Other writers' digits (UCI): {after:.1%} against {before:.1%} ({better_or_worse(after - before)})."))
     return found
 
 
