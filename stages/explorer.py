@@ -23,6 +23,7 @@ from settings import load_params
 
 from hiddennodes.explorer.page import experiment_payload, render_explorer
 from hiddennodes.network.trained import load_network
+from hiddennodes.words import items_of
 
 
 def main() -> None:
@@ -43,10 +44,12 @@ def main() -> None:
             experiment.name, experiment.label, load_network(args.models / experiment.name / "network.npz"),
             load_arrays(args.interpretation / f"{experiment.name}.npz"), metrics.get("test_accuracy"),
         ))
+    class_names = [str(name) for name in info["class_names"]]
+    item = "garment" if info["dataset"] == "fashion_mnist" else items_of(class_names)[:-1]  # a digit, or an image of a custom set
     page = render_explorer(
-        f"What the hidden nodes see: draw a {'digit' if info['dataset'] != 'fashion_mnist' else 'garment'} and watch them",
-        [str(name) for name in info["class_names"]], payloads, params.reference,
-        template=read_text(args.web / "explorer.html"), script=read_text(args.web / "explorer.js"), style=read_text(args.web / "explorer.css"),
+        f"What the hidden nodes see: draw {'an' if item == 'image' else 'a'} {item} and watch them", class_names, payloads,
+        params.reference, template=read_text(args.web / "explorer.html"), script=read_text(args.web / "explorer.js"),
+        style=read_text(args.web / "explorer.css"), item=item,
     )
     write_text(args.out, page)
     print(f"{args.out}: {len(page) / 1e6:.2f} MB, {len(payloads)} experiments")

@@ -16,7 +16,7 @@ WEB = ROOT / "hiddennodes" / "explorer" / "web"
 
 def page_html(experiments: dict[str, tuple[Network, str]], train_images: np.ndarray, train_labels: np.ndarray,
               test_images: np.ndarray, test_labels: np.ndarray, reference: str | None = None,
-              accuracy: dict[str, float] | None = None) -> str:
+              accuracy: dict[str, float] | None = None, item: str = "digit") -> str:
     """The explorer page for ``{name: (network, label)}``, interpreted on the given pixel images ((n, 784) in [0, 1])."""
     payloads = []
     for name, (network, label) in experiments.items():
@@ -25,9 +25,9 @@ def page_html(experiments: dict[str, tuple[Network, str]], train_images: np.ndar
         arrays = interpret(network, train_hidden, train_labels, test_hidden, test_labels, train_images)
         payloads.append(experiment_payload(name, label, network, arrays, (accuracy or {}).get(name)))
     class_names = list(next(iter(experiments.values()))[0].class_names)
-    return render_explorer("What the hidden nodes see: draw a digit and watch them", class_names, payloads,
+    return render_explorer(f"What the hidden nodes see: draw a {item} and watch them", class_names, payloads,
                            reference or next(iter(experiments)), template=(WEB / "explorer.html").read_text(),
-                           script=(WEB / "explorer.js").read_text(), style=(WEB / "explorer.css").read_text())
+                           script=(WEB / "explorer.js").read_text(), style=(WEB / "explorer.css").read_text(), item=item)
 
 
 def pixel_network(layers: dict[str, np.ndarray], class_names=tuple(str(digit) for digit in range(10))) -> Network:

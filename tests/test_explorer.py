@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 
@@ -51,6 +52,25 @@ def test_the_page_is_one_file_and_its_words_cannot_end_its_script():
     assert not re.search(r'(src|href)="(?!data:|#)', page)
     with pytest.raises(ValueError, match="at least one experiment"):
         render_explorer("t", [], [], "exp1", "", "", "")
+
+
+def test_the_page_speaks_of_the_datasets_own_images():
+    clothes = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+    network = pixel_network({"hidden_kernel": np.zeros((784, 1), np.float32), "hidden_bias": np.zeros(1, np.float32),
+                             "hidden_activation": np.array("relu"), "output_weights": np.zeros((1, 10), np.float32),
+                             "output_bias": np.zeros(10, np.float32)}, class_names=clothes)
+    images = np.random.default_rng(0).random((40, 784)).astype(np.float32)
+    labels = np.arange(40) % 10
+    page = page_html({"exp1": (network, "one node")}, images, labels, images, labels, item="garment")
+    shown = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # the words on the page before its script runs
+    assert "Draw a garment" in shown and "training garments" in shown and "{{" not in shown and "{{item" not in page
+    assert "digit" not in shown.lower()
+    data = json.loads(re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', page, re.S).group(1))
+    assert (data["item"], data["items"]) == ("garment", "garments")
+    # The script's own words come from the data: none of them names digits.
+    script = (ROOT / "hiddennodes" / "explorer" / "web" / "explorer.js").read_text()
+    words = re.findall(r'"[^"]*"|`[^`]*`', re.sub(r"//.*|/\*.*?\*/", "", script, flags=re.S))
+    assert not [text for text in words if re.search(r"\bdigits?\b", text)]
 
 
 @pytest.fixture(scope="module")

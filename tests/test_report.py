@@ -295,3 +295,14 @@ def test_a_seventh_experiment_gets_its_sentences_from_its_declaration_not_its_na
     comparison = comparison_of(params, {**ACCURACIES, "exp7": 0.87})
     found = {f.kind: f.sentence for f in accuracy_findings(comparison, params.reference, twins, 10)}
     assert found["inputs exp7"] == "exp7 reads the test digits from 154 PCA components 2.0 points worse than exp3 from 784 pixels (87.0% against 89.0%)."
+
+
+def test_the_page_speaks_of_the_datasets_own_images():
+    page = render_html("t", "i", [], COMPARISON, [], item="image")
+    assert "Draw an image and watch every hidden node answer" in page and "digit" not in page
+    assert "Draw a digit and watch" in render_html("t", "i", [], COMPARISON, [])
+    from hiddennodes.report.page import carriers_table
+
+    nodes = {"classes": [{"class": "Bag", "confused_with": None, "confusions": 0, "accuracy": 0.97,
+                          "carriers": [{"node": 3, "contribution": 1.5}]}]}
+    assert carriers_table(nodes, "images").headers[1::2] == ["most often taken for (images)", "test images right"]

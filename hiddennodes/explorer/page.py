@@ -107,12 +107,18 @@ def _script_json(data) -> str:
 
 
 def render_explorer(title: str, class_names: list[str], experiments: list[dict], reference: str,
-                    template: str, script: str, style: str) -> str:
-    """The page: ``template`` (``hiddennodes/explorer/web/explorer.html``) with the style, the data and the script filled in."""
+                    template: str, script: str, style: str, item: str = "digit") -> str:
+    """The page: ``template`` (``hiddennodes/explorer/web/explorer.html``) with the style, the data and the script filled in.
+
+    ``item``: what one image of the dataset is called on the page ("digit", "garment", "image"; its plural adds an s)."""
     if not experiments:
         raise ValueError("the explorer needs at least one experiment")
-    data = {"title": title, "class_names": class_names, "reference": reference, "experiments": experiments}
+    data = {"title": title, "class_names": class_names, "reference": reference, "experiments": experiments,
+            "item": item, "items": f"{item}s"}
     page = template.replace("{{title}}", html.escape(title))
+    article = "an" if item[:1] in "aeiou" else "a"
+    for name, words in (("an_item", f"{article} {item}"), ("items", f"{item}s"), ("item", item)):
+        page = page.replace("{{%s}}" % name, html.escape(words))
     page = page.replace("/*{{style}}*/", style.replace("</", "<\\/"))
     page = page.replace("{{data}}", _script_json(data))
     return page.replace("/*{{script}}*/", script.replace("</script", "<\\/script"))

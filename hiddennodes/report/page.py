@@ -102,15 +102,15 @@ def augment_table(plain: str, augmented: str, rows) -> Table:
     return Table(["measure", plain, augmented, "difference (points)"], cells)
 
 
-def carriers_table(nodes: Mapping) -> Table:
+def carriers_table(nodes: Mapping, items: str = "digits") -> Table:
     """What carries each class, from the interpret stage's ``nodes.json``: its accuracy, what it is most often taken
-    for, and the nodes adding most to its score (mean activation × weight on its test digits)."""
+    for, and the nodes adding most to its score (mean activation × weight on its test images; ``items``: what they are)."""
     rows = []
     for row in nodes["classes"]:
         confused = "never taken for another" if row["confused_with"] is None else f"{row['confused_with']} ({row['confusions']})"
         carriers = ", ".join(f"{carrier['node']} ({carrier['contribution']:+.2f})" for carrier in row["carriers"])
         rows.append([row["class"], confused, carriers, percentage(row["accuracy"])])
-    return Table(["class", "most often taken for (digits)", "nodes adding most to its score (mean contribution)", "test digits right"],
+    return Table(["class", f"most often taken for ({items})", "nodes adding most to its score (mean contribution)", f"test {items} right"],
                  rows, text_columns=3)
 
 
@@ -190,9 +190,9 @@ def section_html(section: Section, encoded: Mapping[bytes, tuple[str, bytes]] | 
 
 
 def render_html(title: str, introduction: str, summary: Sequence[str], comparison: Mapping[str, Mapping], sections: Sequence[Section],
-                explorer: str | None = EXPLORER_LINK, summary_heading: str = "") -> str:
+                explorer: str | None = EXPLORER_LINK, summary_heading: str = "", item: str = "digit") -> str:
     """The whole report as one HTML document; ``summary`` and every text are plain text. ``explorer``: the
-    relative address of the explorer page, linked at the top (None: no link)."""
+    relative address of the explorer page, linked at the top (None: no link); ``item``: what one image is called."""
     links = [("summary", "Summary"), ("comparison", "Comparison")] + [(section.anchor, section.short or section.title) for section in sections]
     contents = "".join(f'<a href="#{anchor}">{html.escape(name)}</a>' for anchor, name in links)
     encoded = compact_images([part.png for section in sections for part in (*section.lead, *section.figures) if isinstance(part, Figure)])
@@ -204,7 +204,7 @@ def render_html(title: str, introduction: str, summary: Sequence[str], compariso
         f'<nav class="contents" aria-label="Contents">{contents}</nav><main>',
         f"<h1>{html.escape(title)}</h1>",
         f"<p>{html.escape(introduction)}</p>",
-        *([f'<p class="explorer"><a href="{html.escape(explorer)}">Draw a digit and watch every hidden node answer: '
+        *([f'<p class="explorer"><a href="{html.escape(explorer)}">Draw {"an" if item[:1] in "aeiou" else "a"} {html.escape(item)} and watch every hidden node answer: '
            "the explorer page</a> (every experiment; it opens beside this report).</p>"] if explorer else []),
         '<section class="summary" id="summary"><h2>Summary</h2>',
         *([f"<p>{html.escape(summary_heading)}</p>"] if summary_heading else []),

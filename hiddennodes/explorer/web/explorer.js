@@ -544,7 +544,7 @@
     try {
       bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
     } catch {
-      setStatus(`${file.name} is not a picture this browser can read; give a PNG or JPEG of one digit.`);
+      setStatus(`${file.name} is not a picture this browser can read; give a PNG or JPEG of one ${DATA.item}.`);
       return;
     }
     let width = bitmap.width, height = bitmap.height;
@@ -780,7 +780,7 @@
     const importance = exp.importance[node], selectivity = exp.selectivity[node];
     $("node-words").innerHTML = `<b>${escapeHtml(exp.descriptions[node])}.</b> Selectivity ${selectivity.toFixed(2)} ` +
       `(0: every class alike, 1: one class only); switching it off ${importance > 0 ? `costs ${(100 * importance).toFixed(1)} points` : "costs nothing"} of test accuracy` +
-      `${exp.dead[node] ? "; it never fires on the test digits" : ""}.`;
+      `${exp.dead[node] ? `; it never fires on the test ${DATA.items}` : ""}.`;
     $("node-off").checked = Boolean(exp.off[node]);
     drawWeights($("node-weights"), exp, node);
     drawGray($("node-preferred"), exp.preferred, node * PIXELS);
@@ -854,12 +854,12 @@
     if (exp.units > 2) return;
     if (exp.units === 1) {
       $("layer-title").textContent = "Where your drawing falls among the classes";
-      $("layer-caption").textContent = "The one node's activation per class on the test digits; the black line is your drawing.";
+      $("layer-caption").textContent = `The one node's activation per class on the test ${DATA.items}; the black line is your drawing.`;
       drawClassBoxes(canvas, exp, 0, result ? result.hidden[0] : null);
       return;
     }
-    $("layer-title").textContent = "Your drawing among the training digits";
-    $("layer-caption").textContent = "Each dot is a training digit at its two activations, coloured by class; the shading is the class the output layer answers there; the black ring is your drawing.";
+    $("layer-title").textContent = `Your drawing among the training ${DATA.items}`;
+    $("layer-caption").textContent = `Each dot is a training ${DATA.item} at its two activations, coloured by class; the shading is the class the output layer answers there; the black ring is your drawing.`;
     drawScatter(canvas, exp, result);
   }
 
@@ -933,7 +933,7 @@
     for (const button of $("experiments").children) button.setAttribute("aria-pressed", String(button.dataset.name === name));
     $("experiment-label").textContent = `${name}: ${exp.label} — ${exp.units} hidden node${exp.units === 1 ? "" : "s"} on ` +
       `${{ pixels: "all 784 pixels", pca: `${exp.numInputs} PCA components`, top_pixels: `the random forest's ${exp.numInputs} top pixels` }[exp.kind]}` +
-      `${exp.accuracy === null || exp.accuracy === undefined ? "" : `, ${percent(exp.accuracy)} right on the test digits`}.`;
+      `${exp.accuracy === null || exp.accuracy === undefined ? "" : `, ${percent(exp.accuracy)} right on the test ${DATA.items}`}.`;
     update();
     renderNode();
     renderClass();
