@@ -8,7 +8,7 @@ from hiddennodes.data.datasets import DATASETS
 from hiddennodes.data.checks import verify
 from hiddennodes.network.trained import forward
 from hiddennodes.network.keras_model import KeepBestWeights, build_model, hidden_layer_model, layer_parameters
-from hiddennodes.config.params import ACTIVATIONS
+from hiddennodes.config.sections import ACTIVATIONS
 
 
 

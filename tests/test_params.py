@@ -145,7 +145,7 @@ def test_unknown_section_names_the_nearest():
 
 
 def test_missing_keys_take_the_dataclass_defaults():
-    from hiddennodes.config.params import ModelParams
+    from hiddennodes.config.sections import ModelParams
 
     plain = {name: entry for name, entry in params()["experiments"].items() if entry["augment"] == "none"}
     raw = {"experiments": plain, "data": {"dataset": "fashion_mnist"}}

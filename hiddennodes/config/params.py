@@ -1,4 +1,4 @@
-"""Typed, validated view of ``params.yaml``.
+"""Typed, validated view of ``params.yaml``: the whole config, and the checks that build it.
 
 Every stage builds :class:`Params` from the raw mapping before any heavy work,
 so a typo or an out-of-range value fails in a second with one sentence that
@@ -14,153 +14,12 @@ from typing import Any, Mapping
 
 from hiddennodes.config.distortions import RANGES as AUGMENT_RANGES
 from hiddennodes.config.distortions import Distortions
-from hiddennodes.config.experiments import Experiment, _choice, _fail, _nearest, parse_experiments
+from hiddennodes.config.experiments import Experiment, ParamsError, _choice, _fail, _nearest, parse_experiments
+from hiddennodes.config.sections import (ACTIVATIONS, OPTIMIZERS, PENALTIES, ROBUSTNESS_RANGES, SCHEDULES, SECTIONS,
+                                         AttributionsParams, BaselineParams, CalibrationParams, CustomersParams,
+                                         DataParams, EmbeddingParams, FamiliarityParams, ModelParams, PcaParams,
+                                         RandomForestParams, RobustnessParams, SmallParams, TrainingParams)
 from hiddennodes.data.datasets import DATASETS, IMAGE_PIXELS
-
-OPTIMIZERS = ("adadelta", "adagrad", "adam", "adamax", "adamw", "nadam", "rmsprop", "sgd")
-SCHEDULES = ("constant", "cosine")
-PENALTIES = ("l2", "l1", "elasticnet")
-ACTIVATIONS = (
-    "elu", "gelu", "leaky_relu", "linear", "relu", "selu",
-    "sigmoid", "softplus", "softsign", "swish", "tanh",
-)
-
-
-from hiddennodes.config.experiments import ParamsError  # noqa: E402  (defined beside the experiments' rules, raised by both)
-
-
-@dataclass(frozen=True)
-class DataParams:
-    dataset: str = "mnist"
-    mirror: str = ""
-    val_size: int = 5000
-
-
-@dataclass(frozen=True)
-class PcaParams:
-    variance: float = 0.95
-
-
-@dataclass(frozen=True)
-class RandomForestParams:
-    n_estimators: int = 100
-    top_pixels: int = 70
-    max_samples: float = 1.0  # share of the training images each tree draws (1: as many as there are)
-
-
-@dataclass(frozen=True)
-class TrainingParams:
-    """How one network is trained: the study's defaults."""
-
-    activation: str = "relu"
-    optimizer: str = "rmsprop"
-    learning_rate: float = 0.001
-    schedule: str = "constant"  # the learning rate over training: constant, or cosine (down to 0 at the last step)
-    epochs: int = 30
-    batch_size: int = 32
-    dropout: float = 0.0  # share of hidden activations dropped in training; 0 = off
-    l2: float = 0.0  # L2 penalty on the hidden layer's weights; 0 = off
-    patience: int = 0  # stop after this many epochs without a lower validation loss; 0 = run every epoch
-    repeats: int = 1  # train with seeds seed, seed + 1, ...; the first is kept, all give the mean and interval
-
-
-@dataclass(frozen=True)
-class SmallParams(TrainingParams):
-    """Experiments 1 and 2: the study's one- and two-node networks."""
-
-    hidden_exp1: int = 1
-    hidden_exp2: int = 2
-
-
-@dataclass(frozen=True)
-class ModelParams(TrainingParams):
-    """Experiments 3 to 5: the best width, on pixels, PCA and selected pixels."""
-
-    hidden: int = 128
-
-
-@dataclass(frozen=True)
-class EmbeddingParams:
-    """The 2-D maps of the hidden activations (experiments 3 to 5)."""
-
-    perplexity: float = 30.0
-    points: int = 20000  # training images mapped (a seeded sample, the same for every experiment); 0 = all of them
-
-
-@dataclass(frozen=True)
-class RobustnessParams:
-    """The graded changes to the test images: level k of ``levels`` is k/levels of the way to the strongest."""
-
-    levels: int = 4
-    rotation: float = 30.0  # degrees, either way
-    shift: float = 5.0  # pixels, in a random direction
-    smaller: float = 0.6  # times the size
-    larger: float = 1.3
-    thinner: float = 1.0  # pixels of stroke removed on each side
-    thicker: float = 2.0  # pixels of stroke added on each side
-    noise: float = 0.4  # standard deviation, full ink being 1
-    blur: float = 2.0  # Gaussian sigma in pixels
-    contrast: float = 0.2  # share of the contrast kept
-
-    def strongest(self) -> dict[str, float]:
-        """The last level's severity of every change, by name."""
-        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self) if field.name != "levels"}
-
-
-@dataclass(frozen=True)
-class BaselineParams:
-    """Multinomial logistic regression on each input kind."""
-
-    max_iter: int = 100  # lbfgs iterations at most (scikit-learn's default)
-    C: float = 1.0  # inverse strength of its penalty (scikit-learn's default)
-    penalties: tuple[str, ...] = ("l2", "l1", "elasticnet")  # one model each; l1 and elasticnet are fitted by saga
-    l1_ratio: float = 0.5  # the elastic net's share of L1
-    saga_max_iter: int = 5  # saga's passes over the data at most (L1 and elastic net)
-
-
-@dataclass(frozen=True)
-class CalibrationParams:
-    """The reliability diagrams and the reject option."""
-
-    bins: int = 10  # equal-width confidence bins of the reliability diagram and the ECE
-    target_accuracy: float = 0.99  # the accuracy the kept answers must reach
-    certainty: float = 0.95  # ... with this confidence (Wilson's lower bound); 0.5 takes the validation accuracy as it is
-
-
-@dataclass(frozen=True)
-class FamiliarityParams:
-    """The check that a prepared picture looks like the training digits at all."""
-
-    pass_share: float = 0.99  # the share of validation digits that must pass every limit
-
-
-@dataclass(frozen=True)
-class AttributionsParams:
-    """Which pixels made each answer (stage attributions, with shap)."""
-
-    per_class: int = 10  # test digits of each class whose attributions toward their class are averaged
-    mistakes: int = 6  # most confident mistakes shown with the attributions toward both answers
-
-
-@dataclass(frozen=True)
-class CustomersParams:
-    """The customers' digits stage: test digits drawn as photos and scans under many conditions."""
-
-    digits: int = 50  # test digits per condition and level (the benchmark draws 100)
-
-
-# Allowed (low, high] for each change's strongest severity, and why it ends there.
-ROBUSTNESS_RANGES = {
-    "rotation": (0.0, 180.0),  # beyond 180 degrees turns back
-    "shift": (0.0, 14.0),  # 14 pixels moves the centre to the field's edge
-    "smaller": (0.0, 1.0),  # below 1 (1 would be no change)
-    "larger": (1.0, 3.0),
-    "thinner": (0.0, 3.0),  # MNIST strokes are 2-4 pixels wide: 3 pixels a side erases them
-    "thicker": (0.0, 5.0),
-    "noise": (0.0, 1.0),
-    "blur": (0.0, 5.0),
-    "contrast": (0.0, 1.0),
-}
 
 
 @dataclass(frozen=True)
@@ -220,22 +79,6 @@ class Params:
         return value
 
 
-_SECTIONS = {
-    "data": DataParams,
-    "pca": PcaParams,
-    "rf": RandomForestParams,
-    "small": SmallParams,
-    "model": ModelParams,
-    "embedding": EmbeddingParams,
-    "robustness": RobustnessParams,
-    "calibration": CalibrationParams,
-    "baseline": BaselineParams,
-    "familiarity": FamiliarityParams,
-    "customers": CustomersParams,
-    "attributions": AttributionsParams,
-}
-
-
 def _int(key: str, value: Any, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
         span = f"from {low} to {high}" if high is not None else f"of at least {low}"
@@ -252,7 +95,7 @@ def _positive_float(key: str, value: Any, high: float | None = None) -> float:
 
 
 def _section(name: str, raw: Any) -> dict[str, Any]:
-    cls = _SECTIONS[name]
+    cls = SECTIONS[name]
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
@@ -328,7 +171,7 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     """
     if not isinstance(raw, Mapping):
         raise ParamsError("params.yaml must be a mapping of sections; see the project's params.yaml for the layout.")
-    top_level = ("seed", "experiments", "reference", "augment", *_SECTIONS)
+    top_level = ("seed", "experiments", "reference", "augment", *SECTIONS)
     for key in raw:
         if key not in top_level:
             raise ParamsError(f"params.yaml: unknown section {key!r}{_nearest(str(key), top_level)}; "

@@ -24,7 +24,7 @@ import numpy as np
 from hiddennodes.data.datasets import IMAGE_PIXELS
 from hiddennodes.files import SetupError, load_npz, restore_hint, save_arrays
 
-# The hidden activations Keras offers (hiddennodes.config.params.ACTIVATIONS) in NumPy, each
+# The hidden activations Keras offers (hiddennodes.config.sections.ACTIVATIONS) in NumPy, each
 # with its derivative, so preferred inputs can be found by gradient ascent
 # without TensorFlow. Constants are Keras 3's defaults.
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
