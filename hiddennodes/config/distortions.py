@@ -44,7 +44,7 @@ class Distortions:
         if self.thickness:
             parts.append(f"pen up to {self.thickness:g} px wider or thinner")
         if self.copies > 1:
-            parts.append(f"{self.copies} copies of each digit an epoch")
+            parts.append(f"{self.copies} copies of each training image an epoch")
         return ", ".join(parts) or "none"
 
 
