@@ -1,6 +1,7 @@
 """The file helpers: atomic writes that clear what a killed run left, stages that stop in one line, a pure package."""
 
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,10 @@ def stage_script(tmp_path: Path, body: str) -> Path:
 def test_ctrl_c_or_sigterm_is_one_line_and_removes_the_temporary(tmp_path, how):
     body = (f"    with atomic_path({str(tmp_path / 'out')!r}) as temporary:\n        temporary.mkdir()\n"
             f"        {how}\n        time.sleep(5)\n")
-    result = subprocess.run([sys.executable, str(stage_script(tmp_path, body))], capture_output=True, text=True, cwd=tmp_path)
+    # A shell that starts pytest in the background (`cmd &`) leaves SIGINT ignored, and an ignored signal stays ignored
+    # in every child: give the stage the default disposition a terminal gives it, whatever started the tests.
+    result = subprocess.run([sys.executable, str(stage_script(tmp_path, body))], capture_output=True, text=True, cwd=tmp_path,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert result.returncode == 130
     assert result.stderr.strip() == "interrupted: stage stopped before writing its outputs; `dvc repro` runs it again."
     assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out.*"))
