@@ -19,19 +19,10 @@ import json
 import sys
 from pathlib import Path
 
+from compare_metrics import leaves  # benchmarks/ is on the path: these run as scripts
+
 BYTE_FOLDERS = ("plots", "models", "data")
 PAGES = ("report.html", "explorer.html")
-
-
-def leaves(data, prefix=""):
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from leaves(value, f"{prefix}{key}.")
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from leaves(value, f"{prefix}{index}.")
-    else:
-        yield prefix.rstrip("."), data
 
 
 def metrics_files(root: Path) -> dict[str, Path]:
