@@ -318,3 +318,17 @@ def test_a_condition_refused_whole_does_not_meet_the_target():
     assert not meets_target({**read, "accuracy_answered": 0.90})  # under 95% of the raw arrays' 99%
     assert not meets_target({**read, "wrong_share_of_answered": 0.11})
     assert not meets_target({"accuracy_answered": None, "raw_accuracy": 0.99, "wrong_share_of_answered": None})
+
+
+def test_the_best_reader_answers_the_most_clean_pictures_at_the_target():
+    from hiddennodes.evaluate.customers import best_reader
+
+    def groups(answered, accuracy):
+        return {"clean": {"answered": answered, "accuracy_answered": accuracy}, "hard": {}}
+
+    summaries = {"exp3": groups(0.85, 0.997), "exp5": groups(0.0, None), "exp6": groups(0.91, 0.996), "exp9": groups(0.97, 0.95)}
+    chosen = best_reader(summaries, 0.99)
+    assert chosen == {"experiment": "exp6", "clean_answered": 0.91, "clean_accuracy_answered": 0.996, "target_accuracy": 0.99}
+    assert best_reader(summaries, 0.9)["experiment"] == "exp9"  # below a laxer target the most answering one qualifies
+    assert best_reader({"exp3": groups(0.85, 0.98), "exp5": groups(0.0, None)}, 0.99) is None
+    assert best_reader({"a": groups(0.9, 0.995), "b": groups(0.9, 0.999)}, 0.99)["experiment"] == "b"  # a tie: the more accurate

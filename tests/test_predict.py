@@ -269,3 +269,42 @@ def test_pictures_drawn_once_and_stored_read_as_those_drawn_on_the_spot(project,
         assert rows == expected
         assert example.read == expected_example.read and np.array_equal(example.prepared, expected_example.prepared)
         assert np.allclose(example.picture, expected_example.picture, atol=1e-6)
+
+
+def test_the_default_reader_is_the_network_that_reads_customers_best(project, tmp_path, capsys):
+    import dataclasses
+
+    import yaml
+
+    from hiddennodes.network.trained import save_network
+
+    root, images, _, _ = project
+    # A second network in the project, exp7 (exp3's weights under another name), with its own calibrated threshold.
+    raw = yaml.safe_load((root / "params.yaml").read_text())
+    raw["experiments"]["exp7"] = {**raw["experiments"]["exp3"], "label": "another network"}
+    (root / "params.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
+    network = load_network(root / "models/exp3/network.npz")
+    save_network(root / "models/exp7/network.npz", dataclasses.replace(network, settings={**network.settings, "experiment": "exp7"}))
+    calibration = json.loads((root / "metrics/calibration.json").read_text())
+    (root / "metrics/calibration.json").write_text(json.dumps({**calibration, "exp7": calibration["exp3"]}))
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    Image.fromarray(255 - images[0]).save(folder / "one.png")
+    customers = root / "metrics/customers.json"
+
+    def reader(*options):
+        status, rows = read_folder(root, folder, capsys, *options)
+        return rows[0]["experiment"]
+
+    customers.write_text(json.dumps({"applicable": True, "reader": {"experiment": "exp7", "clean_answered": 0.91,
+                                                                    "clean_accuracy_answered": 0.996, "target_accuracy": 0.99}}))
+    status = main(["--project", str(root), "--jobs", "1", str(folder)])
+    said = capsys.readouterr()
+    assert said.err.startswith("reading with exp7: of the networks measured on customers' pictures it answers the most clean "
+                               "ones (91.0%, 99.6% of them right; metrics/customers.json)")
+    assert reader() == "exp7" and reader("--experiment", "exp3") == "exp3"  # the reference stays one option away
+    customers.write_text(json.dumps({"applicable": True, "reader": None}))
+    main(["--project", str(root), "--jobs", "1", "--json", str(folder)])
+    assert capsys.readouterr().err.startswith("reading with exp3: params.yaml's reference (no network reaches the target")
+    customers.unlink()
+    assert reader() == "exp3"

@@ -133,6 +133,11 @@ def test_customers_stage_reads_every_condition_as_the_command_does(project):
     assert by_condition[("exif", 0)]["answered"] > 0  # a photo stored sideways is turned upright and read
     assert all(row["answered"] <= 1 and (row["accuracy_answered"] is None or 0 <= row["accuracy_answered"] <= 1) for row in rows)
     assert (root / "plots/customers.png").stat().st_size > 10000
+    # The network hiddennodes-predict reads with by default: here the only one, if its clean answers reach the target.
+    clean, target = result["exp3"]["clean"], json.loads((root / "metrics/calibration.json").read_text())["target_accuracy"]
+    reaches = clean["accuracy_answered"] is not None and clean["accuracy_answered"] >= target
+    assert result["reader"] == ({"experiment": "exp3", "clean_answered": clean["answered"],
+                                 "clean_accuracy_answered": clean["accuracy_answered"], "target_accuracy": target} if reaches else None)
 
 
 def test_familiarity_stage_counts_and_leaves_out_the_validation_images_it_cannot_prepare(project):

@@ -1,13 +1,17 @@
 """hiddennodes-predict: read the digits in your own photos and scans with a trained experiment, or refuse them with a reason.
 
-    hiddennodes-predict photo.jpg scans/            # the reference experiment (params.yaml), a table
+    hiddennodes-predict photo.jpg scans/            # the network that reads customers best, a table
     hiddennodes-predict --experiment exp5 --json scans/
     hiddennodes-predict --network models/exp4/network.npz photo.jpg
     hiddennodes-predict --save-prepared prepared/ photo.heic
     hiddennodes-predict --explain why/ photo.jpg     # which pixels made each answer, as a picture
 
-Run it in the project's folder after ``dvc repro``: it reads the experiment's
-network file (``models/<experiment>/network.npz``: weights, input map, class
+Run it in the project's folder after ``dvc repro``. Without ``--experiment`` or ``--network`` it reads with
+the network the customers stage found to read customers' pictures best (``reader`` in
+``metrics/customers.json``: of those whose answers on clean pictures reach the calibration target, the one
+that answers the most of them), and with params.yaml's ``reference`` where that does not apply (a dataset
+that is not digits) or no network reaches the target; it says which on standard error, and each JSON row
+names it. It reads the experiment's network file (``models/<experiment>/network.npz``: weights, input map, class
 names), the reject threshold in ``metrics/calibration.json`` and the limits in
 ``metrics/familiarity.json`` with the PCA they are measured in
 (``data/inputs/pca/map.npz``); ``hiddennodes.cli.project`` names those paths.
@@ -42,7 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from hiddennodes import ImageError, PipelineError
-from hiddennodes.cli.project import CALIBRATION, FAMILIARITY, PCA_MAP, network_path, project_params
+from hiddennodes.cli.project import CALIBRATION, CUSTOMERS, FAMILIARITY, PCA_MAP, network_path, project_params
 from hiddennodes.files import atomic_path, load_json, load_npz
 from hiddennodes.network.trained import load_network
 from hiddennodes.reading.decode import SUFFIXES
@@ -75,6 +79,28 @@ def read_file(path: Path) -> tuple[Prepared | None, str | None]:
         return None, str(error)
     except Exception as error:  # one strange file must never stop the batch
         return None, f"could not be prepared ({type(error).__name__}: {error}); please report this file."
+
+
+def default_experiment(project: Path, params) -> tuple[str, str]:
+    """The experiment to read with when none is named, and why, in words (see the module)."""
+    path = project / CUSTOMERS
+    try:
+        customers = json.loads(path.read_text())
+    except (OSError, ValueError):
+        customers = None
+    customers = customers if isinstance(customers, dict) else {}
+    reader = customers.get("reader")
+    if isinstance(reader, dict) and reader.get("experiment") in params.names:
+        return reader["experiment"], (
+            f"of the networks measured on customers' pictures it answers the most clean ones ({reader['clean_answered']:.1%}, "
+            f"{reader['clean_accuracy_answered']:.1%} of them right; {CUSTOMERS}); --experiment chooses another")
+    if not customers:
+        why = f"{CUSTOMERS} was not found or not read"
+    elif not customers.get("applicable"):
+        why = "customers' pictures are not measured for this dataset"
+    else:
+        why = "no network reaches the target accuracy on customers' clean pictures"
+    return params.reference, f"params.yaml's reference ({why}); --experiment chooses another"
 
 
 def load_reader(project: Path, network_file: Path, threshold: float | None = None) -> tuple[DigitReader, list[str]]:
@@ -178,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
                                             "3 some pictures or digits refused.")
     parser.add_argument("images", nargs="+", type=Path, help="picture files or folders of them")
     choice = parser.add_mutually_exclusive_group()
-    choice.add_argument("--experiment", help="an experiment of params.yaml (default: its reference)")
+    choice.add_argument("--experiment", help="an experiment of params.yaml (default: the one that reads customers' "
+                                             "pictures best, metrics/customers.json; else params.yaml's reference)")
     choice.add_argument("--network", type=Path, metavar="FILE", help="a network file (models/<experiment>/network.npz)")
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="the project folder (default: here)")
     parser.add_argument("--json", action="store_true", help="one JSON list instead of a table")
@@ -195,9 +222,14 @@ def main(argv: list[str] | None = None) -> int:
         network_file = args.network
         if network_file is None:
             params = project_params(args.project)
-            experiment = params.experiment(args.experiment or params.reference).name
+            if args.experiment:
+                experiment = params.experiment(args.experiment).name
+            else:
+                experiment, why = default_experiment(args.project, params)
+                print(f"reading with {experiment}: {why}.", file=sys.stderr)
             network_file = args.project / network_path(experiment)
         reader, class_names = load_reader(args.project, network_file, args.threshold)
+        experiment = reader.network.settings.get("experiment", "")
         if args.explain and reader.network.background is None:
             print(f"warning: {network_file} keeps no training digits to measure attributions against (it was written before "
                   "attributions existed): --explain measures them against a blank page; retrain it for the usual background.",
@@ -222,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     start = 0
     for path, prepared in pictures:
         count = len(prepared.digits)
-        rows.append(picture_row(path, prepared, answers[start : start + count], class_names))
+        rows.append({"experiment": experiment, **picture_row(path, prepared, answers[start : start + count], class_names)})
         start += count
         if args.save_prepared:
             save_prepared(args.save_prepared, path, prepared, used)

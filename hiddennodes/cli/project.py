@@ -16,6 +16,7 @@ from hiddennodes.files import SetupError
 PARAMS = "params.yaml"
 CALIBRATION = "metrics/calibration.json"
 FAMILIARITY = "metrics/familiarity.json"
+CUSTOMERS = "metrics/customers.json"
 PCA_MAP = "data/inputs/pca/map.npz"
 
 

@@ -207,3 +207,17 @@ def meets_target(row: dict, share_of_raw: float = 0.95, most_wrong: float = 0.10
     if row["accuracy_answered"] is None:
         return False
     return row["accuracy_answered"] >= share_of_raw * row["raw_accuracy"] and row["wrong_share_of_answered"] <= most_wrong
+
+
+def best_reader(summaries: dict[str, dict], target_accuracy: float) -> dict | None:
+    """The network the prediction command should read customers' pictures with: of those whose answers on the clean
+    pictures reach ``target_accuracy`` (each at its own calibrated threshold), the one that answers the most of them
+    (ties: the more accurate, then the first). ``summaries``: experiment -> {"clean": ..., "hard": ...} as the customers
+    stage writes them. None when no network reaches the target."""
+    reaching = [(name, groups["clean"]) for name, groups in summaries.items()
+                if groups["clean"]["accuracy_answered"] is not None and groups["clean"]["accuracy_answered"] >= target_accuracy]
+    if not reaching:
+        return None
+    name, clean = max(reaching, key=lambda item: (item[1]["answered"], item[1]["accuracy_answered"]))
+    return {"experiment": name, "clean_answered": clean["answered"], "clean_accuracy_answered": clean["accuracy_answered"],
+            "target_accuracy": target_accuracy}
