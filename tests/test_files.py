@@ -95,6 +95,6 @@ def test_the_commands_read_the_paths_dvc_yaml_writes():
         body = definition.get("do", definition)
         for section in ("outs", "metrics"):
             written |= {next(iter(entry)) if isinstance(entry, dict) else entry for entry in body.get(section, [])}
-    assert {project.CALIBRATION, project.FAMILIARITY, "models/${key}/network.npz"} <= written
+    assert {project.CALIBRATION, project.FAMILIARITY, project.CUSTOMERS, "models/${key}/network.npz"} <= written
     assert project.PCA_MAP.startswith(next(out for out in written if out == "data/inputs/pca") + "/")
     assert project.network_path("${key}") == "models/${key}/network.npz"
