@@ -29,7 +29,7 @@ from settings import load_params
 
 from hiddennodes.conditions.catalogue import CONDITIONS
 from hiddennodes.data.datasets import DIGITS, IMAGE_SHAPE
-from hiddennodes.evaluate.customers import draw_pictures, drawn_arrays
+from hiddennodes.evaluate.customer_pictures import draw_pictures, drawn_arrays
 
 
 def draw_set(images: np.ndarray, condition: str, level: int, seed: int):

@@ -36,7 +36,8 @@ from settings import load_params
 
 from hiddennodes.conditions.catalogue import CONDITIONS
 from hiddennodes.data.datasets import DIGITS, IMAGE_SHAPE
-from hiddennodes.evaluate.customers import best_reader, drawn_from_arrays, meets_target, read_pictures
+from hiddennodes.evaluate.customer_pictures import drawn_from_arrays
+from hiddennodes.evaluate.customers import best_reader, meets_target, read_pictures
 from hiddennodes.figures.customers import customer_pictures_figure
 from hiddennodes.network.trained import load_network
 from hiddennodes.reading.reader import DigitReader

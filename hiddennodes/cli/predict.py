@@ -10,7 +10,7 @@ Run it in the project's folder after ``dvc repro``. Without ``--experiment`` or 
 the network the customers stage found to read customers' pictures best (``reader`` in
 ``metrics/customers.json``: of those whose answers on clean pictures reach the calibration target, the one
 that answers the most of them), and with params.yaml's ``reference`` where that does not apply (a dataset
-that is not digits) or no network reaches the target; it says which on standard error, and each JSON row
+that is not digits) or no network reaches the target; it says which above its table, and each JSON row
 names it. It reads the experiment's network file (``models/<experiment>/network.npz``: weights, input map, class
 names), the reject threshold in ``metrics/calibration.json`` and the limits in
 ``metrics/familiarity.json`` with the PCA they are measured in
@@ -218,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         parser.error(f"--threshold {args.threshold:g} is not a probability; give a number from 0 to 1.")
+    chosen = None  # why the experiment read with is the one, when the command chose it
     try:
         network_file = args.network
         if network_file is None:
@@ -226,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                 experiment = params.experiment(args.experiment).name
             else:
                 experiment, why = default_experiment(args.project, params)
-                print(f"reading with {experiment}: {why}.", file=sys.stderr)
+                chosen = f"Read with {experiment}: {why}."
             network_file = args.project / network_path(experiment)
         reader, class_names = load_reader(args.project, network_file, args.threshold)
         experiment = reader.network.settings.get("experiment", "")
@@ -264,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
     elif rows:
-        print(table(rows))
+        print((f"{chosen}\n\n" if chosen else "") + table(rows))
     if failed:
         return 1
     return 0 if all(row["answered"] for row in rows) else 3
