@@ -83,12 +83,10 @@ def read_file(path: Path) -> tuple[Prepared | None, str | None]:
 
 def default_experiment(project: Path, params) -> tuple[str, str]:
     """The experiment to read with when none is named, and why, in words (see the module)."""
-    path = project / CUSTOMERS
     try:
-        customers = json.loads(path.read_text())
-    except (OSError, ValueError):
-        customers = None
-    customers = customers if isinstance(customers, dict) else {}
+        customers = load_json(project / CUSTOMERS, ("applicable",))
+    except PipelineError:  # not there, or not the customers stage's: the reference reads, and the line says why
+        customers = {}
     reader = customers.get("reader")
     if isinstance(reader, dict) and reader.get("experiment") in params.names:
         return reader["experiment"], (
