@@ -87,3 +87,8 @@ def items_of(class_names: Sequence[str]) -> str:
     """What a dataset's images are, in words: "digits" for the ten digits, "images" for any other classes
     (Fashion-MNIST's clothes, a custom set's own)."""
     return "digits" if all(len(name) == 1 and name.isdigit() for name in class_names) else "images"
+
+
+def with_article(noun: str) -> str:
+    """"a digit", "an image": the noun with its indefinite article (by its first letter, enough for these nouns)."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"

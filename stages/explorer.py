@@ -23,7 +23,7 @@ from settings import load_params
 
 from hiddennodes.explorer.page import experiment_payload, render_explorer
 from hiddennodes.network.trained import load_network
-from hiddennodes.words import items_of
+from hiddennodes.words import items_of, with_article
 
 
 def main() -> None:
@@ -47,7 +47,7 @@ def main() -> None:
     class_names = [str(name) for name in info["class_names"]]
     item = "garment" if info["dataset"] == "fashion_mnist" else items_of(class_names)[:-1]  # a digit, or an image of a custom set
     page = render_explorer(
-        f"What the hidden nodes see: draw {'an' if item == 'image' else 'a'} {item} and watch them", class_names, payloads,
+        f"What the hidden nodes see: draw {with_article(item)} and watch them", class_names, payloads,
         params.reference, template=read_text(args.web / "explorer.html"), script=read_text(args.web / "explorer.js"),
         style=read_text(args.web / "explorer.css"), item=item,
     )

@@ -22,6 +22,7 @@ import numpy as np
 
 from hiddennodes.image_bytes import image_bytes
 from hiddennodes.network.trained import Network
+from hiddennodes.words import with_article
 
 DTYPES = {"f32": np.float32, "i32": np.int32, "u8": np.uint8, "i8": np.int8}
 
@@ -116,8 +117,7 @@ def render_explorer(title: str, class_names: list[str], experiments: list[dict],
     data = {"title": title, "class_names": class_names, "reference": reference, "experiments": experiments,
             "item": item, "items": f"{item}s"}
     page = template.replace("{{title}}", html.escape(title))
-    article = "an" if item[:1] in "aeiou" else "a"
-    for name, words in (("an_item", f"{article} {item}"), ("items", f"{item}s"), ("item", item)):
+    for name, words in (("an_item", with_article(item)), ("items", f"{item}s"), ("item", item)):
         page = page.replace("{{%s}}" % name, html.escape(words))
     page = page.replace("/*{{style}}*/", style.replace("</", "<\\/"))
     page = page.replace("{{data}}", _script_json(data))

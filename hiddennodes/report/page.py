@@ -17,7 +17,7 @@ from typing import Mapping, Sequence
 
 from hiddennodes.report.images import compact_image, png_size
 from hiddennodes.report.tables import COMPARISON_COLUMNS, COMPARISON_TEXT_COLUMNS, table_cells
-from hiddennodes.words import percentage
+from hiddennodes.words import percentage, with_article
 
 
 @dataclass
@@ -204,7 +204,7 @@ def render_html(title: str, introduction: str, summary: Sequence[str], compariso
         f'<nav class="contents" aria-label="Contents">{contents}</nav><main>',
         f"<h1>{html.escape(title)}</h1>",
         f"<p>{html.escape(introduction)}</p>",
-        *([f'<p class="explorer"><a href="{html.escape(explorer)}">Draw {"an" if item[:1] in "aeiou" else "a"} {html.escape(item)} and watch every hidden node answer: '
+        *([f'<p class="explorer"><a href="{html.escape(explorer)}">Draw {html.escape(with_article(item))} and watch every hidden node answer: '
            "the explorer page</a> (every experiment; it opens beside this report).</p>"] if explorer else []),
         '<section class="summary" id="summary"><h2>Summary</h2>',
         *([f"<p>{html.escape(summary_heading)}</p>"] if summary_heading else []),
