@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--pixels", required=True, type=Path,
                         help="data/inputs/pixels/train.npz: the training digits' pixels, distorted when the experiment augments")
     parser.add_argument("--dataset-info", required=True, type=Path, help="data/dataset.json (the class names)")
-    parser.add_argument("--section", required=True, choices=("small", "model"), help="params section with the training settings")
+    parser.add_argument("--section", required=True, choices=("small", "model", "cnn"), help="params section with the training settings")
     parser.add_argument("--width-key", required=True, help="params key holding the hidden width")
     parser.add_argument("--model", required=True, type=Path, help="where to save the .keras model")
     parser.add_argument("--network", required=True, type=Path, help="where to save the network file (.npz)")
@@ -60,7 +60,9 @@ def main() -> None:
     params = load_params()
     settings = params.training(args.section)
     hidden_units = params.hidden_units(args.width_key)
-    distortions = params.distortions(params.experiment(args.experiment))
+    experiment = params.experiment(args.experiment)
+    distortions = params.distortions(experiment)
+    architecture = params.architecture(experiment)
     splits = load_splits(args.inputs)
     # The training digits as pixels (distorted when augmenting; the attributions' background): the same file as the
     # inputs' training split when the network reads the pixels.
@@ -101,7 +103,8 @@ def main() -> None:
         """A network trained with ``seed``; its fit's seconds and kept epoch."""
         keras.utils.set_random_seed(seed)
         tf.config.experimental.enable_op_determinism()
-        model = model_for(settings, num_inputs, hidden_units, len(class_names), len(splits["train"]["labels"]), distortions.copies)
+        model = model_for(settings, num_inputs, hidden_units, len(class_names), len(splits["train"]["labels"]), distortions.copies,
+                          architecture)
         keep_best = KeepBestWeights(monitor="val_loss")
         callbacks = [keep_best]
         if settings.patience:
@@ -109,7 +112,7 @@ def main() -> None:
         if live is not None:
             callbacks.append(DVCLiveCallback(live=live))
         started = time.perf_counter()
-        runner = EpochRunner(model, distortions=distortions, input_map=mapping)
+        runner = EpochRunner(model, jit_compile=not architecture.convolutional, distortions=distortions, input_map=mapping)
         runner.fit(
             train_inputs,
             splits["train"]["labels"],
@@ -163,7 +166,9 @@ def main() -> None:
     # How this network was trained; not `repeats`, which trains others beside it and leaves this one as it is.
     settings_record = {"experiment": args.experiment, "seed": params.seed, "hidden_units": hidden_units,
                        "width_key": args.width_key, "section": args.section,
-                       "augment": params.experiment(args.experiment).augment, "distortions": vars(distortions),
+                       "augment": experiment.augment, "distortions": vars(distortions),
+                       **({"network": experiment.network, "filters": list(architecture.filters), "kernel": architecture.kernel,
+                           "pool": architecture.pool} if architecture.convolutional else {}),
                        **{key: value for key, value in vars(settings).items() if not key.startswith("hidden") and key != "repeats"},
                        "best_epoch": best_epoch, "val_accuracy": metrics["val_accuracy"]}
     from hiddennodes.interpret.attributions import BACKGROUND, background_digits

@@ -25,7 +25,7 @@ class ParamsError(PipelineError, ValueError):
 INPUT_KINDS = {"pixels": "pixels", "pca": "pca", "top_pixels": "top pixels"}
 # How an experiment's hidden layer is drawn, and the widths each drawing can show.
 VIEWS = {"box": (1, 1), "scatter": (2, None), "map": (1, None)}
-TRAINING_SECTIONS = ("small", "model")
+TRAINING_SECTIONS = ("small", "model", "cnn")
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Experiment:
     label: str  # the words the report uses for it
     view: str  # a key of VIEWS
     augment: str = "none"  # the set of distortions in params.yaml's `augment` it is trained on ("none": the digits as they are)
+    network: str = "dense"  # the entry of params.yaml's `networks` that says what comes before its hidden layer
 
     @property
     def input_label(self) -> str:
@@ -64,10 +65,13 @@ def _choice(key: str, value: Any, allowed: tuple[str, ...]) -> str:
 EXPERIMENT_KEYS = tuple(field.name for field in dataclasses.fields(Experiment) if field.name != "name")
 
 
-def parse_experiments(raw: Any, sections: Mapping[str, Any], augment_sets: tuple[str, ...] = ("none",)) -> tuple[Experiment, ...]:
+def parse_experiments(raw: Any, sections: Mapping[str, Any], augment_sets: tuple[str, ...] = ("none",),
+                      networks: Mapping[str, Any] | None = None) -> tuple[Experiment, ...]:
     """The ``experiments`` mapping checked entry by entry: one sentence names the first bad key.
 
-    ``augment_sets`` are the names of params.yaml's ``augment`` sets an experiment may name."""
+    ``augment_sets`` are the names of params.yaml's ``augment`` sets an experiment may name; ``networks`` its
+    ``networks`` entries (``hiddennodes.config.sections.Architecture``) by name."""
+    networks = networks if networks is not None else {"dense": None}
     if not isinstance(raw, Mapping) or not raw:
         raise _fail("experiments", raw, "it must map each experiment's name to its inputs, training, width, augment, label and view "
                     "(see the project's params.yaml)")
@@ -84,7 +88,8 @@ def parse_experiments(raw: Any, sections: Mapping[str, Any], augment_sets: tuple
                                   "an experiment has " + ", ".join(EXPERIMENT_KEYS) + ".")
         missing = [key for key in EXPERIMENT_KEYS if key not in entry]
         if missing:
-            hint = " (augment: none trains on the digits as they are)" if "augment" in missing else ""
+            hint = (" (augment: none trains on the digits as they are)" if "augment" in missing
+                    else " (network: dense is the study's network)" if "network" in missing else "")
             raise ParamsError(f"params.yaml: experiments.{name} has no {', '.join(missing)}; an experiment needs "
                               + ", ".join(EXPERIMENT_KEYS) + hint + ".")
         key = f"experiments.{name}"
@@ -94,6 +99,12 @@ def parse_experiments(raw: Any, sections: Mapping[str, Any], augment_sets: tuple
         if entry["augment"] not in augment_sets:
             raise _fail(f"{key}.augment", entry["augment"], "it must name a set of params.yaml's augment section: "
                         + ", ".join(augment_sets) + " (none trains on the digits as they are)")
+        if entry["network"] not in networks:
+            raise _fail(f"{key}.network", entry["network"], "it must name an entry of params.yaml's networks: " + ", ".join(networks)
+                        + " (dense reads its inputs straight into the hidden layer)")
+        architecture = networks[entry["network"]]
+        if architecture is not None and architecture.convolutional and entry["inputs"] != "pixels":
+            raise _fail(f"{key}.inputs", entry["inputs"], f"network {entry['network']} convolves the 28x28 image, so its inputs must be pixels")
         if not isinstance(entry["label"], str) or not entry["label"].strip():
             raise _fail(f"{key}.label", entry["label"], "it must be a few words in quotes, such as \"one hidden node on pixels\"")
         width_key = entry["width"]
@@ -110,7 +121,8 @@ def parse_experiments(raw: Any, sections: Mapping[str, Any], augment_sets: tuple
                               f"{'s' if low > 1 or high is None else ''}, but {width_key} is {width}; "
                               f"use view {'map' if width > 2 else 'scatter' if width == 2 else 'box'} or change the width.")
         experiments.append(Experiment(name=name, inputs=entry["inputs"], training=entry["training"], width=width_key,
-                                      label=entry["label"].strip(), view=entry["view"], augment=entry["augment"]))
+                                      label=entry["label"].strip(), view=entry["view"], augment=entry["augment"],
+                                      network=entry["network"]))
     return tuple(experiments)
 
 

@@ -16,10 +16,10 @@ from hiddennodes.config.distortions import RANGES as AUGMENT_RANGES
 from hiddennodes.config.distortions import Distortions
 from hiddennodes.config.experiments import Experiment, ParamsError, _choice, _fail, _nearest, parse_experiments
 from hiddennodes.config.sections import (ACTIVATIONS, OPTIMIZERS, PENALTIES, ROBUSTNESS_RANGES, SCHEDULES, SECTIONS,
-                                         AttributionsParams, BaselineParams, CalibrationParams, CustomersParams,
+                                         Architecture, AttributionsParams, BaselineParams, CalibrationParams, CnnParams, CustomersParams,
                                          DataParams, EmbeddingParams, FamiliarityParams, ModelParams, PcaParams,
                                          RandomForestParams, RobustnessParams, SmallParams, TrainingParams)
-from hiddennodes.data.datasets import DATASETS, IMAGE_PIXELS
+from hiddennodes.data.datasets import DATASETS, IMAGE_PIXELS, IMAGE_SHAPE
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class Params:
     rf: RandomForestParams
     small: SmallParams
     model: ModelParams
+    cnn: CnnParams = CnnParams()
+    networks: Mapping[str, Architecture] = dataclasses.field(default_factory=lambda: {"dense": Architecture()})
     embedding: EmbeddingParams = EmbeddingParams()
     robustness: RobustnessParams = RobustnessParams()
     calibration: CalibrationParams = CalibrationParams()
@@ -44,6 +46,10 @@ class Params:
     def distortions(self, experiment: Experiment) -> Distortions:
         """The distortions ``experiment`` trains on (all off for ``augment: none``)."""
         return self.augment[experiment.augment]
+
+    def architecture(self, experiment: Experiment) -> Architecture:
+        """What comes before ``experiment``'s hidden layer (no filters for a dense network)."""
+        return self.networks[experiment.network]
 
     def experiment(self, name: str) -> Experiment:
         """The experiment called ``name``, or ParamsError listing the declared ones."""
@@ -65,9 +71,9 @@ class Params:
         return self.hidden_units(experiment.width)
 
     def training(self, section: str) -> TrainingParams:
-        """The training settings of a section (``small`` or ``model``)."""
-        if section not in ("small", "model"):
-            raise ParamsError(f"unknown training section {section!r}; use 'small' or 'model'.")
+        """The training settings of a section (``small``, ``model`` or ``cnn``)."""
+        if section not in ("small", "model", "cnn"):
+            raise ParamsError(f"unknown training section {section!r}; use 'small', 'model' or 'cnn'.")
         return getattr(self, section)
 
     def hidden_units(self, key: str) -> int:
@@ -163,6 +169,44 @@ def _augment(raw: Any) -> dict[str, Distortions]:
     return sets
 
 
+def _networks(raw: Any) -> dict[str, Architecture]:
+    """The ``networks`` section: named architectures; ``{}`` is dense, ``filters`` makes one convolutional."""
+    if raw is None:
+        return {"dense": Architecture()}
+    if not isinstance(raw, Mapping) or not raw:
+        raise _fail("networks", raw, "it must map names to architectures, such as dense: {} and "
+                    "conv: {filters: [16, 32], kernel: 5, pool: 2} (see the project's params.yaml)")
+    known = tuple(field.name for field in dataclasses.fields(Architecture))
+    networks = {}
+    for name, entry in raw.items():
+        key = f"networks.{name}"
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", name):
+            raise _fail("networks", name, "a network's name must be a lower-case word of letters, digits and _, such as conv")
+        entry = {} if entry is None else entry
+        if not isinstance(entry, Mapping):
+            raise _fail(key, entry, "it must be a mapping of " + ", ".join(known) + " ({} for a dense network)")
+        for field in entry:
+            if field not in known:
+                raise ParamsError(f"params.yaml: unknown key {key}.{field}{_nearest(str(field), known, f'{key}.')}; "
+                                  "a network has " + ", ".join(known) + ".")
+        values = {**{field.name: field.default for field in dataclasses.fields(Architecture)}, **entry}
+        filters = values["filters"]
+        if (not isinstance(filters, (list, tuple)) or len(filters) > 4
+                or any(isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 256 for count in filters)):
+            raise _fail(f"{key}.filters", filters, "it must be a list of up to 4 filter counts from 1 to 256, one per "
+                        "convolutional layer ([] for a dense network)")
+        kernel = _int(f"{key}.kernel", values["kernel"], 1, 9)
+        pool = _int(f"{key}.pool", values["pool"], 1, 4)
+        size = IMAGE_SHAPE[0]
+        for _ in filters:
+            size = (size - kernel + 1) // pool
+            if size < 1:
+                raise ParamsError(f"params.yaml: {key} leaves no pixel of the 28x28 image after {len(filters)} layers of "
+                                  f"{kernel}x{kernel} kernels and {pool}x{pool} pooling; use fewer filters layers, a smaller kernel or pool.")
+        networks[name] = Architecture(filters=tuple(filters), kernel=kernel, pool=pool)
+    return networks
+
+
 def parse_params(raw: Mapping[str, Any]) -> Params:
     """Validate the mapping loaded from params.yaml and return typed params.
 
@@ -171,7 +215,7 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     """
     if not isinstance(raw, Mapping):
         raise ParamsError("params.yaml must be a mapping of sections; see the project's params.yaml for the layout.")
-    top_level = ("seed", "experiments", "reference", "augment", *SECTIONS)
+    top_level = ("seed", "experiments", "reference", "augment", "networks", *SECTIONS)
     for key in raw:
         if key not in top_level:
             raise ParamsError(f"params.yaml: unknown section {key!r}{_nearest(str(key), top_level)}; "
@@ -200,6 +244,9 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
 
     model = _training("model", _section("model", raw.get("model")))
     model["hidden"] = _int("model.hidden", model["hidden"], 1)
+
+    cnn = _training("cnn", _section("cnn", raw.get("cnn")))
+    cnn["hidden"] = _int("cnn.hidden", cnn["hidden"], 1)
 
     embedding = _section("embedding", raw.get("embedding"))
     # openTSNE needs at least 3 x perplexity neighbours per point; 100 is already far above useful.
@@ -257,8 +304,9 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     customers["digits"] = _int("customers.digits", customers["digits"], 1, 10000)
 
     augment = _augment(raw.get("augment", {"none": {}}))
-    sections = dict(small=SmallParams(**small), model=ModelParams(**model))
-    experiments = parse_experiments(raw.get("experiments"), sections, tuple(augment))
+    networks = _networks(raw.get("networks"))
+    sections = dict(small=SmallParams(**small), model=ModelParams(**model), cnn=CnnParams(**cnn))
+    experiments = parse_experiments(raw.get("experiments"), sections, tuple(augment), networks)
     names = tuple(experiment.name for experiment in experiments)
     reference = raw.get("reference", names[0])
     if reference not in names:
@@ -274,6 +322,8 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
         rf=RandomForestParams(**rf),
         small=sections["small"],
         model=sections["model"],
+        cnn=sections["cnn"],
+        networks=networks,
         embedding=EmbeddingParams(**embedding),
         robustness=RobustnessParams(**robustness),
         calibration=CalibrationParams(**calibration),

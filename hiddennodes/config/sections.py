@@ -68,6 +68,33 @@ class ModelParams(TrainingParams):
 
 
 @dataclass(frozen=True)
+class CnnParams(TrainingParams):
+    """The convolutional experiments' training: their dense hidden layer's width is their own key."""
+
+    hidden: int = 128
+    optimizer: str = "adam"
+    learning_rate: float = 0.002
+    schedule: str = "cosine"
+    epochs: int = 8
+    batch_size: int = 128
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """An entry of params.yaml's ``networks``: what comes before the dense hidden layer. No filters: the inputs
+    themselves (a dense network); else a convolution of ``kernel`` x ``kernel`` per count of filters, each
+    followed by max pooling over ``pool`` x ``pool`` blocks (hiddennodes.network.keras_model.build_model)."""
+
+    filters: tuple[int, ...] = ()
+    kernel: int = 5
+    pool: int = 2
+
+    @property
+    def convolutional(self) -> bool:
+        return bool(self.filters)
+
+
+@dataclass(frozen=True)
 class EmbeddingParams:
     """The 2-D maps of the hidden activations (experiments 3 to 5)."""
 
@@ -158,6 +185,7 @@ SECTIONS = {
     "rf": RandomForestParams,
     "small": SmallParams,
     "model": ModelParams,
+    "cnn": CnnParams,
     "embedding": EmbeddingParams,
     "robustness": RobustnessParams,
     "calibration": CalibrationParams,

@@ -1,4 +1,5 @@
-"""The study's network: inputs -> one dense hidden layer -> softmax over classes."""
+"""The study's network: inputs -> one dense hidden layer -> softmax over classes; a convolutional one puts
+learnt filters (convolution, activation, max pooling per layer) between the pixels and that hidden layer."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ def build_model(
     l2: float = 0.0,
     schedule: str = "constant",
     decay_steps: int | None = None,
+    filters: tuple[int, ...] = (),
+    kernel_size: int = 5,
+    pool: int = 2,
 ) -> keras.Model:
     """A compiled single-hidden-layer dense network.
 
@@ -42,10 +46,17 @@ def build_model(
     elif schedule != "constant":
         raise ValueError(f"schedule is {schedule!r}; use 'constant' or 'cosine'.")
     regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
-    layers = [
-        keras.Input(shape=(num_inputs,), name="inputs"),
-        keras.layers.Dense(hidden_units, activation=activation, kernel_regularizer=regularizer, name=HIDDEN_LAYER),
-    ]
+    layers = [keras.Input(shape=(num_inputs,), name="inputs")]
+    if filters:
+        side = int(round(num_inputs**0.5))
+        if side * side != num_inputs:
+            raise ValueError(f"a convolutional network reads a square image, but it has {num_inputs} inputs.")
+        layers.append(keras.layers.Reshape((side, side, 1), name="image"))
+        for index, count in enumerate(filters, start=1):
+            layers += [keras.layers.Conv2D(count, kernel_size, activation=activation, name=f"conv{index}"),
+                       keras.layers.MaxPooling2D(pool, name=f"pool{index}")]
+        layers.append(keras.layers.Flatten(name="flatten"))
+    layers.append(keras.layers.Dense(hidden_units, activation=activation, kernel_regularizer=regularizer, name=HIDDEN_LAYER))
     if dropout > 0:
         layers.append(keras.layers.Dropout(dropout, name="dropout"))
     layers.append(keras.layers.Dense(num_classes, activation="softmax", name="output"))
@@ -59,21 +70,33 @@ def build_model(
     return model
 
 
-def model_for(settings, num_inputs: int, hidden_units: int, num_classes: int, examples: int, copies: int = 1) -> keras.Model:
+def model_for(settings, num_inputs: int, hidden_units: int, num_classes: int, examples: int, copies: int = 1,
+              architecture=None) -> keras.Model:
     """``build_model`` with a params training section's settings (``hiddennodes.config.params.TrainingParams``), for
-    ``examples`` training examples each seen ``copies`` times an epoch: the cosine schedule's steps are all of training's."""
+    ``examples`` training examples each seen ``copies`` times an epoch: the cosine schedule's steps are all of training's.
+    ``architecture``: the experiment's entry of params.yaml's ``networks`` (``hiddennodes.config.sections.Architecture``)."""
+    conv = {} if architecture is None or not architecture.filters else dict(
+        filters=architecture.filters, kernel_size=architecture.kernel, pool=architecture.pool)
     return build_model(num_inputs, hidden_units, num_classes, settings.activation, settings.optimizer, settings.learning_rate,
                        dropout=settings.dropout, l2=settings.l2, schedule=settings.schedule,
-                       decay_steps=-(-examples * copies // settings.batch_size) * settings.epochs)
+                       decay_steps=-(-examples * copies // settings.batch_size) * settings.epochs, **conv)
 
 
 def layer_parameters(model: keras.Model) -> dict[str, np.ndarray]:
     """Both layers' weights and the hidden activation's name, as NumPy arrays:
-    all ``hiddennodes.network.trained.forward`` needs to run the network without TensorFlow."""
+    all ``hiddennodes.network.trained.forward`` needs to run the network without TensorFlow; for a
+    convolutional one also each ``conv<i>_kernel`` and ``conv<i>_bias``, ``conv_activation`` and ``conv_pool``."""
     hidden = model.get_layer(HIDDEN_LAYER)
     hidden_kernel, hidden_bias = hidden.get_weights()
     output_weights, output_bias = model.get_layer("output").get_weights()
-    return {
+    conv = {}
+    convolutions = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    for index, layer in enumerate(convolutions, start=1):
+        conv[f"conv{index}_kernel"], conv[f"conv{index}_bias"] = layer.get_weights()
+    if convolutions:
+        conv["conv_activation"] = np.array(convolutions[0].get_config()["activation"])
+        conv["conv_pool"] = np.array(model.get_layer("pool1").get_config()["pool_size"][0])
+    return {**conv,
         "hidden_kernel": hidden_kernel,
         "hidden_bias": hidden_bias,
         "hidden_activation": np.array(hidden.get_config()["activation"]),

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from hiddennodes.data.datasets import IMAGE_PIXELS
+from hiddennodes.data.datasets import IMAGE_PIXELS, IMAGE_SHAPE
 from hiddennodes.files import SetupError, load_npz, restore_hint, save_arrays
+from hiddennodes.network.convolution import Filters
 
 # The hidden activations Keras offers (hiddennodes.config.sections.ACTIVATIONS) in NumPy, each
 # with its derivative, so preferred inputs can be found by gradient ascent
@@ -111,6 +112,17 @@ def input_map(input_count: int, pca_components: np.ndarray | None = None, pca_me
     return None, None
 
 LAYERS = ("hidden_kernel", "hidden_bias", "hidden_activation", "output_weights", "output_bias")
+# A convolutional network's file adds conv1_kernel, conv1_bias, conv2_kernel, ... (Keras's (k, k, in, out) kernels),
+# conv_activation and conv_pool: the layers before its dense hidden layer (hiddennodes.network.convolution).
+CONV_SETTINGS = ("conv_activation", "conv_pool")
+
+
+def conv_layer_names(arrays) -> list[str]:
+    """The ``conv<i>_kernel``/``conv<i>_bias`` keys of a network file's arrays, in order."""
+    count = 0
+    while f"conv{count + 1}_kernel" in arrays:
+        count += 1
+    return [f"conv{index}_{part}" for index in range(1, count + 1) for part in ("kernel", "bias")]
 # The arrays of each input kind's map from pixels (data/inputs/<kind>/map.npz and the network file).
 INPUT_MAPS = {"pixels": (), "pca": ("pca_components", "pca_mean"), "top_pixels": ("pixel_indices",)}
 
@@ -133,6 +145,13 @@ class Network:
 
     def __post_init__(self):
         kernel = self.layers["hidden_kernel"]
+        filters = None
+        if "conv1_kernel" in self.layers:
+            names = conv_layer_names(self.layers)
+            filters = Filters(kernels=tuple(self.layers[name] for name in names[0::2]),
+                              biases=tuple(self.layers[name] for name in names[1::2]),
+                              activation=str(self.layers["conv_activation"]), pool=int(self.layers["conv_pool"]))
+        object.__setattr__(self, "filters", filters)
         matrix, offset = input_map(kernel.shape[0], pca_components=self.input_arrays.get("pca_components"),
                                    pca_mean=self.input_arrays.get("pca_mean"), pixel_indices=self.input_arrays.get("pixel_indices"))
         object.__setattr__(self, "matrix", matrix)
@@ -144,7 +163,12 @@ class Network:
 
     @property
     def num_inputs(self) -> int:
-        return int(self.layers["hidden_kernel"].shape[0])
+        """The values the network reads: its pixels, components or selected pixels (a convolutional one reads the pixels)."""
+        return IMAGE_PIXELS if self.filters is not None else int(self.layers["hidden_kernel"].shape[0])
+
+    @property
+    def convolutional(self) -> bool:
+        return self.filters is not None
 
     def features(self, digits: np.ndarray) -> np.ndarray:
         """The network's inputs for (n, 28, 28) or (n, 784) digits in [0, 1]: pixels, PCA components or selected pixels."""
@@ -155,7 +179,15 @@ class Network:
         return (inputs if self.offset is None else inputs + self.offset).astype(np.float32)
 
     def run(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Hidden activations and class probabilities for inputs already in the network's own terms."""
+        """Hidden activations and class probabilities for inputs already in the network's own terms
+        (through the convolutions first, for a convolutional network)."""
+        if self.filters is not None:
+            hidden = np.empty((len(features), self.hidden_units), np.float32)
+            probabilities = np.empty((len(features), self.layers["output_weights"].shape[1]), np.float32)
+            for start in range(0, len(features), 4096):  # the feature maps of 4,096 images at a time: about 60 MB
+                rows = slice(start, start + 4096)
+                hidden[rows], probabilities[rows] = forward(self.layers, self.filters.flat(features[rows]))
+            return hidden, probabilities
         return forward(self.layers, features)
 
     def probabilities(self, digits: np.ndarray) -> np.ndarray:
@@ -174,19 +206,44 @@ class Network:
         kind = _text(arrays.get("input_kind", np.array(None)))
         if kind not in INPUT_MAPS:
             raise ValueError(f"its input_kind is {kind!r}, not one of {', '.join(INPUT_MAPS)}")
-        missing = [key for key in (*LAYERS, *INPUT_MAPS[kind], "class_names", "settings") if key not in arrays]
+        conv = conv_layer_names(arrays)
+        missing = [key for key in (*LAYERS, *INPUT_MAPS[kind], "class_names", "settings", *(CONV_SETTINGS if conv else ()))
+                   if key not in arrays]
         if missing:
             raise ValueError(f"it has no {', '.join(missing)} array")
-        layers = {key: arrays[key] for key in LAYERS}
+        if conv and kind != "pixels":
+            raise ValueError(f"its convolutions read pixels, but its input_kind is {kind!r}")
+        layers = {key: arrays[key] for key in (*LAYERS, *conv, *(CONV_SETTINGS if conv else ()))}
         kernel, output = layers["hidden_kernel"], layers["output_weights"]
         if kernel.ndim != 2 or output.ndim != 2 or kernel.shape[1] != output.shape[0] or output.shape[1] != len(arrays["class_names"]):
             raise ValueError(f"its layers' shapes {kernel.shape} and {output.shape} do not fit {len(arrays['class_names'])} classes")
+        if conv:
+            _check_filters(layers, kernel.shape[0])
         background = arrays.get("attribution_background")
-        if background is not None and (background.ndim != 2 or background.shape[1] != (kernel.shape[0] if kind == "pixels" else 784)):
+        if background is not None and (background.ndim != 2 or background.shape[1] != (kernel.shape[0] if kind == "pixels" and not conv else 784)):
             raise ValueError(f"its attribution_background has shape {background.shape}, not (digits, 784)")
         return cls(layers=layers, input_kind=kind, input_arrays={key: arrays[key] for key in INPUT_MAPS[kind]},
                    class_names=tuple(str(name) for name in arrays["class_names"]), settings=json.loads(_text(arrays["settings"]) or "{}"),
                    background=background)
+
+
+def _check_filters(layers: dict[str, np.ndarray], hidden_inputs: int) -> None:
+    """ValueError in words unless the convolutions chain (each kernel square, reading the channels the one before makes)
+    and end in as many values as the hidden layer reads."""
+    channels, size, pool = 1, IMAGE_SHAPE[0], layers["conv_pool"]
+    if np.asarray(pool).ndim != 0 or not 1 <= int(pool) <= 4 or str(layers["conv_activation"]) not in ACTIVATION_FUNCTIONS:
+        raise ValueError(f"its conv_pool {pool!r} or conv_activation {layers['conv_activation']!r} is not one Keras offers here")
+    names = conv_layer_names(layers)
+    for kernel_name, bias_name in zip(names[0::2], names[1::2]):
+        kernel, bias = layers[kernel_name], layers[bias_name]
+        if kernel.ndim != 4 or kernel.shape[0] != kernel.shape[1] or kernel.shape[2] != channels or bias.shape != (kernel.shape[3],):
+            raise ValueError(f"its {kernel_name} has shape {kernel.shape} and {bias_name} {bias.shape}; "
+                             f"a (k, k, {channels}, filters) kernel and (filters,) bias were expected")
+        channels, size = kernel.shape[3], (size - kernel.shape[0] + 1) // int(pool)
+        if size < 1:
+            raise ValueError(f"its {kernel_name} leaves no pixel of the 28x28 image")
+    if size * size * channels != hidden_inputs:
+        raise ValueError(f"its convolutions end in {size * size * channels} values but its hidden layer reads {hidden_inputs}")
 
 
 def save_network(path: str | Path, network: Network) -> None:
