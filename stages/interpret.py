@@ -22,6 +22,13 @@ by preferred class and then importance, on a colour scale clipped at the 99th
 percentile of the weights' sizes, so that a few extreme weights do not leave
 every stroke pale.
 
+A convolutional network (``networks`` in params.yaml) has no fixed weight per pixel for a hidden node: its
+"weight" images are each node's gradient to the pixels at that blank page (what the node weighs near it), its
+preferred inputs come from the same gradient ascent through the convolutions, and the ``--filters`` folder gets
+its first layer's kernels on one colour scale (``kernels.png``), every layer's mean feature-map response per filter
+and class (``responses.png``) and the test images that light each first-layer filter most (``lit.png``); for a
+dense network that folder stays empty.
+
 Besides the figures and ``nodes.json``, the numbers behind them go into one
 arrays file (``--arrays``) that the explorer page is built from: every node's
 weight image, preferred input, per-class mean and box-plot percentiles, its
@@ -37,6 +44,7 @@ from pathlib import Path
 import numpy as np
 from common import atomic_path, load_arrays, run, save_arrays, write_json
 
+from hiddennodes.figures.filters import filter_lit_figure, filter_responses_figure, filters_figure
 from hiddennodes.figures.grid import WEIGHT_PERCENTILE, clipped_limit, image_grid_figure
 from hiddennodes.figures.nodes import class_carriers_figure, class_preferred_figure, node_gallery_figure, tuning_heatmap_figure
 from hiddennodes.interpret.arrays import interpret
@@ -59,7 +67,8 @@ def off_label(loss: float) -> str:
     return f"off costs {100 * loss:.1f} pts" if loss > 0 else f"off gains {-100 * loss:.1f} pts"
 
 
-def weights_figure(pixel_weights, nodes, tuning, importance, class_names, experiment: str, page: int, count: int):
+def weights_figure(pixel_weights, nodes, tuning, importance, class_names, experiment: str, page: int, count: int,
+                   convolutional: bool = False):
     """One page of weight images (``nodes`` in the order shown), on a scale clipped at the percentile of this page."""
     limit = clipped_limit(pixel_weights[nodes])
     if len(nodes) == count:
@@ -72,12 +81,24 @@ def weights_figure(pixel_weights, nodes, tuning, importance, class_names, experi
     titles = [f"node {node}\n{class_names[int(tuning[node].argmax())]} · {100 * lost[node]:.1f}" for node in nodes]
     columns = min(len(nodes), 8)
     tile = min(2.6, max(1.1, 5.0 / columns))  # one or two nodes get large tiles, so the title fits above them
-    title = (f"{experiment}: the incoming weights of {subject}, ordered by preferred class, "
+    what = "the gradient to the pixels at a blank page" if convolutional else "the incoming weights"
+    title = (f"{experiment}: {what} of {subject}, ordered by preferred class, "
              f"then by the accuracy lost without the node (the number, in points); colours clipped at the {WEIGHT_PERCENTILE}th percentile "
              "of |weight|")
     return image_grid_figure(
         pixel_weights[nodes], titles, textwrap.fill(title, int(8 * (tile * columns + 0.8))), columns=columns, symmetric=True,
         tile=tile, limit=limit, colorbar_label=f"weight (clipped at ±{limit:.3g})")
+
+
+def filter_summary(arrays, class_names: list[str]) -> dict:
+    """nodes.json's words on a convolutional network's first-layer filters: each one's preferred class and selectivity."""
+    tuning = arrays["filter_tuning_1"]
+    return {
+        "first_layer": len(tuning),
+        "mean_selectivity": round(float(arrays["filter_selectivity"].mean()), 4),
+        "filters": [{"filter": index + 1, "preferred_class": class_names[int(tuning[index].argmax())],
+                     "selectivity": round(float(arrays["filter_selectivity"][index]), 4)} for index in range(len(tuning))],
+    }
 
 
 def main() -> None:
@@ -95,14 +116,17 @@ def main() -> None:
     parser.add_argument("--important-png", required=True, type=Path)
     parser.add_argument("--class-preferred-png", required=True, type=Path)
     parser.add_argument("--arrays", required=True, type=Path, help="the numbers behind the figures, for the explorer page")
+    parser.add_argument("--filters", required=True, type=Path,
+                        help="a folder: a convolutional network's filter figures (empty for a dense network)")
     args = parser.parse_args()
 
     network = load_network(args.network)
     class_names = list(network.class_names)
     activations = load_arrays(args.activations, keys=("train_hidden", "train_labels", "test_hidden", "test_labels", "test_probabilities"))
     train_images = load_arrays(args.images, keys=("features",))["features"]
+    test_images = load_arrays(args.test_images, keys=("features",))["features"]
     arrays = interpret(network, activations["train_hidden"], activations["train_labels"], activations["test_hidden"],
-                       activations["test_labels"], train_images)
+                       activations["test_labels"], train_images, test_images)
     save_arrays(args.arrays, **arrays)
     pixel_weights, tuning, selectivity, importance = (arrays[key] for key in ("pixel_weights", "tuning", "selectivity", "importance"))
     confusions = class_confusions(activations["test_probabilities"], activations["test_labels"], len(class_names))
@@ -143,13 +167,13 @@ def main() -> None:
                 for label, name in enumerate(class_names)
             ],
             "weight_figures": {"figures": len(pages), "per_figure": PER_FIGURE, "percentile": WEIGHT_PERCENTILE},
+            **({"filters": filter_summary(arrays, class_names)} if network.convolutional else {}),
             "nodes": nodes,
         },
     )
 
     shown = pixel_weights[carriers]
     limit = clipped_limit(shown)
-    test_images = load_arrays(args.test_images, keys=("features",))["features"]
     examples = [None if row["example"] is None else test_images[row["example"]] for row in confusions]
 
     def classes_figure():
@@ -177,19 +201,34 @@ def main() -> None:
         )
 
     count = len(nodes)
-    with atomic_path(args.weights) as folder:  # the pages land together, or none do
+    through = "the convolutions and the hidden layer" if network.convolutional else "the hidden layer"
+    with atomic_path(args.weights) as folder, atomic_path(args.filters) as filter_folder:  # the pages land together, or none do
         folder.mkdir()
+        filter_folder.mkdir()
         pages_drawn = [(folder / f"{page + 1}.png",
                         lambda page=page, page_nodes=page_nodes: weights_figure(pixel_weights, page_nodes, tuning, importance,
-                                                                                class_names, args.experiment, page, count))
+                                                                                class_names, args.experiment, page, count,
+                                                                                network.convolutional))
                        for page, page_nodes in enumerate(pages)]
+        filters_drawn = [] if not network.convolutional else [
+            (filter_folder / "kernels.png", lambda: filters_figure(
+                arrays["filter_kernels"], arrays["filter_tuning_1"], class_names,
+                f"{args.experiment}: the first layer's {len(arrays['filter_kernels'])} filters, each with the class it responds to most")),
+            (filter_folder / "responses.png", lambda: filter_responses_figure(
+                [arrays[f"filter_tuning_{layer}"] for layer in range(1, len(network.filters.kernels) + 1)], class_names,
+                f"{args.experiment}: what each filter responds to, per class")),
+            (filter_folder / "lit.png", lambda: filter_lit_figure(
+                arrays["filter_kernels"], arrays["filter_lit"] / 255, arrays["filter_tuning_1"], class_names,
+                f"{args.experiment}: the test images that light each first-layer filter most")),
+        ]
         # The slowest first: the shares of the processes drawing them are dealt in turn.
         save_figures([
             (args.classes_png, classes_figure),
             *pages_drawn,
+            *filters_drawn,
             (args.class_preferred_png, lambda: class_preferred_figure(
                 arrays["class_images"], class_probabilities, class_names,
-                f"{args.experiment}: the input each class prefers (gradient ascent through the hidden layer)")),
+                f"{args.experiment}: the input each class prefers (gradient ascent through {through})")),
             (args.selective_png, lambda: gallery(selectivity, "most class-selective")),
             (args.important_png, lambda: gallery(importance, "most important")),
             (args.tuning_png, lambda: tuning_heatmap_figure(tuning, class_names, f"{args.experiment}: mean activation per class")),

@@ -9,7 +9,9 @@ from hiddennodes.image_bytes import image_bytes
 from hiddennodes.interpret.node_stats import (ablation_importance, activation_scale, class_contributions,
                                               class_quantiles, class_tuning, dead_nodes, extreme_items_of_all,
                                               selectivity_index)
-from hiddennodes.interpret.preferred import class_preferred_inputs, preferred_input_in_box, weights_in_pixel_space
+from hiddennodes.interpret.filters import filter_arrays
+from hiddennodes.interpret.preferred import (class_preferred_inputs, conv_preferred_inputs, preferred_input_in_box,
+                                             weights_in_pixel_space)
 from hiddennodes.network.trained import Network
 from hiddennodes.words import describe_node
 
@@ -18,7 +20,7 @@ SCATTER_POINTS = 2000  # training digits kept to draw behind a one- or two-node 
 
 
 def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarray, test_hidden: np.ndarray,
-              test_labels: np.ndarray, train_images: np.ndarray) -> dict[str, np.ndarray]:
+              test_labels: np.ndarray, train_images: np.ndarray, test_images: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Every node's and every class's numbers, as arrays (saved whole as the interpret stage's arrays file).
 
     Args:
@@ -33,22 +35,37 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
         ``silent_images`` (bytes). Per class: ``class_images`` (its preferred input), ``class_probabilities``
         (each class image's probabilities, a row per image), ``class_contributions`` (class, node).
         ``sample_hidden`` and ``sample_labels``: training digits to scatter, for layers of one or two nodes.
+
+        A convolutional network's nodes have no fixed weight per pixel: its ``pixel_weights`` are each node's gradient
+        to the pixels at the blank page of mean brightness the ascents start from, its ``preferred`` images come from
+        gradient ascent through the convolutions (``conv_preferred_inputs``), and it adds the filters' arrays
+        (``hiddennodes.interpret.filters.filter_arrays``, on ``test_images``).
     """
     class_names = list(network.class_names)
     layers = network.layers
-    pixel_weights = weights_in_pixel_space(layers["hidden_kernel"], pca_components=network.input_arrays.get("pca_components"),
-                                           pixel_indices=network.input_arrays.get("pixel_indices"))
     tuning = class_tuning(test_hidden, test_labels, len(class_names))
-    class_images, class_probabilities = class_preferred_inputs(
-        layers["hidden_kernel"], layers["hidden_bias"], str(layers["hidden_activation"]), layers["output_weights"], layers["output_bias"],
-        start=np.full(train_images.shape[1], train_images.mean()), input_matrix=network.matrix, input_offset=network.offset,
-    )
+    start = np.full(train_images.shape[1], train_images.mean())
+    extra = {}
+    if network.convolutional:
+        class_images, class_probabilities, preferred, pixel_weights = conv_preferred_inputs(
+            network.filters, layers["hidden_kernel"], layers["hidden_bias"], str(layers["hidden_activation"]),
+            layers["output_weights"], layers["output_bias"], start=start)
+        if test_images is None:
+            raise ValueError("a convolutional network's filters are measured on the test images: pass test_images.")
+        extra = filter_arrays(network.filters, test_images, test_labels, len(class_names))
+    else:
+        pixel_weights = weights_in_pixel_space(layers["hidden_kernel"], pca_components=network.input_arrays.get("pca_components"),
+                                               pixel_indices=network.input_arrays.get("pixel_indices"))
+        preferred = preferred_input_in_box(pixel_weights)
+        class_images, class_probabilities = class_preferred_inputs(
+            layers["hidden_kernel"], layers["hidden_bias"], str(layers["hidden_activation"]), layers["output_weights"],
+            layers["output_bias"], start=start, input_matrix=network.matrix, input_offset=network.offset)
     tops, silents = extreme_items_of_all(train_hidden, EXTREME_IMAGES)
     units = network.hidden_units
     sample = np.random.default_rng(0).permutation(len(train_hidden))[:SCATTER_POINTS] if units <= 2 else np.arange(0)
     return {
         "pixel_weights": pixel_weights.astype(np.float32),
-        "preferred": preferred_input_in_box(pixel_weights).astype(np.float32),
+        "preferred": preferred.astype(np.float32),
         "tuning": tuning.astype(np.float32),
         "quantiles": class_quantiles(test_hidden, test_labels, len(class_names)),
         "selectivity": selectivity_index(tuning).astype(np.float32),
@@ -63,4 +80,5 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
         "class_contributions": class_contributions(test_hidden, test_labels, layers["output_weights"], len(class_names)).astype(np.float32),
         "sample_hidden": train_hidden[sample].astype(np.float32),
         "sample_labels": train_labels[sample].astype(np.uint8),
+        **extra,
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from hiddennodes.data.datasets import IMAGE_PIXELS, IMAGE_SHAPE
+from hiddennodes.network.convolution import Filters
 from hiddennodes.network.trained import ACTIVATION_FUNCTIONS, softmax
 
 
@@ -125,3 +126,51 @@ def class_preferred_inputs(
         update = (moment / (1 - 0.9**step)) / (np.sqrt(velocity / (1 - 0.999**step)) + 1e-8)
         images = np.clip(images + step_size * update, 0.0, 1.0)
     return images.astype(np.float32), softmax(activate(images @ kernel + kernel_bias) @ weights + output_bias)
+
+
+def _ascend(pixel_gradient, images: np.ndarray, steps: int, step_size: float, ink_cost: float, smoothness: float) -> np.ndarray:
+    """Projected gradient ascent (Adam steps, clipped to [0, 1]) of (n, 784) images on ``pixel_gradient(images)``
+    less the ink cost and the neighbour differences, as ``class_preferred_inputs`` does."""
+    moment, velocity = np.zeros_like(images), np.zeros_like(images)
+    for step in range(1, steps + 1):
+        gradient = pixel_gradient(images) - ink_cost
+        gradient += smoothness * _laplacian(images.reshape(-1, *IMAGE_SHAPE)).reshape(len(images), -1)
+        moment = 0.9 * moment + 0.1 * gradient
+        velocity = 0.999 * velocity + 0.001 * gradient**2
+        update = (moment / (1 - 0.9**step)) / (np.sqrt(velocity / (1 - 0.999**step)) + 1e-8)
+        images = np.clip(images + step_size * update, 0.0, 1.0)
+    return images
+
+
+def conv_preferred_inputs(filters: Filters, hidden_kernel: np.ndarray, hidden_bias: np.ndarray, activation: str,
+                          output_weights: np.ndarray, output_bias: np.ndarray, start: np.ndarray, steps: int = 300,
+                          node_steps: int = 150, step_size: float = 0.02, ink_cost: float = 0.05, smoothness: float = 0.5,
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A convolutional network's preferred inputs, by the same regularised gradient ascent as
+    ``class_preferred_inputs``, through its convolutions (``Filters.gradient``).
+
+    Returns:
+        ``(class_images, class_probabilities, node_images, sensitivity)``: each class's image (classes, 784) and the
+        network's probabilities for them; each hidden node's image (nodes, 784), the ascent of its pre-activation
+        (``node_steps`` steps: it is one linear read of the maps, so it settles sooner); and each node's gradient to
+        the pixels at ``start`` (nodes, 784), the pixel weights of the linear map that best stands in for the node near
+        that image. A convolutional node has no one weight per pixel: what it weighs depends on the image.
+    """
+    activate, derivative = ACTIVATION_FUNCTIONS[activation]
+    kernel = np.asarray(hidden_kernel, dtype=np.float64)
+    bias = np.asarray(hidden_bias, dtype=np.float64)
+    weights = np.asarray(output_weights, dtype=np.float64)
+    classes, nodes = weights.shape[1], kernel.shape[1]
+    start = np.asarray(start, dtype=np.float64).reshape(1, -1)
+    target = np.eye(classes)
+
+    def class_gradient(images):
+        return filters.gradient(images, lambda flat: ((target @ weights.T) * derivative(flat @ kernel + bias)) @ kernel.T)
+
+    class_images = _ascend(class_gradient, np.tile(start, (classes, 1)), steps, step_size, ink_cost, smoothness)
+    node_images = _ascend(lambda images: filters.gradient(images, kernel.T), np.tile(start, (nodes, 1)), node_steps,
+                          step_size, ink_cost, smoothness)
+    sensitivity = filters.gradient(np.tile(start, (nodes, 1)), kernel.T)
+    hidden = activate(filters.flat(class_images).astype(np.float64) @ kernel + bias)
+    return (class_images.astype(np.float32), softmax(hidden @ weights + output_bias), node_images.astype(np.float32),
+            sensitivity)
