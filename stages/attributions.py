@@ -5,7 +5,8 @@ of each): the pixels whose ink (or whose lack of ink) pushes the network toward 
 with the background of training digits in the network file. For the most confident mistakes
 (``attributions.mistakes``), the attribution toward the wrong answer beside the one toward the right
 answer. Networks on PCA components or selected pixels are explained in pixel space (the map is folded
-into the hidden layer; ``hiddennodes.interpret.attributions``).
+into the hidden layer; ``hiddennodes.interpret.attributions``); a convolutional network through its
+convolutions and max pooling, which shap's DeepExplainer has rules for, so its sums hold as a dense one's.
 
 Writes the arrays (``data/attributions/<experiment>.npz``: the class means, the mistakes and their
 attributions, for anyone who wants the numbers behind the figures), one JSON summary that the

@@ -80,7 +80,8 @@ def main() -> None:
     report["most_confused"] = [{"classes": [class_names[a], class_names[b]], "mistakes": mistakes} for a, b, mistakes in pairs]
     write_json(args.report, report)
     write_json(args.confusion, confusion_rows(labels, predicted, class_names))
-    shape = f"{trained['num_inputs']}→{trained['hidden_units']}→10"
+    convolutions = f"conv {'-'.join(map(str, trained['filters']))}→" if trained.get("filters") else ""
+    shape = f"{trained['num_inputs']}→{convolutions}{trained['hidden_units']}→{len(class_names)}"
     title = f"{args.experiment} ({trained['inputs']}, {shape}): test accuracy {trained['test_accuracy']:.4f}"
     history = read_history(args.live)
     # The same curves as data DVC draws (.dvc/plots/lines.json: a line per split), so `dvc plots diff` lays two

@@ -140,6 +140,9 @@ def main() -> None:
         "trainable_parameters": int(sum(int(tf.size(weight)) for weight in model.trainable_weights)),
         "best_epoch": best_epoch,
         "epochs": settings.epochs,
+        # A convolutional network's filters: what its hidden layer reads (metrics of dense networks stay as they were).
+        **({"network": experiment.network, "filters": list(architecture.filters), "kernel": architecture.kernel,
+            "pool": architecture.pool} if architecture.convolutional else {}),
     }
     for name, arrays in splits.items():
         scores = runner.evaluate(arrays["features"], arrays["labels"])

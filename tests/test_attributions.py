@@ -1,10 +1,11 @@
-"""shap's attributions held to closed forms: a linear network's, DeepLIFT's rescale rule, and the sum that SHAP values keep."""
+"""shap's attributions held to closed forms: a linear network's, DeepLIFT's rescale rule, and the sum that SHAP values keep;
+a convolutional network's held to Keras's forward pass, to NumPy's gradient where it is linear, and to the sum."""
 
 import numpy as np
 import pytest
 
 from hiddennodes.interpret.attributions import (
-    background_digits, class_attributions, explain, pixel_layers, rescale_attributions, scores,
+    attribute, background_digits, class_attributions, explain, pixel_layers, rescale_attributions, score_model, scores,
 )
 from hiddennodes.network.trained import Network, softmax
 
@@ -24,6 +25,25 @@ def network(activation="relu", kind="pixels", hidden=12, classes=4, seed=0):
     elif kind == "top_pixels":
         arrays = {"pixel_indices": np.sort(rng.choice(784, inputs, replace=False)).astype(np.int64)}
     return Network(layers=layers, input_kind=kind, input_arrays=arrays, class_names=tuple("abcd"[:classes]))
+
+
+def conv_network(activation="relu", pool=2, filters=(3, 5), kernel=5, hidden=12, classes=4, seed=0):
+    """A convolutional network as a network file holds it: (k, k, in, out) kernels, then the dense layers on their maps."""
+    rng = np.random.default_rng(seed)
+    layers, channels, size = {}, 1, 28
+    for index, count in enumerate(filters, start=1):
+        scale = 1 / kernel / channels**0.5  # each map's values of order one
+        layers[f"conv{index}_kernel"] = (rng.standard_normal((kernel, kernel, channels, count)) * scale).astype(np.float32)
+        layers[f"conv{index}_bias"] = (rng.standard_normal(count) * 0.1).astype(np.float32)
+        channels, size = count, (size - kernel + 1) // pool
+    flat = size * size * channels
+    layers |= {"conv_activation": np.array(activation), "conv_pool": np.array(pool),
+               "hidden_kernel": (rng.standard_normal((flat, hidden)) / flat**0.5).astype(np.float32),
+               "hidden_bias": (rng.standard_normal(hidden) * 0.2).astype(np.float32),
+               "hidden_activation": np.array(activation),
+               "output_weights": rng.standard_normal((hidden, classes)).astype(np.float32),
+               "output_bias": rng.standard_normal(classes).astype(np.float32)}
+    return Network(layers=layers, input_kind="pixels", input_arrays={}, class_names=tuple("abcd"[:classes]))
 
 
 def digits(count, seed):
@@ -117,3 +137,117 @@ def test_one_class_per_digit_is_that_column_of_every_class():
     chosen, method = explain(net, images, background, classes=classes)
     assert method == "deep" and chosen.shape == (9, 784)
     assert np.allclose(chosen, every[np.arange(9), :, classes], atol=1e-6)
+
+
+def keras_logits(net, images):
+    """The scores of the Keras model the network was trained as (build_model, its weights set from the file's arrays)."""
+    import keras
+
+    from hiddennodes.network.keras_model import build_model
+
+    layers = net.layers
+    filters = tuple(layers[f"conv{index}_kernel"].shape[3] for index in range(1, len(net.filters.kernels) + 1))
+    model = build_model(784, net.hidden_units, layers["output_weights"].shape[1], str(layers["hidden_activation"]), "adam",
+                        0.001, filters=filters, kernel_size=layers["conv1_kernel"].shape[0], pool=int(layers["conv_pool"]))
+    for index in range(1, len(filters) + 1):
+        model.get_layer(f"conv{index}").set_weights([layers[f"conv{index}_kernel"], layers[f"conv{index}_bias"]])
+    model.get_layer("hidden").set_weights([layers["hidden_kernel"], layers["hidden_bias"]])
+    hidden = keras.Model(model.inputs, model.get_layer("hidden").output).predict(images, verbose=0)
+    return hidden.astype(np.float64) @ layers["output_weights"] + layers["output_bias"]
+
+
+@pytest.mark.parametrize(("activation", "pool"), [("relu", 2), ("tanh", 3)])
+def test_a_convolutional_networks_scores_are_its_keras_models(activation, pool):
+    net = conv_network(activation=activation, pool=pool, filters=(3, 5) if pool == 2 else (4,))
+    images = digits(20, 12)
+    logits = scores(net, images)
+    assert np.abs(logits - keras_logits(net, images)).max() < 1e-5
+    # The network's own forward pass: the same probabilities, so the same logits up to each row's constant.
+    logs = np.log(net.probabilities(images).astype(np.float64))
+    centred = logits - logits.mean(axis=1, keepdims=True)
+    assert np.abs(centred - (logs - logs.mean(axis=1, keepdims=True))).max() < 1e-5
+    # What shap explains is that function too.
+    assert np.abs(score_model(net).predict(images, verbose=0) - logits).max() < 1e-5
+
+
+def test_a_linear_convolutional_networks_attributions_are_its_gradient_times_the_change():
+    """Linear activations and no pooling: the whole network is linear, its SHAP values w_ic (x_i - E[b_i]) exactly, with
+    w_ic the score's gradient, carried back through the convolutions by NumPy (Filters.gradient), not by TensorFlow."""
+    net = conv_network(activation="linear", pool=1)
+    layers = net.layers
+    through = layers["hidden_kernel"].astype(np.float64) @ layers["output_weights"]  # (flat, classes)
+    weights = np.stack([net.filters.gradient(np.zeros((1, 784)), through[:, c][None])[0] for c in range(4)], axis=1)
+    images, background = digits(5, 13), digits(20, 14)
+    expected = (images - background.mean(axis=0))[:, :, None] * weights[None]
+    values, method = explain(net, images, background)
+    assert method == "deep" and values.shape == (5, 784, 4)
+    assert np.abs(values - expected).max() < 1e-4 * np.abs(expected).max()
+
+
+@pytest.mark.parametrize(("activation", "pool"), [("relu", 2), ("tanh", 2), ("sigmoid", 3)])
+def test_a_convolutional_networks_shap_values_sum_to_the_score_minus_the_backgrounds(activation, pool):
+    """DeepExplainer through the convolutions and max pooling keeps SHAP's sum per digit and class. The 1e-4 is float32's:
+    each score is a sum of about 10^4 float32 products of size up to 1 (rounding near 1e-7 each), and the attributions
+    are 784 float32 numbers summed; shap's max-pooling rule drops a pool's share only where a value moves by under 1e-7."""
+    net = conv_network(activation=activation, pool=pool, filters=(3, 5) if pool == 2 else (4,))
+    images, background = digits(6, 15), digits(20, 16)
+    values, method = explain(net, images, background)
+    assert method == "deep" and values.shape == (6, 784, 4)
+    change = scores(net, images) - scores(net, background).mean(axis=0)
+    assert np.abs(values.sum(axis=1) - change).max() < 1e-4
+    assert np.abs(change).max() > 0.05  # a sum that could fail: the scores do move
+    # One class per digit is that column of every class's (what the stage asks for).
+    classes = np.array([0, 3, 3, 1, 2, 0])
+    chosen, _ = explain(net, images, background, classes=classes)
+    assert np.allclose(chosen, values[np.arange(6), :, classes], atol=1e-6)
+
+
+def test_a_convolutional_network_with_no_deep_rule_is_explained_by_expected_gradients():
+    net = conv_network(activation="gelu")
+    images, background = digits(4, 17), digits(20, 18)
+    values, method = explain(net, images, background)
+    assert method == "gradient" and values.shape == (4, 784, 4)
+    gap = values.sum(axis=1) - (scores(net, images) - scores(net, background).mean(axis=0))
+    assert np.abs(gap).mean() < 0.25 * np.abs(scores(net, images)).mean()
+
+
+def test_a_convolutional_network_has_no_closed_form_and_is_attributed_by_shap():
+    import dataclasses
+
+    net = dataclasses.replace(conv_network(), background=digits(10, 19))
+    with pytest.raises(ValueError, match="convolutions"):
+        rescale_attributions(net, digits(2, 20), net.background)
+    images, classes = digits(3, 21), np.array([2, 0, 2])
+    toward = attribute(net, images, classes)
+    assert np.allclose(toward, explain(net, images, net.background)[0][np.arange(3), :, classes], atol=1e-6)
+    expected = scores(net, images)[np.arange(3), classes] - scores(net, net.background).mean(axis=0)[classes]
+    assert np.abs(toward.sum(axis=1) - expected).max() < 1e-4
+
+
+def test_the_stage_explains_a_convolutional_network_file(tmp_path):
+    """stages/attributions.py's one experiment on a convolutional network file: its arrays, figures and summary."""
+    import dataclasses
+
+    from attributions import explain_experiment
+
+    from hiddennodes.config.sections import AttributionsParams
+    from hiddennodes.network.trained import save_network
+
+    net = dataclasses.replace(conv_network(), background=digits(20, 22))
+    save_network(tmp_path / "network.npz", net)
+    images = digits(60, 23)
+    labels = np.random.default_rng(24).integers(0, 4, 60)
+    mean_digits = np.stack([images[labels == label].mean(axis=0) for label in range(4)])
+    (tmp_path / "plots" / "cnn").mkdir(parents=True)
+    (tmp_path / "arrays").mkdir()
+    summary = explain_experiment("cnn", tmp_path / "network.npz", {"features": images, "labels": labels}, mean_digits,
+                                 AttributionsParams(per_class=3, mistakes=2), tmp_path / "arrays", tmp_path / "plots")
+    assert summary["method"] == "deep" and summary["explained"] == 3 * 4 + 2 and summary["background"] == 20
+    assert summary["additivity_error"] < 1e-4
+    assert sorted(path.name for path in (tmp_path / "plots" / "cnn").iterdir()) == ["classes.png", "mistakes.png"]
+    with np.load(tmp_path / "arrays" / "cnn.npz") as arrays:
+        assert arrays["class_mean"].shape == (4, 784) and arrays["toward_true"].shape == (2, 784)
+        first = [np.flatnonzero(labels == label)[:3] for label in range(4)]
+        own = explain(net, images, net.background)[0]
+        for label in range(4):
+            assert np.allclose(arrays["class_mean"][label], own[first[label], :, label].mean(axis=0), atol=1e-5)
