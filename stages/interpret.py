@@ -23,7 +23,8 @@ percentile of the weights' sizes, so that a few extreme weights do not leave
 every stroke pale.
 
 A convolutional network (``networks`` in params.yaml) has no fixed weight per pixel for a hidden node: its
-"weight" images are each node's gradient to the pixels at that blank page (what the node weighs near it), its
+"weight" images are each node's gradient to the pixels averaged over the training images that drive it most
+(where ink raises it near the images it fires for), its
 preferred inputs come from the same gradient ascent through the convolutions, and the ``--filters`` folder gets
 its first layer's kernels on one colour scale (``kernels.png``), every layer's mean feature-map response per filter
 and class (``responses.png``) and the test images that light each first-layer filter most (``lit.png``); for a
@@ -81,7 +82,7 @@ def weights_figure(pixel_weights, nodes, tuning, importance, class_names, experi
     titles = [f"node {node}\n{class_names[int(tuning[node].argmax())]} · {100 * lost[node]:.1f}" for node in nodes]
     columns = min(len(nodes), 8)
     tile = min(2.6, max(1.1, 5.0 / columns))  # one or two nodes get large tiles, so the title fits above them
-    what = "the gradient to the pixels at a blank page" if convolutional else "the incoming weights"
+    what = "the mean gradient to the pixels over its top training images" if convolutional else "the incoming weights"
     title = (f"{experiment}: {what} of {subject}, ordered by preferred class, "
              f"then by the accuracy lost without the node (the number, in points); colours clipped at the {WEIGHT_PERCENTILE}th percentile "
              "of |weight|")
@@ -187,6 +188,7 @@ def main() -> None:
              f"{row['confusions']} read as\n{class_names[row['confused_with']]}, e.g." for row in confusions],
             limit,
             f"{args.experiment}: what carries each class",
+            weights_word="mean gradient over its top images" if network.convolutional else "weight",
         )
 
     def gallery(score, name):
@@ -198,6 +200,7 @@ def main() -> None:
             arrays["silent_images"][chosen, :SILENT_IMAGES] / 255,
             [f"node {node}\nselectivity {selectivity[node]:.2f}\n{off_label(importance[node])}" for node in chosen],
             f"{args.experiment}: the {len(chosen)} {name} nodes",
+            weights_word="gradients" if network.convolutional else "weights",
         )
 
     count = len(nodes)

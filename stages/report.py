@@ -18,9 +18,9 @@ from common import read_json, run, write_text
 from settings import load_params
 
 from hiddennodes.report.findings import (accuracy_findings, attribution_finding, augment_findings, augment_rows, away_findings,
-                                         class_finding, customers_findings, embedding_finding, inputs_finding, node_findings,
-                                         overlap_finding, paired_findings, sentences, sparse_findings)
-from hiddennodes.report.page import (Figure, Section, augment_table, carriers_table, customers_table, realworld_table,
+                                         class_finding, conv_findings, conv_rows, customers_findings, embedding_finding,
+                                         inputs_finding, node_findings, overlap_finding, paired_findings, sentences, sparse_findings)
+from hiddennodes.report.page import (Figure, Section, augment_table, carriers_table, conv_table, customers_table, realworld_table,
                                      render_html, strongest_table)
 from hiddennodes.report.summary import count_sentence, summary
 from hiddennodes.words import count_words, english_list, items_of
@@ -39,6 +39,18 @@ EXPERIMENT_FIGURES = (
     ("learning_curves.png", "Learning curves from DVCLive; the kept (best validation) epoch is marked."),
     ("confusion.png", "Test confusion matrix."),
     ("errors/confident_mistakes.png", "The test images it gets wrong with the highest confidence."),
+)
+# A convolutional experiment's: its hidden nodes have no weight per pixel, and its filters come after the weights.
+CONV_WEIGHTS_CAPTION = ("The most important hidden nodes' gradients to the pixels, each averaged over the training images that drive "
+                        "the node most (up to {per_figure}): where ink raises it near the images it fires for (a node behind "
+                        "convolutions weighs the pixels differently for every image), ordered by preferred class and then by the "
+                        "accuracy lost without it; one colour scale, clipped at the {percentile}th percentile.")
+FILTER_FIGURES = (
+    ("filters/kernels.png", "The first convolutional layer's filters as images, all on one colour scale (red: ink there raises the "
+     "filter's response), each with the class whose test images its map responds to most."),
+    ("filters/responses.png", "What each filter responds to per class: the mean of its feature map over each class's test images, a "
+     "panel per convolutional layer, each row scaled to its own largest value."),
+    ("filters/lit.png", "Each first-layer filter with the test images its map responds to most."),
 )
 # Figures kept out of the page to keep it small, named in each section: they are in plots/ and in `dvc plots show`.
 MORE_FIGURES = ("nodes/weights/ (64 nodes a figure, up to 1,024)", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png")
@@ -75,14 +87,30 @@ DATA_FIGURES = (
 )
 
 
-def experiment_figures(experiment) -> list[tuple[str, str]]:
+def experiment_figures(experiment, convolutional: bool = False) -> list[tuple[str, str]]:
     """The figures of one experiment's section after what carries each class: (path under plots/, caption)."""
     figures = [(name.format(name=experiment.name) if name.startswith("attributions/") else f"{experiment.name}/{name}", caption)
                for name, caption in EXPERIMENT_FIGURES]
     # The study's own plots and the maps come right after the weights.
     figures[1:1] = [(name, caption) for name, caption in INPUT_FIGURES.get(experiment.inputs, ())]
     figures[1:1] = [(f"{experiment.name}/hidden/{name}", caption) for name, caption in VIEW_FIGURES[experiment.view]]
+    if convolutional:
+        figures[0] = (figures[0][0], CONV_WEIGHTS_CAPTION)
+        figures[1:1] = [(f"{experiment.name}/{name}", caption) for name, caption in FILTER_FIGURES]
     return figures
+
+
+def dense_peer(experiment, experiments, convolutional):
+    """The dense experiment a convolutional one is compared with: the same inputs and view, trained on the same
+    distortions if one is, else also on distorted copies if it is (or also on the images as they are); None for a
+    dense experiment or one with no such peer. ``convolutional``: the names of the convolutional ones."""
+    if experiment.name not in convolutional:
+        return None
+    dense = [other for other in experiments if other.name not in convolutional
+             and (other.inputs, other.view) == (experiment.inputs, experiment.view)]
+    same = [other for other in dense if other.augment == experiment.augment]
+    alike = [other for other in dense if (other.augment == "none") == (experiment.augment == "none")]
+    return (same or alike or [None])[0]
 
 
 def twins_of(experiments, reference: str) -> dict[str, str]:
@@ -98,7 +126,7 @@ def twins_of(experiments, reference: str) -> dict[str, str]:
     return twins
 
 
-def report_inputs(experiments) -> list[str]:
+def report_inputs(experiments, convolutional=()) -> list[str]:
     """Every file the report reads besides the dataset info, relative to the project: all under metrics/ and plots/."""
     files = [f"metrics/{name}" for name in ("comparison.json", "pca.json", "pixels.json", "realworld.json", "robustness.json",
                                             "calibration.json", "paired_tests.json", "customers.json", "customers_table.json",
@@ -107,7 +135,7 @@ def report_inputs(experiments) -> list[str]:
         files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "hidden")]
     names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
     names += [f"{e.name}/nodes/classes.png" for e in experiments]
-    names += [name for e in experiments for name, _ in experiment_figures(e)]
+    names += [name for e in experiments for name, _ in experiment_figures(e, e.name in convolutional)]
     names += [name for name, _ in REAL_FIGURES] + [name for name, _ in CUSTOMER_FIGURES]
     return files + [f"plots/{name}" for name in names]
 
@@ -121,6 +149,10 @@ def plain_twin(experiment, experiments):
                  and (other.inputs, other.training, other.width) == (experiment.inputs, experiment.training, experiment.width)), None)
 
 
+def row_inputs(comparison, name: str) -> str:
+    return str(comparison[name]["inputs"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--metrics", required=True, type=Path, help="the metrics folder")
@@ -130,6 +162,7 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
     experiments, reference = params.experiments, params.reference
+    convolutional = {e.name for e in experiments if params.architecture(e).convolutional}
     info = read_json(args.dataset_info)
     class_names = info["class_names"]
     comparison = read_json(args.metrics / "comparison.json")
@@ -163,7 +196,9 @@ def main() -> None:
     ], [figure(name, caption) for name, caption in DATA_FIGURES], short="Data")]
     for e in experiments:
         row, found = comparison[e.name], nodes[e.name]
-        text = (f"{row['inputs']}: {row['num_inputs']} inputs → {row['hidden_units']} hidden nodes → {len(class_names)} classes, "
+        through = (f"{' and '.join(map(str, row['filters']))} filters of {row['kernel']}x{row['kernel']} (each followed by "
+                   f"{row['pool']}x{row['pool']} max pooling) → " if row.get("filters") else "")
+        text = (f"{row['inputs']}: {row['num_inputs']} inputs → {through}{row['hidden_units']} hidden nodes → {len(class_names)} classes, "
                 f"{row['trainable_parameters']:,} parameters; kept epoch {row['best_epoch']}; "
                 f"accuracy: train {row['train_accuracy']:.4f}, validation {row['val_accuracy']:.4f}, test {row['test_accuracy']:.4f}.")
         classes = class_finding(e.name, found)
@@ -175,7 +210,7 @@ def main() -> None:
         phrase = "the node that adds most" if carriers == 1 else f"the {carriers} nodes that add most"
         lead = [figure(f"{e.name}/nodes/classes.png", CLASSES_CAPTION.format(carriers=phrase, percentile=settings["percentile"]), wide=True),
                 carriers_table(found, items)]
-        figures = [figure(path, caption.format(**settings)) for path, caption in experiment_figures(e)]
+        figures = [figure(path, caption.format(**settings)) for path, caption in experiment_figures(e, e.name in convolutional)]
         more = [f"plots/{e.name}/{name}" for name in (*MORE_FIGURES, *MORE_VIEW_FIGURES.get(e.view, ()))]
         closing = [f"More figures of {e.name}, left out of this page to keep it small: {', '.join(more)}; the explorer page "
                    "shows every node."]
@@ -214,6 +249,21 @@ def main() -> None:
             [f"The weight images of both are in their own sections ({twin.name} and {e.name}): compare the strokes each node looks for."],
             tables=[augment_table(twin.name, e.name, rows)],
             findings=sentences(augmented), short=f"{e.name} against {twin.name}"))
+
+    # Each convolutional experiment against the dense one of the same inputs and distortions: what each hidden layer carries.
+    for e in experiments:
+        peer = dense_peer(e, experiments, convolutional)
+        if peer is None:
+            continue
+        found = conv_findings(peer.name, e.name, comparison, nodes[peer.name], nodes[e.name], items)
+        candidates += found[:1]
+        sections.append(Section(
+            f"conv-{e.name}", f"Through learnt filters: {e.name} against {peer.name}",
+            [f"{e.name} puts convolutions before a dense hidden layer; {peer.name} reads the same {row_inputs(comparison, peer.name)} "
+             "straight into its hidden layer. Per class: how many hidden nodes prefer it (alive ones), how many of its test "
+             f"{items} each reads right, and the mean contribution of the node that adds most to its score."],
+            tables=[conv_table(peer.name, e.name, conv_rows(nodes[peer.name], nodes[e.name]))],
+            findings=sentences(found), short=f"{e.name} against {peer.name}"))
 
     summary_lines = summary(candidates)
     title = f"What the hidden nodes learn: {info['title']}"

@@ -3,6 +3,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conv_row import with_conv_row
+
 from hiddennodes.config.params import ParamsError, parse_params
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +31,11 @@ def test_the_project_params_parse_and_every_section_and_key_is_read():
             assert parsed.names == tuple(values)
             for experiment in parsed.experiments:
                 assert {key: getattr(experiment, key) for key in values[experiment.name]} == values[experiment.name]
-        elif section == "augment":
-            assert tuple(parsed.augment) == tuple(values)
-            for name, distortions in values.items():
-                assert {key: getattr(parsed.augment[name], key) for key in distortions} == distortions, f"augment.{name}"
+        elif section in ("augment", "networks"):
+            assert tuple(getattr(parsed, section)) == tuple(values)
+            for name, entry in values.items():
+                read = {key: getattr(getattr(parsed, section)[name], key) for key in entry}
+                assert {key: list(value) if isinstance(value, tuple) else value for key, value in read.items()} == entry, f"{section}.{name}"
         elif isinstance(values, dict):
             for key, value in values.items():
                 parsed_value = getattr(getattr(parsed, section), key)
@@ -44,10 +47,40 @@ def test_the_project_params_parse_and_every_section_and_key_is_read():
         assert parsed.width(experiment) >= 1
 
 
+def test_the_convolutional_row_is_two_lines_to_uncomment():
+    raw = yaml.safe_load(with_conv_row((ROOT / "params.yaml").read_text()))
+    parsed = parse_params(raw)
+    added = [e for e in parsed.experiments if parsed.architecture(e).convolutional]
+    assert [e.name for e in added] == ["exp7", "exp8"]
+    assert all(e.training == "cnn" and e.width == "cnn.hidden" and e.inputs == "pixels" for e in added)
+    assert parsed.distortions(added[1]).active and not parsed.distortions(added[0]).active
+    assert parsed.architecture(added[0]).filters == tuple(raw["networks"]["conv"]["filters"])
+    # Its width is its own key: the dense networks' width change does not reach it.
+    assert parsed.width(added[0]) == raw["cnn"]["hidden"] and "model.hidden" not in {e.width for e in added}
+
+
+@pytest.mark.parametrize(
+    ("networks", "message"),
+    [
+        ({"dense": {}, "conv": {"filters": [16, 0]}}, r"networks\.conv\.filters is \[16, 0\]; it must be a list of up to 4 filter counts from 1 to 256"),
+        ({"dense": {}, "conv": {"filters": 16}}, r"networks\.conv\.filters is 16; it must be a list"),
+        ({"dense": {}, "conv": {"filters": [16], "kernel": 11}}, r"networks\.conv\.kernel is 11; it must be a whole number from 1 to 9"),
+        ({"dense": {}, "conv": {"filters": [8, 8, 8], "kernel": 5}}, r"networks\.conv leaves no pixel of the 28x28 image after 3 layers"),
+        ({"dense": {}, "conv": {"filtres": [16]}}, r"unknown key networks\.conv\.filtres \(did you mean networks\.conv\.filters\?\)"),
+        ({"dense": {}, "Conv": {}}, r"networks is 'Conv'; a network's name must be a lower-case word"),
+    ],
+)
+def test_each_network_rule_names_the_key(networks, message):
+    raw = {**params(), "networks": networks}
+    with pytest.raises(ParamsError, match=message) as caught:
+        parse_params(raw)
+    assert str(caught.value).startswith("params.yaml: ") and "\n" not in str(caught.value)
+
+
 def test_another_experiment_is_one_entry():
     raw = params()
     raw["experiments"]["exp9"] = {"inputs": "pca", "training": "small", "width": "small.hidden_exp2", "label": "two nodes on PCA",
-                                  "view": "scatter", "augment": "paper"}
+                                  "view": "scatter", "augment": "paper", "network": "dense"}
     parsed = parse_params(raw)
     assert parsed.names[-1] == "exp9" and parsed.width(parsed.experiment("exp9")) == raw["small"]["hidden_exp2"]
     assert parsed.distortions(parsed.experiment("exp9")).active and not parsed.distortions(parsed.experiment("exp3")).active
@@ -63,12 +96,15 @@ def test_another_experiment_is_one_entry():
         ({"label": ""}, r"experiments\.exp6\.label is ''; it must be a few words"),
         ({"widht": "model.hidden"}, r"unknown key experiments\.exp6\.widht \(did you mean experiments\.exp6\.width\?\)"),
         ({"augment": "papr"}, r"experiments\.exp6\.augment is 'papr'; it must name a set of params\.yaml's augment section: none, paper"),
+        ({"network": "cnn"}, r"experiments\.exp6\.network is 'cnn'; it must name an entry of params\.yaml's networks: dense, conv"),
+        ({"network": "conv"}, r"experiments\.exp6\.inputs is 'pca'; network conv convolves the 28x28 image, so its inputs must be pixels"),
+        ({"network": None}, r"experiments\.exp6\.network is None; it must name an entry"),
     ],
 )
 def test_each_experiment_rule_names_the_key(entry, message):
     raw = params()
     raw["experiments"]["exp6"] = {"inputs": "pca", "training": "model", "width": "model.hidden", "label": "PCA again", "view": "map",
-                                  "augment": "none", **entry}
+                                  "augment": "none", "network": "dense", **entry}
     with pytest.raises(ParamsError, match=message) as caught:
         parse_params(raw)
     assert str(caught.value).startswith("params.yaml: ") and "\n" not in str(caught.value)

@@ -257,7 +257,7 @@ def declared(**seventh):
     from hiddennodes.config.params import parse_params
 
     raw = yaml.safe_load((ROOT / "params.yaml").read_text())
-    raw["experiments"]["exp7"] = {"augment": "none", "label": "a seventh experiment", "view": "map", **seventh}
+    raw["experiments"]["exp7"] = {"augment": "none", "label": "a seventh experiment", "view": "map", "network": "dense", **seventh}
     return parse_params(raw)
 
 
@@ -306,3 +306,47 @@ def test_the_page_speaks_of_the_datasets_own_images():
     nodes = {"classes": [{"class": "Bag", "confused_with": None, "confusions": 0, "accuracy": 0.97,
                           "carriers": [{"node": 3, "contribution": 1.5}]}]}
     assert carriers_table(nodes, "images").headers[1::2] == ["most often taken for (images)", "test images right"]
+
+
+def nodes_of(preferred: list[str], selectivity: float, accuracies: list[float], filters: list[str] | None = None) -> dict:
+    """An interpret stage's nodes.json, as much of it as the convolutional comparison reads."""
+    classes = [str(label) for label in range(len(accuracies))]
+    found = {"mean_selectivity": selectivity, "dead_nodes": 1,
+             "nodes": [{"node": node, "preferred_class": name, "dead": False} for node, name in enumerate(preferred)],
+             "classes": [{"class": name, "accuracy": accuracy, "carriers": [{"node": 0, "contribution": 1.5}]}
+                         for name, accuracy in zip(classes, accuracies)]}
+    if filters is not None:
+        found["filters"] = {"first_layer": len(filters), "mean_selectivity": 0.1,
+                            "filters": [{"filter": index + 1, "preferred_class": name, "selectivity": 0.1} for index, name in enumerate(filters)]}
+    return found
+
+
+def test_the_convolutional_row_is_compared_with_the_dense_network_of_its_inputs_and_distortions():
+    from conv_row import with_conv_row
+    from report import dense_peer, plain_twin
+
+    from hiddennodes.config.params import parse_params
+    from hiddennodes.report.findings import conv_findings, conv_rows
+
+    params = parse_params(yaml.safe_load(with_conv_row((ROOT / "params.yaml").read_text())))
+    experiments = {e.name: e for e in params.experiments}
+    convolutional = {name for name, e in experiments.items() if params.architecture(e).convolutional}
+    assert dense_peer(experiments["exp7"], params.experiments, convolutional).name == "exp3"
+    # exp8 and exp6 both train on distorted copies (exp6 on four an epoch, exp8 on one).
+    assert dense_peer(experiments["exp8"], params.experiments, convolutional).name == "exp6"
+    assert dense_peer(experiments["exp3"], params.experiments, convolutional) is None
+    assert plain_twin(experiments["exp8"], params.experiments).name == "exp7"
+
+    dense = nodes_of(["0", "0", "1"], 0.4, [0.9, 0.8])
+    conv = nodes_of(["0", "1", "1"], 0.6, [0.95, 0.7], filters=["0", "0", "1"])
+    assert conv_rows(dense, conv) == [("0", 2, 1, 0.9, 0.95, 1.5, 1.5), ("1", 1, 2, 0.8, 0.7, 1.5, 1.5)]
+    comparison = {"exp3": {"test_accuracy": 0.85, "trainable_parameters": 101770, "hidden_units": 128},
+                  "exp7": {"test_accuracy": 0.9, "trainable_parameters": 82890, "hidden_units": 128, "filters": [16, 32], "kernel": 5}}
+    found = conv_findings("exp3", "exp7", comparison, dense, conv)
+    assert found[0].sentence == ("exp7, 16 and 32 filters of 5x5 before its 128 hidden nodes, reads the test digits 5.0 points better "
+                                 "than exp3 (90.00% against 85.00%) with 82,890 parameters against 101,770.")
+    assert found[0].size == pytest.approx(0.05) and found[0].kind == "conv exp7" and not found[0].surprising
+    assert found[1].sentence.startswith("Its hidden nodes are more class-selective: mean selectivity 0.60 against 0.40")
+    assert found[2].sentence.startswith("0s gain the most: 95.0% right against 90.0%")
+    assert found[3].sentence == "1s lose the most: 70.0% against 80.0%."
+    assert found[4].sentence.startswith("Its 3 first-layer filters are far less class-selective than its hidden nodes (mean 0.10): 2 of them")

@@ -38,6 +38,7 @@ def node_gallery_figure(
     silent_images: np.ndarray,
     row_labels: Sequence[str],
     title: str,
+    weights_word: str = "weights",
 ) -> Figure:
     """One row per node: its weights (one diverging scale for all rows, clipped at the
     weights' ``WEIGHT_PERCENTILE``th percentile of sizes), its preferred input, the
@@ -49,7 +50,7 @@ def node_gallery_figure(
     grid = TileGrid(nodes, columns, 1.1, title_lines=1, title_size=8, gap=0.12, margins=(1.5, 0.1, 0.8, 0.1))
     limit = clipped_limit(weights)
     for row in range(nodes):
-        tiles = [(weights[row], {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}, "weights")]
+        tiles = [(weights[row], {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}, weights_word)]
         tiles.append((preferred[row], {"cmap": "gray_r", "vmin": 0, "vmax": 1}, "preferred"))
         tiles += [(image, {"cmap": "gray_r", "vmin": 0, "vmax": 1}, "drives most" if k == 0 else "") for k, image in enumerate(top_images[row])]
         tiles += [(image, {"cmap": "gray_r", "vmin": 0, "vmax": 1}, "silent" if k == 0 else "") for k, image in enumerate(silent_images[row])]
@@ -59,7 +60,7 @@ def node_gallery_figure(
                 grid.title(row, column, label)
         grid.row_label(row, row_labels[row], size=7 if label_lines < 4 else 6.5)
     figure = grid.finish()
-    figure.suptitle(f"{title}\n(weights from blue to red, clipped at ±{limit:.3g}, the {WEIGHT_PERCENTILE}th percentile of their sizes)")
+    figure.suptitle(f"{title}\n({weights_word} from blue to red, clipped at ±{limit:.3g}, the {WEIGHT_PERCENTILE}th percentile of their sizes)")
     return figure
 
 
@@ -84,6 +85,7 @@ def class_carriers_figure(
     example_titles: Sequence[str],
     limit: float,
     title: str,
+    weights_word: str = "weight",
 ) -> Figure:
     """What carries each class, a row per class: the input the class prefers, the weight images of the nodes that add
     most to its score (on one diverging scale from ``-limit`` to ``limit`` for the whole figure, larger weights
@@ -118,6 +120,6 @@ def class_carriers_figure(
         grid.row_label(row, row_labels[label], column=first, size=9)
     figure = grid.finish()
     bar = scale_bar(figure, grid.axes, weights_scale, shrink=0.6, extend="both", location="bottom", aspect=40, pad=0.02)
-    bar.set_label(f"weight, clipped at ±{limit:.3g}\n(the {WEIGHT_PERCENTILE}th percentile of their sizes)", fontsize=8)
+    bar.set_label(f"{weights_word}, clipped at ±{limit:.3g}\n(the {WEIGHT_PERCENTILE}th percentile of their sizes)", fontsize=8)
     figure.suptitle(title, fontsize=11)
     return figure

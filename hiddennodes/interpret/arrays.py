@@ -10,8 +10,8 @@ from hiddennodes.interpret.node_stats import (ablation_importance, activation_sc
                                               class_quantiles, class_tuning, dead_nodes, extreme_items_of_all,
                                               selectivity_index)
 from hiddennodes.interpret.filters import filter_arrays
-from hiddennodes.interpret.preferred import (class_preferred_inputs, conv_preferred_inputs, preferred_input_in_box,
-                                             weights_in_pixel_space)
+from hiddennodes.interpret.preferred import (class_preferred_inputs, conv_preferred_inputs, conv_sensitivity,
+                                             preferred_input_in_box, weights_in_pixel_space)
 from hiddennodes.network.trained import Network
 from hiddennodes.words import describe_node
 
@@ -37,7 +37,7 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
         ``sample_hidden`` and ``sample_labels``: training digits to scatter, for layers of one or two nodes.
 
         A convolutional network's nodes have no fixed weight per pixel: its ``pixel_weights`` are each node's gradient
-        to the pixels at the blank page of mean brightness the ascents start from, its ``preferred`` images come from
+        to the pixels averaged over the training images that drive it most (``conv_sensitivity``), its ``preferred`` images come from
         gradient ascent through the convolutions (``conv_preferred_inputs``), and it adds the filters' arrays
         (``hiddennodes.interpret.filters.filter_arrays``, on ``test_images``).
     """
@@ -45,11 +45,13 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
     layers = network.layers
     tuning = class_tuning(test_hidden, test_labels, len(class_names))
     start = np.full(train_images.shape[1], train_images.mean())
+    tops, silents = extreme_items_of_all(train_hidden, EXTREME_IMAGES)
     extra = {}
     if network.convolutional:
-        class_images, class_probabilities, preferred, pixel_weights = conv_preferred_inputs(
+        class_images, class_probabilities, preferred = conv_preferred_inputs(
             network.filters, layers["hidden_kernel"], layers["hidden_bias"], str(layers["hidden_activation"]),
             layers["output_weights"], layers["output_bias"], start=start)
+        pixel_weights = conv_sensitivity(network.filters, layers["hidden_kernel"], train_images[tops])
         if test_images is None:
             raise ValueError("a convolutional network's filters are measured on the test images: pass test_images.")
         extra = filter_arrays(network.filters, test_images, test_labels, len(class_names))
@@ -60,7 +62,6 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
         class_images, class_probabilities = class_preferred_inputs(
             layers["hidden_kernel"], layers["hidden_bias"], str(layers["hidden_activation"]), layers["output_weights"],
             layers["output_bias"], start=start, input_matrix=network.matrix, input_offset=network.offset)
-    tops, silents = extreme_items_of_all(train_hidden, EXTREME_IMAGES)
     units = network.hidden_units
     sample = np.random.default_rng(0).permutation(len(train_hidden))[:SCATTER_POINTS] if units <= 2 else np.arange(0)
     return {

@@ -145,16 +145,14 @@ def _ascend(pixel_gradient, images: np.ndarray, steps: int, step_size: float, in
 def conv_preferred_inputs(filters: Filters, hidden_kernel: np.ndarray, hidden_bias: np.ndarray, activation: str,
                           output_weights: np.ndarray, output_bias: np.ndarray, start: np.ndarray, steps: int = 300,
                           node_steps: int = 150, step_size: float = 0.02, ink_cost: float = 0.05, smoothness: float = 0.5,
-                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A convolutional network's preferred inputs, by the same regularised gradient ascent as
     ``class_preferred_inputs``, through its convolutions (``Filters.gradient``).
 
     Returns:
-        ``(class_images, class_probabilities, node_images, sensitivity)``: each class's image (classes, 784) and the
-        network's probabilities for them; each hidden node's image (nodes, 784), the ascent of its pre-activation
-        (``node_steps`` steps: it is one linear read of the maps, so it settles sooner); and each node's gradient to
-        the pixels at ``start`` (nodes, 784), the pixel weights of the linear map that best stands in for the node near
-        that image. A convolutional node has no one weight per pixel: what it weighs depends on the image.
+        ``(class_images, class_probabilities, node_images)``: each class's image (classes, 784) and the network's
+        probabilities for them; each hidden node's image (nodes, 784), the ascent of its pre-activation
+        (``node_steps`` steps: it is one linear read of the maps, so it settles sooner).
     """
     activate, derivative = ACTIVATION_FUNCTIONS[activation]
     kernel = np.asarray(hidden_kernel, dtype=np.float64)
@@ -170,7 +168,20 @@ def conv_preferred_inputs(filters: Filters, hidden_kernel: np.ndarray, hidden_bi
     class_images = _ascend(class_gradient, np.tile(start, (classes, 1)), steps, step_size, ink_cost, smoothness)
     node_images = _ascend(lambda images: filters.gradient(images, kernel.T), np.tile(start, (nodes, 1)), node_steps,
                           step_size, ink_cost, smoothness)
-    sensitivity = filters.gradient(np.tile(start, (nodes, 1)), kernel.T)
     hidden = activate(filters.flat(class_images).astype(np.float64) @ kernel + bias)
-    return (class_images.astype(np.float32), softmax(hidden @ weights + output_bias), node_images.astype(np.float32),
-            sensitivity)
+    return class_images.astype(np.float32), softmax(hidden @ weights + output_bias), node_images.astype(np.float32)
+
+
+def conv_sensitivity(filters: Filters, hidden_kernel: np.ndarray, images: np.ndarray) -> np.ndarray:
+    """Each hidden node's gradient to the pixels, averaged over its own (count, 784) images (``images``: (nodes, count,
+    784), such as the training images that drive it most): where ink raises the node near the images it fires for.
+    A node behind convolutions has no one weight per pixel; this is the linear map that stands in for it there.
+
+    Returns:
+        (nodes, 784).
+    """
+    nodes, count = images.shape[:2]
+    kernel = np.asarray(hidden_kernel, dtype=np.float32)
+    weights = np.repeat(kernel.T, count, axis=0)  # node j's weights for each of its images
+    gradients = filters.gradient(np.asarray(images, dtype=np.float32).reshape(nodes * count, -1), weights)
+    return gradients.reshape(nodes, count, -1).mean(axis=1)

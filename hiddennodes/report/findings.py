@@ -368,3 +368,59 @@ def attribution_finding(experiment: str, summary: Mapping) -> str:
     how = "shap's DeepExplainer" if summary["method"] == "deep" else "shap's GradientExplainer (expected gradients)"
     return (f"{experiment}: {how} explains {summary['explained']} test digits against {summary['background']} training digits; "
             f"each picture's attributions add up to its score minus the background's to within {summary['additivity_error']:.1g}.")
+
+
+def conv_rows(dense_nodes: Mapping, conv_nodes: Mapping) -> list[tuple[str, int, int, float | None, float | None, float, float]]:
+    """Per class, what the dense and the convolutional hidden layer carry, from their interpret stages' ``nodes.json``:
+    (class, nodes preferring it in each, test accuracy of each, the strongest carrier's mean contribution in each)."""
+    def preferring(nodes: Mapping, name: str) -> int:
+        return sum(node["preferred_class"] == name and not node["dead"] for node in nodes["nodes"])
+
+    rows = []
+    for dense_row, conv_row in zip(dense_nodes["classes"], conv_nodes["classes"]):
+        name = dense_row["class"]
+        rows.append((name, preferring(dense_nodes, name), preferring(conv_nodes, name), dense_row["accuracy"], conv_row["accuracy"],
+                     dense_row["carriers"][0]["contribution"] if dense_row["carriers"] else 0.0,
+                     conv_row["carriers"][0]["contribution"] if conv_row["carriers"] else 0.0))
+    return rows
+
+
+def conv_findings(dense: str, conv: str, comparison: Mapping[str, Mapping], dense_nodes: Mapping, conv_nodes: Mapping,
+                  items: str = "digits") -> list[Finding]:
+    """What looking through learnt filters changes, against the dense network of the same inputs and distortions:
+    accuracy and size first (weighed for the summary), then how class-specific each hidden layer is, the class that
+    gains most, and what the first-layer filters respond to."""
+    base, other = comparison[dense], comparison[conv]
+    gap = other["test_accuracy"] - base["test_accuracy"]
+    filters = " and ".join(str(count) for count in other.get("filters", ()))
+    found = [Finding(
+        f"{conv}, {filters} filters of {other.get('kernel', '?')}x{other.get('kernel', '?')} before its {other['hidden_units']} "
+        f"hidden nodes, reads the test {items} {better_or_worse(gap)} than {dense} ({other['test_accuracy']:.2%} against "
+        f"{base['test_accuracy']:.2%}) with {other['trainable_parameters']:,} parameters against {base['trainable_parameters']:,}.",
+        abs(gap), f"conv {conv}", gap < 0)]
+    found.append(Finding(
+        f"Its hidden nodes are {'more' if conv_nodes['mean_selectivity'] > dense_nodes['mean_selectivity'] else 'less'} "
+        f"class-selective: mean selectivity {conv_nodes['mean_selectivity']:.2f} against {dense_nodes['mean_selectivity']:.2f}, "
+        f"{conv_nodes['dead_nodes']} dead node{'s' if conv_nodes['dead_nodes'] != 1 else ''} against {dense_nodes['dead_nodes']}."))
+    rows = [row for row in conv_rows(dense_nodes, conv_nodes) if row[3] is not None and row[4] is not None]
+    if rows:
+        best = max(rows, key=lambda row: row[4] - row[3])
+        worst = min(rows, key=lambda row: row[4] - row[3])
+        found.append(Finding(f"{class_items(best[0])} gain the most: {best[4]:.1%} right against {best[3]:.1%} "
+                             f"({best[2]} of its hidden nodes prefer them, against {best[1]} of {dense}'s)."))
+        if worst[4] < worst[3]:
+            found.append(Finding(f"{class_items(worst[0])} lose the most: {worst[4]:.1%} against {worst[3]:.1%}."))
+    first = conv_nodes.get("filters")
+    if first:
+        counts: dict[str, int] = {}
+        for row in first["filters"]:
+            counts[row["preferred_class"]] = counts.get(row["preferred_class"], 0) + 1
+        top, many = max(counts.items(), key=lambda pair: pair[1])
+        found.append(Finding(
+            f"Its {first['first_layer']} first-layer filters are far less class-selective than its hidden nodes (mean "
+            f"{first['mean_selectivity']:.2f}): {many} of them respond most to {class_items(top)}, the {items} with the most ink "
+            "of their kind there, so they find strokes and edges that every class has, and which class it is is decided "
+            "by the layers after them." if first["mean_selectivity"] < conv_nodes["mean_selectivity"] else
+            f"Its {first['first_layer']} first-layer filters are already class-selective (mean {first['mean_selectivity']:.2f}); "
+            f"{many} of them respond most to {class_items(top)}."))
+    return found

@@ -102,6 +102,15 @@ def augment_table(plain: str, augmented: str, rows) -> Table:
     return Table(["measure", plain, augmented, "difference (points)"], cells)
 
 
+def conv_table(dense: str, conv: str, rows) -> Table:
+    """``hiddennodes.report.findings.conv_rows`` as a table: per class, each hidden layer's preferring nodes,
+    accuracy and strongest carrier."""
+    cells = [[name, str(dense_count), str(conv_count), percentage(dense_accuracy), percentage(conv_accuracy), f"{dense_top:+.2f}",
+              f"{conv_top:+.2f}"] for name, dense_count, conv_count, dense_accuracy, conv_accuracy, dense_top, conv_top in rows]
+    return Table(["class", f"{dense}: nodes preferring it", f"{conv}: nodes preferring it", f"{dense}: right", f"{conv}: right",
+                  f"{dense}: strongest carrier", f"{conv}: strongest carrier"], cells)
+
+
 def carriers_table(nodes: Mapping, items: str = "digits") -> Table:
     """What carries each class, from the interpret stage's ``nodes.json``: its accuracy, what it is most often taken
     for, and the nodes adding most to its score (mean activation × weight on its test images; ``items``: what they are)."""

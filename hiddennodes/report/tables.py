@@ -33,6 +33,9 @@ def comparison_table(metrics_by_experiment: Mapping[str, Mapping], baseline: Map
     table = {}
     for name, metrics in metrics_by_experiment.items():
         table[name] = {key: metrics[key] for key, _ in COMPARISON_COLUMNS if key in metrics and key != "experiment"}
+        for key in ("filters", "kernel", "pool"):  # a convolutional network: what comes before its hidden layer
+            if key in metrics:
+                table[name][key] = metrics[key]
     for kind, metrics in (baseline or {}).items():
         row = {key: metrics[key] for key, _ in COMPARISON_COLUMNS if key in metrics and key != "experiment"}
         for key in ("penalty", "zero_weights"):  # the sparse models: which penalty, and the share of weights it zeroes
