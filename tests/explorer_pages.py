@@ -20,14 +20,20 @@ def page_html(experiments: dict[str, tuple[Network, str]], train_images: np.ndar
     """The explorer page for ``{name: (network, label)}``, interpreted on the given pixel images ((n, 784) in [0, 1])."""
     payloads = []
     for name, (network, label) in experiments.items():
-        train_hidden = network.run(network.features(train_images))[0]
-        test_hidden = network.run(network.features(test_images))[0]
-        arrays = interpret(network, train_hidden, train_labels, test_hidden, test_labels, train_images)
+        arrays = interpretation(network, train_images, train_labels, test_images, test_labels)
         payloads.append(experiment_payload(name, label, network, arrays, (accuracy or {}).get(name)))
     class_names = list(next(iter(experiments.values()))[0].class_names)
     return render_explorer(f"What the hidden nodes see: draw a {item} and watch them", class_names, payloads,
                            reference or next(iter(experiments)), template=(WEB / "explorer.html").read_text(),
                            script=(WEB / "explorer.js").read_text(), style=(WEB / "explorer.css").read_text(), item=item)
+
+
+def interpretation(network: Network, train_images: np.ndarray, train_labels: np.ndarray, test_images: np.ndarray,
+                   test_labels: np.ndarray) -> dict[str, np.ndarray]:
+    """The interpret stage's arrays for a network, dense or convolutional."""
+    train_hidden = network.run(network.features(train_images))[0]
+    test_hidden = network.run(network.features(test_images))[0]
+    return interpret(network, train_hidden, train_labels, test_hidden, test_labels, train_images, test_images)
 
 
 def pixel_network(layers: dict[str, np.ndarray], class_names=tuple(str(digit) for digit in range(10))) -> Network:
@@ -40,6 +46,27 @@ def random_network(units: int, seed: int = 0, inputs: int = 784, activation: str
     layers = {"hidden_kernel": rng.normal(0, 0.05, (inputs, units)).astype(np.float32),
               "hidden_bias": rng.normal(0, 0.05, units).astype(np.float32), "hidden_activation": np.array(activation),
               "output_weights": rng.normal(0, 0.3, (units, 10)).astype(np.float32), "output_bias": np.zeros(10, np.float32)}
+    return pixel_network(layers)
+
+
+def conv_network(units: int = 16, filters: tuple[int, ...] = (4, 6), kernel_size: int = 5, pool: int = 2, seed: int = 0,
+                 activation: str = "relu") -> Network:
+    """A convolutional 784-``units``-10 network as the train stage writes it (Keras's build_model, its layers read back
+    by layer_parameters), with random weights and random biases (Keras starts them at 0, which would hide a bias
+    the page forgot)."""
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    from hiddennodes.network.keras_model import build_model, layer_parameters
+
+    keras.utils.set_random_seed(seed)
+    model = build_model(784, units, 10, activation, "adam", 0.001, filters=filters, kernel_size=kernel_size, pool=pool)
+    layers = layer_parameters(model)
+    rng = np.random.default_rng(seed)
+    for key in [key for key in layers if key.endswith("_bias")]:
+        layers[key] = rng.normal(0, 0.05, layers[key].shape).astype(np.float32)
     return pixel_network(layers)
 
 

@@ -303,3 +303,106 @@ def test_attributions_in_the_page_through_pca_and_selected_pixels_are_shaps(brow
                 # shap works in float32: a tanh's rescale multiplier loses digits where a pixel barely moves its node.
                 assert np.abs(shown - values[:, :, c]).max() < 1e-2 * np.abs(values).max(), (kind, c)
         assert seen.console_errors == [] and seen.outside_requests == []
+
+
+def test_a_convolutional_networks_filters_travel_with_it():
+    from explorer_pages import conv_network, interpretation
+
+    from hiddennodes.explorer.page import experiment_payload
+
+    network = conv_network(8, filters=(3, 5), kernel_size=3, pool=2)
+    images = np.random.default_rng(0).random((40, 784)).astype(np.float32)
+    labels = np.arange(40) % 10
+    arrays = interpretation(network, images, labels, images, labels)
+    conv = experiment_payload("cnn", "a small one", network, arrays, None)["conv"]
+    assert (conv["activation"], conv["pool"], conv["flat_size"]) == ("relu", 2, 5 * 5 * 5)  # 28 -> 26 -> 13 -> 11 -> 5
+    for index, layer in enumerate(conv["layers"], start=1):
+        assert unblob(layer["kernel"]).tobytes() == network.layers[f"conv{index}_kernel"].tobytes()
+        assert unblob(layer["bias"]).tobytes() == network.layers[f"conv{index}_bias"].tobytes()
+    assert unblob(conv["filter_kernels"]).shape == (3, 3, 3) and unblob(conv["filter_tuning"]).shape == (3, 10)
+    dense = experiment_payload("dense", "dense", pixel_network({key: network.layers[key] for key in (
+        "hidden_activation", "output_weights", "output_bias", "hidden_bias")} | {"hidden_kernel": np.zeros((784, 8), np.float32)}),
+        arrays, None)
+    assert "conv" not in dense
+
+
+def conv_attribution(network, digit: np.ndarray, background: np.ndarray, target: int) -> np.ndarray:
+    """What the page draws for a convolutional network: the gradient of class ``target``'s score at ``digit``, back
+    through the dense layer and Filters.gradient (held to TensorFlow's), times the digit's change from the mean background."""
+    from hiddennodes.network.trained import ACTIVATION_FUNCTIONS
+
+    layers = network.layers
+    z = network.filters.flat(digit[None]).astype(np.float64) @ layers["hidden_kernel"] + layers["hidden_bias"]
+    slope = ACTIVATION_FUNCTIONS[str(layers["hidden_activation"])][1](z[0])
+    flat_gradient = layers["hidden_kernel"].astype(np.float64) @ (slope * layers["output_weights"][:, target])
+    return (digit - background.mean(axis=0)) * network.filters.gradient(digit[None], flat_gradient[None])[0]
+
+
+def test_a_convolutional_network_runs_in_the_page_as_in_numpy(browser, real_network, tmp_path):
+    """Convolutional experiments beside a dense one: the page's hidden activations and probabilities for 200 test digits
+    and for a digit drawn with the pointer, its first filters' maps and its attributions are NumPy's, and its words say
+    what its pictures are."""
+    import dataclasses
+
+    from browser import visit
+    from explorer_pages import conv_network, random_network
+
+    from hiddennodes.interpret.attributions import BACKGROUND, background_digits
+
+    features, labels = real_network["features"], real_network["labels"]
+    background = background_digits(features[:1000], labels[:1000], BACKGROUND, 42)
+    networks = {name: dataclasses.replace(network, background=background) for name, network in {
+        "cnn": conv_network(16, filters=(4, 6), kernel_size=5, pool=2),
+        # One layer of 3x3 kernels pooled by 3: 26 rows and columns, the last two dropped as Keras drops them.
+        "cnn_tanh": conv_network(12, filters=(3,), kernel_size=3, pool=3, seed=1, activation="tanh"),
+        "dense": random_network(16),
+    }.items()}
+    digits = features[8000:8200]
+    path = tmp_path / "cnn.html"
+    path.write_text(page_html({name: (network, name) for name, network in networks.items()}, features[:1000], labels[:1000],
+                              digits, labels[8000:8200], reference="cnn"))
+    with visit(browser, path) as seen:
+        page = seen.page
+        page.wait_for_function(READY)
+        for name, network in networks.items():
+            result = page.evaluate("([name, flat, count]) => explorer.run(name, flat, count)", [name, digits.ravel().tolist(), len(digits)])
+            hidden, probabilities = network.run(network.features(digits))
+            assert np.abs(np.array(result["hidden"]) - hidden).max() < 1e-5, name
+            assert np.abs(np.array(result["probabilities"]) - probabilities).max() < 1e-5, name
+        for c in range(4):
+            shown = np.array(page.evaluate("([flat, count, c]) => explorer.attribution('cnn_tanh', flat, count, c)",
+                                           [digits[:5].ravel().tolist(), 5, c]))
+            expected = np.stack([conv_attribution(networks["cnn_tanh"], digit, background, c) for digit in digits[:5]])
+            assert np.abs(shown - expected).max() < 1e-5 * np.abs(expected).max(), c
+
+        # A digit drawn with real pointer events on the convolutional experiment.
+        network = networks["cnn"]
+        page.locator("#experiments button[data-name=cnn]").click()
+        draw_strokes(page, *digit_strokes(features[8004]))
+        state = page.evaluate("explorer.state()")
+        fed = np.array(state["digit"], dtype=np.float32)
+        hidden, probabilities = network.run(fed[None])
+        assert np.abs(np.array(state["hidden"]) - hidden[0]).max() < 1e-5
+        assert np.abs(np.array(state["probabilities"]) - probabilities[0]).max() < 1e-5
+        assert state["predicted"] == int(probabilities.argmax())
+        assert page.locator("#prediction").inner_text().startswith(str(state["predicted"]))
+        assert np.abs(np.array(state["filterMaps"]) - network.filters.maps(fed[None])[0].ravel()).max() < 1e-5
+        assert state["why"]["classes"] == [int(probabilities.argmax()), int(np.argsort(probabilities[0])[-2])]
+        for target, shown in zip(state["why"]["classes"], state["why"]["maps"]):
+            expected = conv_attribution(network, fed, background, target)
+            assert np.abs(np.array(shown) - expected).max() < 1e-5 * np.abs(expected).max()
+        # Its pictures are named for what they are: sensitivities, not weights; gradient x input, not shap's values.
+        assert "through 2 convolutional layers (4 filters of 5×5, then 6 filters of 5×5" in page.locator("#experiment-label").inner_text()
+        assert page.locator("#node-weights-caption").inner_text().startswith("its sensitivity near the training digits that drive it most")
+        assert "sensitivity near the training digits that drive it most" in page.locator("#nodes-hint").inner_text()
+        assert "gradient × input" in page.locator("#why-method").inner_text()
+        assert page.locator("#filters").is_visible() and page.locator("#why-method").is_visible()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "cnn_drawn.png", full_page=True)
+
+        # The dense experiment keeps its own words and its exact attributions.
+        page.locator("#experiments button[data-name=dense]").click()
+        assert page.locator("#node-weights-caption").inner_text() == "its incoming weights"
+        assert not page.locator("#filters").is_visible() and not page.locator("#why-method").is_visible()
+        assert page.evaluate("explorer.state().filterMaps") is None
+        assert seen.console_errors == [] and seen.outside_requests == []

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 import yaml
 
-from pipeline_project import BIN, run, stages_run
+from conv_row import with_conv_row
+from pipeline_project import BIN, ROOT, run, stages_run
 
 # Fixtures `project` and `clean_project`: tests/pipeline_project.py (a plugin of tests/conftest.py).
 pytestmark = pytest.mark.pipeline
@@ -99,3 +100,42 @@ def test_a_typo_in_a_key_is_refused_with_the_nearest_key(clean_project):
     assert result.returncode != 0
     assert "error: params.yaml: unknown key model.hiden (did you mean model.hidden?)" in result.stdout + result.stderr
 
+
+
+def test_the_convolutional_row_is_the_two_documented_lines(clean_project):
+    """params.yaml's commented exp7 and exp8, as docs/experiments.md tells a user to add them (tiny filters and epochs)."""
+    project = clean_project
+    documented = yaml.safe_load(with_conv_row((ROOT / "params.yaml").read_text()))["experiments"]
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    params["experiments"].update({name: documented[name] for name in ("exp7", "exp8")})
+    params["networks"]["conv"] = {"filters": [4, 8], "kernel": 5, "pool": 2}
+    params["cnn"].update({"hidden": 8, "epochs": 4, "batch_size": 32, "learning_rate": 0.003})
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    ran = stages_run(run([str(BIN / "dvc"), "repro"], project).stdout)
+    assert {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden") for name in ("exp7", "exp8")} <= ran
+    assert {"compare", "calibration", "robustness", "realworld", "customers", "attributions", "headline", "report", "explorer"} <= ran
+    assert not any(stage.endswith(tuple(f"@exp{number}" for number in range(1, 7))) for stage in ran), ran
+
+    network = np.load(project / "models/exp7/network.npz", allow_pickle=False)
+    assert network["conv1_kernel"].shape == (5, 5, 1, 4) and network["conv2_kernel"].shape == (5, 5, 4, 8)
+    assert network["hidden_kernel"].shape == (4 * 4 * 8, 8) and int(network["conv_pool"]) == 2
+    settings = json.loads(str(np.load(project / "models/exp8/network.npz")["settings"]))
+    assert settings["filters"] == [4, 8] and settings["augment"] == "paper_once" and settings["distortions"]["copies"] == 1
+    train = json.loads((project / "metrics/train/exp7.json").read_text())
+    assert train["filters"] == [4, 8] and train["test_accuracy"] > 0.5  # bars, four epochs
+    assert sorted(path.name for path in (project / "plots/exp7/filters").iterdir()) == ["kernels.png", "lit.png", "responses.png"]
+    assert not any((project / "plots/exp3/filters").iterdir())  # a dense network has no filters
+    nodes = json.loads((project / "metrics/exp7/nodes.json").read_text())
+    assert nodes["filters"]["first_layer"] == 4 and len(nodes["filters"]["filters"]) == 4
+    for name in ("robustness", "calibration", "realworld", "customers"):
+        assert {"exp7", "exp8"} <= set(json.loads((project / f"metrics/{name}.json").read_text())), name
+    assert json.loads((project / "metrics/attributions.json").read_text())["exp7"]["method"] == "deep"
+    comparison = json.loads((project / "metrics/comparison.json").read_text())
+    assert comparison["exp7"]["filters"] == [4, 8] and "filters" not in comparison["exp3"]
+    report = (project / "report.html").read_text()
+    assert "Through learnt filters: exp7 against exp3" in report and "Through learnt filters: exp8 against exp6" in report
+    assert "Trained on distorted copies: exp8 against exp7" in report
+    assert '"name":"exp8"' in (project / "explorer.html").read_text()
+    reader = json.loads((project / "metrics/customers.json").read_text()).get("reader")
+    assert reader is None or reader["experiment"] in params["experiments"]
+    assert stages_run(run([str(BIN / "dvc"), "repro"], project).stdout) == set()

@@ -1,10 +1,11 @@
 """The explorer page: draw a digit and watch every hidden node of every experiment.
 
 One self-contained HTML file: the page's script and style (``hiddennodes/explorer/web/``)
-and, per experiment, its network (both layers and the map from pixels to its
-inputs) and the interpretation's numbers (each node's weight image, label,
-preferred input, per-class percentiles, most and least activating training
-images; each class's carrying nodes and preferred input). Arrays travel as
+and, per experiment, its network (both layers, a convolutional network's filters
+before them, and the map from pixels to its inputs) and the interpretation's
+numbers (each node's weight image, label, preferred input, per-class
+percentiles, most and least activating training images; each class's carrying
+nodes and preferred input). Arrays travel as
 zlib-compressed little-endian bytes in base64, which the page inflates with the
 browser's own ``DecompressionStream``: no library, no request, and the float32
 weights arrive bit for bit, so the page's forward pass is NumPy's.
@@ -58,6 +59,10 @@ def experiment_payload(name: str, label: str, network: Network, interpretation: 
         network: the experiment's network file, as :class:`hiddennodes.network.trained.Network`.
         interpretation: the interpret stage's arrays file (``data/interpretation/<experiment>.npz``).
         test_accuracy: the train stage's test accuracy, shown beside the name (None: not shown).
+
+    A convolutional network's payload adds ``conv`` (:func:`conv_payload`); its ``hidden_kernel`` then reads the
+    flattened maps, and its ``weight_images`` are each node's mean gradient to the pixels over the training images
+    that drive it most (the interpretation's ``pixel_weights`` for such a network), not weights.
     """
     layers = network.layers
     weights, weight_scale = _signed_bytes(interpretation["pixel_weights"])
@@ -67,7 +72,7 @@ def experiment_payload(name: str, label: str, network: Network, interpretation: 
         inputs["mean"] = blob(network.input_arrays["pca_mean"], "f32")
     elif network.input_kind == "top_pixels":
         inputs["indices"] = blob(network.input_arrays["pixel_indices"], "i32")
-    return {
+    payload = {
         "name": name,
         "label": label,
         "test_accuracy": test_accuracy,
@@ -100,6 +105,23 @@ def experiment_payload(name: str, label: str, network: Network, interpretation: 
         # digits, or a blank page for a file that has none.
         "background": blob(image_bytes(network.background if network.background is not None else np.zeros((1, 784))), "u8"),
     }
+    if network.convolutional:
+        payload["conv"] = conv_payload(network, interpretation)
+    return payload
+
+
+def conv_payload(network: Network, interpretation: Mapping[str, np.ndarray]) -> dict:
+    """A convolutional network's layers before its dense hidden layer, as the page runs them: each layer's Keras kernel
+    (k, k, in, out) and bias, the activation and the pooling; and, when the interpret stage wrote them, the first
+    layer's kernels as images (filters, k, k) and each filter's mean response per class (filters, classes)."""
+    filters = network.filters
+    conv = {"activation": filters.activation, "pool": filters.pool, "flat_size": filters.flat_size,
+            "layers": [{"kernel": blob(kernel, "f32"), "bias": blob(bias, "f32")} for kernel, bias in zip(filters.kernels, filters.biases)]}
+    # The interpret stage's first-layer filter arrays (hiddennodes.interpret.filters.filter_arrays), under the page's names.
+    for key, source in (("filter_kernels", "filter_kernels"), ("filter_tuning", "filter_tuning_1")):
+        if interpretation.get(source) is not None:
+            conv[key] = blob(interpretation[source], "f32")
+    return conv
 
 
 def _script_json(data) -> str:

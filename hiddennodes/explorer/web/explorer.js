@@ -45,10 +45,27 @@
     silu: (z) => z * sigmoid(z),
     gelu: (z) => 0.5 * z * (1 + erf(z / Math.SQRT2)),
   };
+  // Their derivatives, as hiddennodes/network/trained.py's ACTIVATION_FUNCTIONS: what a gradient through a convolutional network needs.
+  const DERIVATIVES = {
+    linear: () => 1,
+    relu: (z) => (z > 0 ? 1 : 0),
+    leaky_relu: (z) => (z > 0 ? 1 : LEAKY_SLOPE),
+    elu: (z) => (z > 0 ? 1 : Math.exp(z)),
+    selu: (z) => SELU_SCALE * (z > 0 ? 1 : SELU_ALPHA * Math.exp(z)),
+    sigmoid: (z) => sigmoid(z) * (1 - sigmoid(z)),
+    tanh: (z) => 1 - Math.tanh(z) ** 2,
+    softplus: sigmoid,
+    softsign: (z) => 1 / (1 + Math.abs(z)) ** 2,
+    swish: (z) => sigmoid(z) * (1 + z * (1 - sigmoid(z))),
+    silu: (z) => sigmoid(z) * (1 + z * (1 - sigmoid(z))),
+    gelu: (z) => 0.5 * (1 + erf(z / Math.SQRT2)) + z * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI),
+  };
 
   // ---- the network ---------------------------------------------------------------------------------
-  /** The network's inputs for a 28x28 digit (784 values in [0, 1]): pixels, PCA components or selected pixels. */
+  /** What the hidden layer reads for a 28x28 digit (784 values in [0, 1]): pixels, PCA components, selected pixels,
+   * or a convolutional network's flattened maps. */
   function features(net, digit) {
+    if (net.conv) return convForward(net, digit, false).flat;
     const inputs = new Float64Array(net.numInputs);
     if (net.kind === "pixels") {
       for (let i = 0; i < PIXELS; i++) inputs[i] = digit[i];
@@ -99,12 +116,117 @@
     return { hidden, probabilities, predicted, z };
   }
 
+  // ---- the convolutions: hiddennodes/network/convolution.py's Filters, forward and back ---------------------------
+  /** A convolutional network's layers before its dense one: each Keras Conv2D (valid padding, stride 1, channels last),
+   * its activation and MaxPooling2D (a last partial row or column dropped); `flat` is Keras's Flatten of the last maps
+   * (rows, columns, channels). With `keep`, every layer's input, pre-activation and activation stay for the way back.
+   * Each input value is scattered to the outputs it reaches, so the blank paper around a drawing costs nothing. */
+  function convForward(net, digit, keep) {
+    const { activation, pool } = net.conv;
+    let maps = digit, side = SIDE, channels = 1;
+    const layers = [];
+    for (const layer of net.conv.layers) {
+      const { size, out, kernel, bias } = layer, convSide = side - size + 1;
+      const pre = new Float64Array(convSide * convSide * out);
+      for (let at = 0; at < pre.length; at += out) for (let o = 0; o < out; o++) pre[at + o] = bias[o];
+      for (let y = 0; y < side; y++) {
+        const yLow = Math.max(0, y - convSide + 1), yHigh = Math.min(size - 1, y);
+        for (let x = 0; x < side; x++) {
+          const xLow = Math.max(0, x - convSide + 1), xHigh = Math.min(size - 1, x);
+          for (let ci = 0; ci < channels; ci++) {
+            const v = maps[(y * side + x) * channels + ci];
+            if (v === 0) continue;
+            for (let ky = yLow; ky <= yHigh; ky++) {
+              const outRow = (y - ky) * convSide;
+              for (let kx = xLow; kx <= xHigh; kx++) {
+                const row = ((ky * size + kx) * channels + ci) * out, at = (outRow + x - kx) * out;
+                for (let o = 0; o < out; o++) pre[at + o] += v * kernel[row + o];
+              }
+            }
+          }
+        }
+      }
+      const activated = keep ? new Float64Array(pre.length) : pre;
+      for (let i = 0; i < pre.length; i++) activated[i] = activation(pre[i]);
+      const poolSide = Math.floor(convSide / pool), pooled = new Float64Array(poolSide * poolSide * out);
+      for (let py = 0; py < poolSide; py++) {
+        for (let px = 0; px < poolSide; px++) {
+          const at = (py * poolSide + px) * out;
+          for (let o = 0; o < out; o++) {
+            let most = -Infinity;
+            for (let dy = 0; dy < pool; dy++) {
+              for (let dx = 0; dx < pool; dx++) most = Math.max(most, activated[((py * pool + dy) * convSide + px * pool + dx) * out + o]);
+            }
+            pooled[at + o] = most;
+          }
+        }
+      }
+      layers.push(keep ? { input: maps, side, channels, convSide, poolSide, pre, activated, pooled } : { poolSide, pooled });
+      maps = pooled; side = poolSide; channels = out;
+    }
+    return { flat: maps, layers };
+  }
+
+  /** d(sum_i flatGradient_i flat_i) / d pixel, back through a `convForward(net, digit, true)`: each pooled block's
+   * gradient to the first of its largest values (as TensorFlow's), times the activation's slope, then through the
+   * kernel to the layer's input. */
+  function convBackward(net, forwardPass, flatGradient) {
+    const { derivative, pool } = net.conv;
+    let gradient = flatGradient;
+    for (let index = net.conv.layers.length - 1; index >= 0; index--) {
+      const { size, out, kernel } = net.conv.layers[index];
+      const { side, channels, convSide, poolSide, pre, activated } = forwardPass.layers[index];
+      const atPre = new Float64Array(pre.length);
+      for (let py = 0; py < poolSide; py++) {
+        for (let px = 0; px < poolSide; px++) {
+          for (let o = 0; o < out; o++) {
+            const g = gradient[(py * poolSide + px) * out + o];
+            if (g === 0) continue;
+            let winner = -1, most = -Infinity;
+            for (let dy = 0; dy < pool; dy++) {
+              for (let dx = 0; dx < pool; dx++) {
+                const at = ((py * pool + dy) * convSide + px * pool + dx) * out + o;
+                if (activated[at] > most) { most = activated[at]; winner = at; }
+              }
+            }
+            atPre[winner] = g * derivative(pre[winner]);
+          }
+        }
+      }
+      // Pooling passes a block's gradient to one of its values, and the activation's slope is often 0: only the
+      // filters with a gradient at a position are carried back through the kernel.
+      const atInput = new Float64Array(side * side * channels), live = new Int32Array(out), values = new Float64Array(out);
+      for (let y = 0; y < convSide; y++) {
+        for (let x = 0; x < convSide; x++) {
+          const from = (y * convSide + x) * out;
+          let count = 0;
+          for (let o = 0; o < out; o++) if (atPre[from + o] !== 0) { live[count] = o; values[count++] = atPre[from + o]; }
+          if (!count) continue;
+          for (let ky = 0; ky < size; ky++) {
+            for (let kx = 0; kx < size; kx++) {
+              const to = ((y + ky) * side + x + kx) * channels;
+              for (let ci = 0; ci < channels; ci++) {
+                const row = ((ky * size + kx) * channels + ci) * out;
+                let sum = 0;
+                for (let n = 0; n < count; n++) sum += values[n] * kernel[row + live[n]];
+                atInput[to + ci] += sum;
+              }
+            }
+          }
+        }
+      }
+      gradient = atInput;
+    }
+    return gradient;
+  }
+
   // ---- attributions: hiddennodes/interpret/attributions.py's rescale_attributions, live --------------------------
   /** The pixels' attribution toward class `c` for a digit whose forward pass is `result`: DeepLIFT's rescale
    * rule through the hidden layer, averaged over the network file's background digits, as shap's DeepExplainer
    * computes it (a node switched off passes nothing on). For the activations DeepExplainer has no rule for
    * (gelu, swish, leaky_relu, softsign) the stage uses shap's expected gradients instead; the page keeps this rule. */
   function attribution(exp, digit, result, c) {
+    if (exp.conv) return convAttribution(exp, digit, result, c);
     const units = exp.units, count = exp.backgroundCount;
     const total = new Float64Array(PIXELS);
     const u = new Float64Array(units);
@@ -122,6 +244,29 @@
       for (let p = 0; p < PIXELS; p++) total[p] += (digit[p] - exp.background[base + p]) * g[p];
     }
     for (let p = 0; p < PIXELS; p++) total[p] /= count;
+    return total;
+  }
+
+  /** A convolutional network's pixels toward class `c`: the slope of the class's score at the drawing (back through
+   * the dense layers and the convolutions) times the pixel's difference from the mean background digit. Not the rescale
+   * rule above (through the convolutions it has no closed form the page could run per stroke): a first-order estimate
+   * of the score's change from the mean digit, and the page says so beside the pictures. */
+  function convAttribution(exp, digit, result, c) {
+    const units = exp.units;
+    const u = new Float64Array(units);
+    for (let j = 0; j < units; j++) u[j] = exp.off[j] ? 0 : exp.derivative(result.z[j]) * exp.outputWeights[j * exp.classes + c];
+    const flatGradient = new Float64Array(exp.conv.flatSize);
+    for (let i = 0; i < flatGradient.length; i++) {
+      const row = i * units;
+      let sum = 0;
+      for (let j = 0; j < units; j++) sum += exp.kernel[row + j] * u[j];
+      flatGradient[i] = sum;
+    }
+    // The two pictures of a drawing share one forward pass: the way back is linear in the flat gradient.
+    if (!result.convPass) result.convPass = convForward(exp, digit, true);
+    const g = convBackward(exp, result.convPass, flatGradient);
+    const total = new Float64Array(PIXELS);
+    for (let p = 0; p < PIXELS; p++) total[p] = (digit[p] - exp.backgroundMean[p]) * g[p];
     return total;
   }
 
@@ -391,9 +536,10 @@
     const exp = {
       name: payload.name, label: payload.label, accuracy: payload.test_accuracy, units: payload.units,
       numInputs: payload.num_inputs, classes: DATA.class_names.length, kind: payload.inputs.kind,
-      activation: ACTIVATIONS[payload.activation], descriptions: payload.descriptions,
+      activation: ACTIVATIONS[payload.activation], derivative: DERIVATIVES[payload.activation], descriptions: payload.descriptions,
     };
     if (!exp.activation) throw new Error(`the page has no activation called ${payload.activation}`);
+    if (payload.conv) exp.conv = await decodeConv(payload.conv);
     const names = ["hidden_kernel", "hidden_bias", "output_weights", "output_bias", "weight_images", "preferred", "tuning",
       "quantiles", "selectivity", "importance", "dead", "activation_scale", "class_images", "class_probabilities",
       "class_contributions", "top_images", "silent_images", "sample_hidden", "sample_labels"];
@@ -420,14 +566,41 @@
     exp.backgroundCount = payload.background.shape[0];
     exp.background = new Float64Array(background.length);
     for (let i = 0; i < background.length; i++) exp.background[i] = background[i] / 255;
-    exp.backgroundZ = new Float64Array(exp.backgroundCount * exp.units);
-    for (let k = 0; k < exp.backgroundCount; k++) {
-      const z = forward(exp, features(exp, exp.background.subarray(k * PIXELS, (k + 1) * PIXELS)), null).z;
-      exp.backgroundZ.set(z, k * exp.units);
+    if (exp.conv) {
+      // A convolutional network's attributions are measured from the mean background digit (convAttribution).
+      exp.backgroundMean = new Float64Array(PIXELS);
+      for (let i = 0; i < exp.background.length; i++) exp.backgroundMean[i % PIXELS] += exp.background[i] / exp.backgroundCount;
+    } else {
+      exp.backgroundZ = new Float64Array(exp.backgroundCount * exp.units);
+      for (let k = 0; k < exp.backgroundCount; k++) {
+        const z = forward(exp, features(exp, exp.background.subarray(k * PIXELS, (k + 1) * PIXELS)), null).z;
+        exp.backgroundZ.set(z, k * exp.units);
+      }
     }
     exp.layout = gridLayout(exp.units);
     exp.sprite = weightSprite(exp);
     return exp;
+  }
+
+  /** A convolutional network's filters (page.py's conv_payload), with each layer's sizes. */
+  async function decodeConv(packed) {
+    const conv = {
+      activation: ACTIVATIONS[packed.activation], derivative: DERIVATIVES[packed.activation], activationName: packed.activation,
+      pool: packed.pool, flatSize: packed.flat_size, layers: [],
+    };
+    if (!conv.activation) throw new Error(`the page has no activation called ${packed.activation}`);
+    for (const layer of packed.layers) {
+      const [size, , channels, out] = layer.kernel.shape;
+      conv.layers.push({ size, channels, out, kernel: await unblob(layer.kernel), bias: await unblob(layer.bias) });
+    }
+    const first = conv.layers[0];
+    // The first layer's kernels as pictures: the interpret stage's filter_kernels (filters, k, k) when it wrote them, else the kernel itself.
+    conv.filterKernels = packed.filter_kernels ? await unblob(packed.filter_kernels) : new Float32Array(first.out * first.size * first.size);
+    if (!packed.filter_kernels) {
+      for (let f = 0; f < first.out; f++) for (let p = 0; p < first.size * first.size; p++) conv.filterKernels[f * first.size * first.size + p] = first.kernel[p * first.out + f];
+    }
+    conv.filterTuning = packed.filter_tuning ? await unblob(packed.filter_tuning) : null;
+    return conv;
   }
 
   function gridLayout(units) {
@@ -620,7 +793,9 @@
     const started = performance.now();
     const exp = state.current;
     state.digit = currentDigit();
-    state.result = state.digit ? forward(exp, features(exp, state.digit), exp.off) : null;
+    const pass = state.digit && exp.conv ? convForward(exp, state.digit, false) : null;
+    state.filterMaps = pass ? pass.layers[0].pooled : null;
+    state.result = state.digit ? forward(exp, pass ? pass.flat : features(exp, state.digit), exp.off) : null;
     render();
     timings.push(performance.now() - started);
   }
@@ -633,6 +808,7 @@
     renderGrid(exp, result);
     renderLayer(exp, result);
     renderNodeNow(exp, result);
+    renderFilters(exp);
     renderWhy(exp, result);
     document.body.dataset.predicted = result ? className(result.predicted) : "";
   }
@@ -910,6 +1086,73 @@
     }
   }
 
+  // ---- a convolutional network's first filters -------------------------------------------------------
+  const FILTER_TILE = 56, FILTER_CELL = 64, FILTER_LABEL = 16;
+
+  /** The first layer's kernels side by side, once: one colour scale, so the filters compare. */
+  function filterSprite(conv) {
+    const { size, out } = conv.layers[0], area = size * size;
+    let scale = 0;
+    for (let i = 0; i < conv.filterKernels.length; i++) scale = Math.max(scale, Math.abs(conv.filterKernels[i]));
+    const sprite = new OffscreenCanvas(out * size, size), context = sprite.getContext("2d");
+    const image = context.createImageData(out * size, size);
+    for (let f = 0; f < out; f++) {
+      for (let p = 0; p < area; p++) {
+        const [r, g, b] = weightColour(conv.filterKernels[f * area + p] / (scale || 1));
+        image.data.set([r, g, b, 255], ((Math.floor(p / size) * out * size) + f * size + (p % size)) * 4);
+      }
+    }
+    context.putImageData(image, 0, 0);
+    return sprite;
+  }
+
+  /** Each first-layer filter: its kernel above its map of the drawing now, and the class its map likes best. */
+  function renderFilters(exp) {
+    if (!exp.conv) return;
+    const conv = exp.conv, out = conv.layers[0].out, canvas = $("filters");
+    const columns = Math.min(out, 8), rows = Math.ceil(out / columns), rowHeight = 2 * FILTER_TILE + 6 + FILTER_LABEL;
+    const width = columns * FILTER_CELL, height = rows * rowHeight;
+    if (canvas.width !== width || canvas.height !== height) { canvas.width = width; canvas.height = height; }
+    conv.sprite = conv.sprite || filterSprite(conv);
+    const context = canvas.getContext("2d");
+    context.clearRect(0, 0, width, height);
+    context.imageSmoothingEnabled = false;
+    const maps = state.filterMaps, side = SIDE - conv.layers[0].size + 1, mapSide = Math.floor(side / conv.pool);
+    let mapSprite = null;
+    if (maps) {
+      let strongest = 0;
+      for (let i = 0; i < maps.length; i++) strongest = Math.max(strongest, maps[i]);
+      mapSprite = new OffscreenCanvas(out * mapSide, mapSide);
+      const mapContext = mapSprite.getContext("2d"), image = mapContext.createImageData(out * mapSide, mapSide);
+      for (let p = 0; p < mapSide * mapSide; p++) {
+        for (let f = 0; f < out; f++) {
+          const level = Math.round(255 * Math.min(1, Math.max(0, maps[p * out + f] / (strongest || 1))));
+          image.data.set([level, level, level, 255], (Math.floor(p / mapSide) * out * mapSide + f * mapSide + (p % mapSide)) * 4);
+        }
+      }
+      mapContext.putImageData(image, 0, 0);
+    }
+    context.font = "11px system-ui, sans-serif";
+    context.textAlign = "center";
+    context.textBaseline = "top";
+    for (let f = 0; f < out; f++) {
+      const x = (f % columns) * FILTER_CELL + (FILTER_CELL - FILTER_TILE) / 2, y = Math.floor(f / columns) * rowHeight;
+      const size = conv.layers[0].size;
+      context.drawImage(conv.sprite, f * size, 0, size, size, x, y, FILTER_TILE, FILTER_TILE);
+      if (mapSprite) context.drawImage(mapSprite, f * mapSide, 0, mapSide, mapSide, x, y + FILTER_TILE + 4, FILTER_TILE, FILTER_TILE);
+      else { context.fillStyle = "#14181c"; context.fillRect(x, y + FILTER_TILE + 4, FILTER_TILE, FILTER_TILE); }
+      let label = `filter ${f}`;
+      if (conv.filterTuning) {
+        let best = 0;
+        for (let c = 1; c < exp.classes; c++) if (conv.filterTuning[f * exp.classes + c] > conv.filterTuning[f * exp.classes + best]) best = c;
+        label = `${f}: ${className(best).slice(0, 8)}`;
+      }
+      context.fillStyle = "#1d232a";
+      context.fillText(label, x + FILTER_TILE / 2, y + 2 * FILTER_TILE + 6);
+    }
+    canvas.dataset.strongest = maps ? String(Math.max(...maps)) : "";
+  }
+
   // ---- a class ---------------------------------------------------------------------------------------
   function renderClass() {
     const exp = state.current, c = state.classIndex;
@@ -933,10 +1176,48 @@
     for (const button of $("experiments").children) button.setAttribute("aria-pressed", String(button.dataset.name === name));
     $("experiment-label").textContent = `${name}: ${exp.label} — ${exp.units} hidden node${exp.units === 1 ? "" : "s"} on ` +
       `${{ pixels: "all 784 pixels", pca: `${exp.numInputs} PCA components`, top_pixels: `the random forest's ${exp.numInputs} top pixels` }[exp.kind]}` +
+      `${exp.conv ? ` through ${convWords(exp.conv)}` : ""}` +
       `${exp.accuracy === null || exp.accuracy === undefined ? "" : `, ${percent(exp.accuracy)} right on the test ${DATA.items}`}.`;
+    describeKind(exp);
     update();
     renderNode();
     renderClass();
+  }
+
+  const convWords = (conv) => `${conv.layers.length} convolutional layer${conv.layers.length === 1 ? "" : "s"} (` +
+    `${conv.layers.map((layer) => `${layer.out} filters of ${layer.size}×${layer.size}`).join(", then ")}, each ${conv.activationName}` +
+    `${conv.pool > 1 ? ` and max-pooled ${conv.pool}×${conv.pool}` : ""})`;
+
+  // The words the page opens with are a dense network's; a convolutional network's tiles and pictures mean other things.
+  const DENSE_WORDS = {};
+  function describeKind(exp) {
+    const ids = ["nodes-hint", "node-weights-caption", "node-preferred-caption"];
+    for (const id of ids) if (!(id in DENSE_WORDS)) DENSE_WORDS[id] = $(id).textContent;
+    const words = exp.conv ? {
+      "nodes-hint": `Each tile is a node's sensitivity near the training ${DATA.items} that drive it most: how a little more ink at ` +
+        "each pixel would move the node's input there, averaged over them (red: raise it, blue: lower it). Through the convolutions " +
+        "a node has no single weight per pixel, " +
+        "so this is its gradient, not its weights. Each tile is lit by the node's activation for your drawing now. " +
+        "A gold frame marks the nodes that push the answer most; click a node to ask it.",
+      "node-weights-caption": `its sensitivity near the training ${DATA.items} that drive it most (its mean gradient from the pixels; red: ink there raises it)`,
+      "node-preferred-caption": "its preferred input (found by gradient ascent through the convolutions)",
+    } : DENSE_WORDS;
+    for (const id of ids) $(id).textContent = words[id];
+    $("filters-view").hidden = !exp.conv;
+    $("why-method").hidden = !exp.conv;
+    $("why-method").textContent = exp.conv
+      ? "A convolutional network: each pixel here is the slope of the class's score at your drawing times the pixel's difference " +
+        `from the mean training ${DATA.item} (gradient × input, a first-order estimate), not the exact rescale rule (shap's values) ` +
+        "the dense experiments show."
+      : "";
+    if (exp.conv) {
+      const first = exp.conv.layers[0];
+      $("filters-caption").textContent = `Top: each ${first.size}×${first.size} kernel of the first convolutional layer (red: ink there raises ` +
+        "the filter, blue: lowers it; one colour scale for all). Below: its map of your drawing after the " +
+        `${exp.conv.activationName}${exp.conv.pool > 1 ? ` and the ${exp.conv.pool}×${exp.conv.pool} max-pooling` : ""} ` +
+        "(white: strong, black: zero or below; one scale for all filters, the strongest response now)." +
+        (exp.conv.filterTuning ? ` Under each: the class whose ${DATA.items} make its map strongest on average.` : "");
+    }
   }
 
   const escapeHtml = (text) => String(text).replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]);
@@ -1018,6 +1299,7 @@
         probabilities: result ? Array.from(result.probabilities) : null,
         hidden: result ? Array.from(result.hidden) : null,
         why: state.why ? { classes: state.why.classes, maps: state.why.maps.map((values) => Array.from(values)) } : null,
+        filterMaps: state.filterMaps ? Array.from(state.filterMaps) : null,
       };
     },
   };
