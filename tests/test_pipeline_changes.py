@@ -120,7 +120,7 @@ def test_the_convolutional_row_is_the_two_documented_lines(clean_project):
     assert network["conv1_kernel"].shape == (5, 5, 1, 4) and network["conv2_kernel"].shape == (5, 5, 4, 8)
     assert network["hidden_kernel"].shape == (4 * 4 * 8, 8) and int(network["conv_pool"]) == 2
     settings = json.loads(str(np.load(project / "models/exp8/network.npz")["settings"]))
-    assert settings["filters"] == [4, 8] and settings["augment"] == "paper_once" and settings["distortions"]["copies"] == 1
+    assert settings["filters"] == [4, 8] and settings["augment"] == "paper" and settings["distortions"]["copies"] == 4
     train = json.loads((project / "metrics/train/exp7.json").read_text())
     assert train["filters"] == [4, 8] and train["test_accuracy"] > 0.5  # bars, four epochs
     assert sorted(path.name for path in (project / "plots/exp7/filters").iterdir()) == ["kernels.png", "lit.png", "responses.png"]

@@ -332,7 +332,7 @@ def test_the_convolutional_row_is_compared_with_the_dense_network_of_its_inputs_
     experiments = {e.name: e for e in params.experiments}
     convolutional = {name for name, e in experiments.items() if params.architecture(e).convolutional}
     assert dense_peer(experiments["exp7"], params.experiments, convolutional).name == "exp3"
-    # exp8 and exp6 both train on distorted copies (exp6 on four an epoch, exp8 on one).
+    # exp8 and exp6 both train on paper's distorted copies.
     assert dense_peer(experiments["exp8"], params.experiments, convolutional).name == "exp6"
     assert dense_peer(experiments["exp3"], params.experiments, convolutional) is None
     assert plain_twin(experiments["exp8"], params.experiments).name == "exp7"

@@ -73,7 +73,7 @@ class CnnParams(TrainingParams):
 
     hidden: int = 128
     optimizer: str = "adam"
-    learning_rate: float = 0.002
+    learning_rate: float = 0.003
     schedule: str = "cosine"
     epochs: int = 8
     batch_size: int = 128
