@@ -89,11 +89,11 @@ def main() -> None:
     calibration = read_json(args.calibration)
     limits = read_json(args.familiarity)["limits"]
     pca = load_arrays(args.pca, keys=("pca_components", "pca_mean"))
-    # The reference's width on every input kind: the networks one would put in front of customers.
+    # The networks one would put in front of customers: the reference and every wide one (dense and convolutional).
     readers = {
         name: DigitReader(load_network(args.models / name / "network.npz"), calibration[name]["threshold"], limits,
                           pca["pca_components"], pca["pca_mean"], calibration["target_accuracy"])
-        for name in params.reference_peers()
+        for name in params.wide_networks()
     }
     table: dict[str, list[dict]] = {name: [] for name in readers}
     examples = []

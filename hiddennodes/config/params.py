@@ -67,6 +67,11 @@ class Params:
         width = self.experiment(self.reference).width
         return (self.reference, *(e.name for e in self.experiments if e.width == width and e.name != self.reference))
 
+    def wide_networks(self) -> tuple[str, ...]:
+        """The networks one would put in front of customers: the reference and every other experiment drawn as a map
+        (wide enough for one; the convolutional ones too, whatever their width key)."""
+        return (self.reference, *(e.name for e in self.experiments if e.view == "map" and e.name != self.reference))
+
     def width(self, experiment: Experiment) -> int:
         return self.hidden_units(experiment.width)
 
