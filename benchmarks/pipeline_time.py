@@ -42,6 +42,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from conv_row import with_conv_row  # noqa: E402  (params.yaml's convolutional row uncommented, as the docs tell)
 FASHION = Path("/usr/share/datasets/fashion-mnist")
 REAL_DIGITS = ROOT.parent / "shared" / "data" / "mnist-t10k"
 REAL_TRAIN = 8000  # the real-digit set: the first 8,000 train (1,000 of them validate), the last 2,000 test
@@ -116,7 +118,7 @@ def set_param(text: str, section: str, key: str, value: str) -> str:
 class Project:
     """A fresh clone with ``python`` on PATH replaced by the timing launcher."""
 
-    def __init__(self, source: Path, commit: str, workdir: Path, dataset: str):
+    def __init__(self, source: Path, commit: str, workdir: Path, dataset: str, conv_row: bool = False):
         self.path = workdir / f"project-{dataset}"
         subprocess.run(["git", "clone", "--quiet", str(source), str(self.path)], check=True)
         subprocess.run(["git", "checkout", "--quiet", commit], cwd=self.path, check=True)
@@ -129,6 +131,8 @@ class Project:
             text = set_param(text, "data", "dataset", "custom")
             text = set_param(text, "data", "mirror", str(workdir / "real-digits"))
             text = set_param(text, "data", "val_size", str(REAL_VALIDATION))
+        if conv_row:
+            text = with_conv_row(text)
         params.write_text(text)
         subprocess.run(["git", "-c", "user.name=benchmark", "-c", "user.email=benchmark@localhost", "commit",
                         "--quiet", "-am", f"benchmark: {dataset}"], cwd=self.path, check=True)
@@ -174,8 +178,8 @@ class Project:
         return {"total": total, "stages": rows, "output": result.stdout}
 
 
-def measure(source: Path, commit: str, dataset: str, workdir: Path, width: bool) -> dict:
-    project = Project(source, commit, workdir, dataset)
+def measure(source: Path, commit: str, dataset: str, workdir: Path, width: bool, conv_row: bool = False) -> dict:
+    project = Project(source, commit, workdir, dataset, conv_row)
     print(f"{dataset}: dvc repro in {project.path} ...", file=sys.stderr, flush=True)
     runs = {"repro": project.time("repro")}
     noop = project.time("repro")
@@ -230,6 +234,8 @@ def main() -> None:
     parser.add_argument("--skip-width", action="store_true", help="leave out dvc exp run -S model.hidden=700")
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     parser.add_argument("--keep", action="store_true", help="keep the cloned projects")
+    parser.add_argument("--conv-row", action="store_true",
+                        help="with params.yaml's two commented convolutional experiments (exp7, exp8) uncommented")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"),
                         help="run nothing: print AFTER's tables (files --json wrote) with BEFORE's seconds beside them")
     args = parser.parse_args()
@@ -250,14 +256,14 @@ def main() -> None:
     results = {}
     try:
         for dataset in args.datasets:
-            results[dataset] = measure(ROOT, commit, dataset, workdir, not args.skip_width)
+            results[dataset] = measure(ROOT, commit, dataset, workdir, not args.skip_width, args.conv_row)
             print("\n".join(table(dataset, results[dataset])), flush=True)
     finally:
         if args.keep:
             print(f"projects kept in {workdir}", file=sys.stderr)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    print(f"(commit {commit}, {os.cpu_count()} cores)")
+    print(f"(commit {commit}{', with the convolutional row' if args.conv_row else ''}, {os.cpu_count()} cores)")
     if args.json:
         args.json.write_text(json.dumps({"commit": commit, "cores": os.cpu_count(), "results": results}, indent=1))
 

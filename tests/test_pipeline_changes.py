@@ -139,3 +139,8 @@ def test_the_convolutional_row_is_the_two_documented_lines(clean_project):
     reader = json.loads((project / "metrics/customers.json").read_text()).get("reader")
     assert reader is None or reader["experiment"] in params["experiments"]
     assert stages_run(run([str(BIN / "dvc"), "repro"], project).stdout) == set()
+    # The CNN's width is its own key: the dense networks' width change leaves its training alone.
+    params["model"]["hidden"] = 12
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    stale = set(json.loads(run([str(BIN / "dvc"), "status", "--json"], project).stdout))
+    assert {"train@exp3", "train@exp6"} <= stale and not {"train@exp7", "train@exp8", "interpret@exp7"} & stale, stale

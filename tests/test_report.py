@@ -349,4 +349,5 @@ def test_the_convolutional_row_is_compared_with_the_dense_network_of_its_inputs_
     assert found[1].sentence.startswith("Its hidden nodes are more class-selective: mean selectivity 0.60 against 0.40")
     assert found[2].sentence.startswith("0s gain the most: 95.0% right against 90.0%")
     assert found[3].sentence == "1s lose the most: 70.0% against 80.0%."
-    assert found[4].sentence.startswith("Its 3 first-layer filters are far less class-selective than its hidden nodes (mean 0.10): 2 of them")
+    assert found[4].sentence.startswith("Its 3 first-layer filters are far less class-selective than its hidden nodes (mean 0.10 "
+                                        "against 0.60; 2 of them respond most to 0s)")

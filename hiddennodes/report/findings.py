@@ -64,8 +64,9 @@ def accuracy_findings(comparison: Mapping[str, Mapping], reference: str, twins: 
     networks = _networks(comparison)
     best = max(networks, key=lambda name: networks[name]["test_accuracy"])
     row = networks[best]
+    filters = f"{' and '.join(map(str, row['filters']))} convolutional filters and " if row.get("filters") else ""
     found = [Finding(f"{best} reads the test {items} best: {row['test_accuracy']:.1%} right, from {_inputs(row)} "
-                     f"through {_nodes(row['hidden_units'])}.", float("inf"), "headline")]
+                     f"through {filters}{_nodes(row['hidden_units'])}.", float("inf"), "headline")]
 
     narrow = sorted((name for name, row in networks.items() if row["hidden_units"] < num_classes), key=lambda name: networks[name]["hidden_units"])
     if narrow:
@@ -418,9 +419,9 @@ def conv_findings(dense: str, conv: str, comparison: Mapping[str, Mapping], dens
         top, many = max(counts.items(), key=lambda pair: pair[1])
         found.append(Finding(
             f"Its {first['first_layer']} first-layer filters are far less class-selective than its hidden nodes (mean "
-            f"{first['mean_selectivity']:.2f}): {many} of them respond most to {class_items(top)}, the {items} with the most ink "
-            "of their kind there, so they find strokes and edges that every class has, and which class it is is decided "
-            "by the layers after them." if first["mean_selectivity"] < conv_nodes["mean_selectivity"] else
+            f"{first['mean_selectivity']:.2f} against {conv_nodes['mean_selectivity']:.2f}; {many} of them respond most to "
+            f"{class_items(top)}): they find strokes that every class has, and which class it is is decided by the layers "
+            "after them." if first["mean_selectivity"] < conv_nodes["mean_selectivity"] else
             f"Its {first['first_layer']} first-layer filters are already class-selective (mean {first['mean_selectivity']:.2f}); "
             f"{many} of them respond most to {class_items(top)}."))
     return found
