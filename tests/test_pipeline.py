@@ -414,7 +414,8 @@ def test_another_experiment_is_one_entry_in_params_yaml(clean_project):
     project = clean_project
     params = yaml.safe_load((project / "params.yaml").read_text())
     params["experiments"]["exp7"] = {"inputs": "pca", "training": "small", "width": "small.hidden_exp2",
-                                     "label": "two hidden nodes on the PCA components", "view": "scatter", "augment": "none"}
+                                     "label": "two hidden nodes on the PCA components", "view": "scatter", "augment": "none",
+                                     "network": "dense"}
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     result = run([str(BIN / "dvc"), "repro"], project)
     ran = stages_run(result.stdout)
