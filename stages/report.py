@@ -149,10 +149,6 @@ def plain_twin(experiment, experiments):
                  and (other.inputs, other.training, other.width) == (experiment.inputs, experiment.training, experiment.width)), None)
 
 
-def row_inputs(comparison, name: str) -> str:
-    return str(comparison[name]["inputs"])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--metrics", required=True, type=Path, help="the metrics folder")
@@ -259,7 +255,7 @@ def main() -> None:
         candidates += found[:1]
         sections.append(Section(
             f"conv-{e.name}", f"Through learnt filters: {e.name} against {peer.name}",
-            [f"{e.name} puts convolutions before a dense hidden layer; {peer.name} reads the same {row_inputs(comparison, peer.name)} "
+            [f"{e.name} puts convolutions before a dense hidden layer; {peer.name} reads the same {comparison[peer.name]['inputs']} "
              "straight into its hidden layer. Per class: how many hidden nodes prefer it (alive ones), how many of its test "
              f"{items} each reads right, and the mean contribution of the node that adds most to its score."],
             tables=[conv_table(peer.name, e.name, conv_rows(nodes[peer.name], nodes[e.name]))],

@@ -48,12 +48,12 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
     tops, silents = extreme_items_of_all(train_hidden, EXTREME_IMAGES)
     extra = {}
     if network.convolutional:
+        if test_images is None:
+            raise ValueError("a convolutional network's filters are measured on the test images: pass test_images.")
         class_images, class_probabilities, preferred = conv_preferred_inputs(
             network.filters, layers["hidden_kernel"], layers["hidden_bias"], str(layers["hidden_activation"]),
             layers["output_weights"], layers["output_bias"], start=start)
         pixel_weights = conv_sensitivity(network.filters, layers["hidden_kernel"], train_images[tops])
-        if test_images is None:
-            raise ValueError("a convolutional network's filters are measured on the test images: pass test_images.")
         extra = filter_arrays(network.filters, test_images, test_labels, len(class_names))
     else:
         pixel_weights = weights_in_pixel_space(layers["hidden_kernel"], pca_components=network.input_arrays.get("pca_components"),

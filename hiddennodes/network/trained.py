@@ -181,13 +181,8 @@ class Network:
     def run(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Hidden activations and class probabilities for inputs already in the network's own terms
         (through the convolutions first, for a convolutional network)."""
-        if self.filters is not None:
-            hidden = np.empty((len(features), self.hidden_units), np.float32)
-            probabilities = np.empty((len(features), self.layers["output_weights"].shape[1]), np.float32)
-            for start in range(0, len(features), 4096):  # the feature maps of 4,096 images at a time: about 60 MB
-                rows = slice(start, start + 4096)
-                hidden[rows], probabilities[rows] = forward(self.layers, self.filters.flat(features[rows]))
-            return hidden, probabilities
+        if self.filters is not None:  # Filters.flat takes the images a chunk at a time
+            return forward(self.layers, self.filters.flat(features))
         return forward(self.layers, features)
 
     def probabilities(self, digits: np.ndarray) -> np.ndarray:
