@@ -38,7 +38,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from common import atomic_path, load_arrays, load_splits, read_json, run, write_json  # noqa: E402
 from settings import load_params  # noqa: E402
 
-from hiddennodes.config.experiments import INPUT_KINDS, check_fits, machine_memory  # noqa: E402
+from hiddennodes.config.experiments import INPUT_KINDS, TRAINING_SECTIONS, check_fits, machine_memory  # noqa: E402
 
 
 def main() -> None:
@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--pixels", required=True, type=Path,
                         help="data/inputs/pixels/train.npz: the training digits' pixels, distorted when the experiment augments")
     parser.add_argument("--dataset-info", required=True, type=Path, help="data/dataset.json (the class names)")
-    parser.add_argument("--section", required=True, choices=("small", "model", "cnn"), help="params section with the training settings")
+    parser.add_argument("--section", required=True, choices=TRAINING_SECTIONS, help="params section with the training settings")
     parser.add_argument("--width-key", required=True, help="params key holding the hidden width")
     parser.add_argument("--model", required=True, type=Path, help="where to save the .keras model")
     parser.add_argument("--network", required=True, type=Path, help="where to save the network file (.npz)")

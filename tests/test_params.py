@@ -52,7 +52,10 @@ def test_the_convolutional_row_is_two_lines_to_uncomment():
     parsed = parse_params(raw)
     added = [e for e in parsed.experiments if parsed.architecture(e).convolutional]
     assert [e.name for e in added] == ["exp7", "exp8"]
-    assert all(e.training == "cnn" and e.width == "cnn.hidden" and e.inputs == "pixels" for e in added)
+    assert all(e.width == "cnn.hidden" and e.inputs == "pixels" for e in added)
+    # The CNN on distorted copies trains longer, in a section of its own; the plain one keeps cnn's epochs.
+    assert [e.training for e in added] == ["cnn", "cnn_augmented"]
+    assert parsed.training("cnn_augmented").epochs > parsed.training("cnn").epochs
     assert parsed.distortions(added[1]).active and not parsed.distortions(added[0]).active
     assert parsed.architecture(added[0]).filters == tuple(raw["networks"]["conv"]["filters"])
     # Its width is its own key: the dense networks' width change does not reach it.

@@ -110,6 +110,7 @@ def test_the_convolutional_row_is_the_two_documented_lines(clean_project):
     params["experiments"].update({name: documented[name] for name in ("exp7", "exp8")})
     params["networks"]["conv"] = {"filters": [4, 8], "kernel": 5, "pool": 2}
     params["cnn"].update({"hidden": 8, "epochs": 4, "batch_size": 32, "learning_rate": 0.003})
+    params["cnn_augmented"].update({"epochs": 2, "batch_size": 32})
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     ran = stages_run(run([str(BIN / "dvc"), "repro"], project).stdout)
     assert {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden") for name in ("exp7", "exp8")} <= ran
@@ -121,6 +122,7 @@ def test_the_convolutional_row_is_the_two_documented_lines(clean_project):
     assert network["hidden_kernel"].shape == (4 * 4 * 8, 8) and int(network["conv_pool"]) == 2
     settings = json.loads(str(np.load(project / "models/exp8/network.npz")["settings"]))
     assert settings["filters"] == [4, 8] and settings["augment"] == "paper" and settings["distortions"]["copies"] == 4
+    assert settings["section"] == "cnn_augmented" and settings["epochs"] == 2 and settings["hidden_units"] == 8
     train = json.loads((project / "metrics/train/exp7.json").read_text())
     assert train["filters"] == [4, 8] and train["test_accuracy"] > 0.5  # bars, four epochs
     assert sorted(path.name for path in (project / "plots/exp7/filters").iterdir()) == ["kernels.png", "lit.png", "responses.png"]
@@ -144,3 +146,8 @@ def test_the_convolutional_row_is_the_two_documented_lines(clean_project):
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     stale = set(json.loads(run([str(BIN / "dvc"), "status", "--json"], project).stdout))
     assert {"train@exp3", "train@exp6"} <= stale and not {"train@exp7", "train@exp8", "interpret@exp7"} & stale, stale
+    # The augmented CNN's epochs are its own too: they retrain exp8 and leave exp7 alone.
+    params["cnn_augmented"]["epochs"] = 3
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    stale = set(json.loads(run([str(BIN / "dvc"), "status", "--json"], project).stdout))
+    assert "train@exp8" in stale and "train@exp7" not in stale, stale

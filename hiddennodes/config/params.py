@@ -14,9 +14,10 @@ from typing import Any, Mapping
 
 from hiddennodes.config.distortions import RANGES as AUGMENT_RANGES
 from hiddennodes.config.distortions import Distortions
-from hiddennodes.config.experiments import Experiment, ParamsError, _choice, _fail, _nearest, parse_experiments
+from hiddennodes.config.experiments import TRAINING_SECTIONS, Experiment, ParamsError, _choice, _fail, _nearest, parse_experiments
 from hiddennodes.config.sections import (ACTIVATIONS, OPTIMIZERS, PENALTIES, ROBUSTNESS_RANGES, SCHEDULES, SECTIONS,
-                                         Architecture, AttributionsParams, BaselineParams, CalibrationParams, CnnParams, CustomersParams,
+                                         Architecture, AttributionsParams, BaselineParams, CalibrationParams, CnnAugmentedParams, CnnParams,
+                                         CustomersParams,
                                          DataParams, EmbeddingParams, FamiliarityParams, ModelParams, PcaParams,
                                          RandomForestParams, RobustnessParams, SmallParams, TrainingParams)
 from hiddennodes.data.datasets import DATASETS, IMAGE_PIXELS, IMAGE_SHAPE
@@ -31,6 +32,7 @@ class Params:
     small: SmallParams
     model: ModelParams
     cnn: CnnParams = CnnParams()
+    cnn_augmented: CnnAugmentedParams = CnnAugmentedParams()
     networks: Mapping[str, Architecture] = dataclasses.field(default_factory=lambda: {"dense": Architecture()})
     embedding: EmbeddingParams = EmbeddingParams()
     robustness: RobustnessParams = RobustnessParams()
@@ -76,9 +78,9 @@ class Params:
         return self.hidden_units(experiment.width)
 
     def training(self, section: str) -> TrainingParams:
-        """The training settings of a section (``small``, ``model`` or ``cnn``)."""
-        if section not in ("small", "model", "cnn"):
-            raise ParamsError(f"unknown training section {section!r}; use 'small', 'model' or 'cnn'.")
+        """The training settings of a section (``small``, ``model``, ``cnn`` or ``cnn_augmented``)."""
+        if section not in TRAINING_SECTIONS:
+            raise ParamsError(f"unknown training section {section!r}; use one of " + ", ".join(TRAINING_SECTIONS) + ".")
         return getattr(self, section)
 
     def hidden_units(self, key: str) -> int:
@@ -252,6 +254,7 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
 
     cnn = _training("cnn", _section("cnn", raw.get("cnn")))
     cnn["hidden"] = _int("cnn.hidden", cnn["hidden"], 1)
+    cnn_augmented = _training("cnn_augmented", _section("cnn_augmented", raw.get("cnn_augmented")))
 
     embedding = _section("embedding", raw.get("embedding"))
     # openTSNE needs at least 3 x perplexity neighbours per point; 100 is already far above useful.
@@ -310,7 +313,8 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
 
     augment = _augment(raw.get("augment", {"none": {}}))
     networks = _networks(raw.get("networks"))
-    sections = dict(small=SmallParams(**small), model=ModelParams(**model), cnn=CnnParams(**cnn))
+    sections = dict(small=SmallParams(**small), model=ModelParams(**model), cnn=CnnParams(**cnn),
+                    cnn_augmented=CnnAugmentedParams(**cnn_augmented))
     experiments = parse_experiments(raw.get("experiments"), sections, tuple(augment), networks)
     names = tuple(experiment.name for experiment in experiments)
     reference = raw.get("reference", names[0])
@@ -328,6 +332,7 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
         small=sections["small"],
         model=sections["model"],
         cnn=sections["cnn"],
+        cnn_augmented=sections["cnn_augmented"],
         networks=networks,
         embedding=EmbeddingParams(**embedding),
         robustness=RobustnessParams(**robustness),

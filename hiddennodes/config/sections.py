@@ -80,6 +80,18 @@ class CnnParams(TrainingParams):
 
 
 @dataclass(frozen=True)
+class CnnAugmentedParams(TrainingParams):
+    """The convolutional experiments trained on distorted copies: as ``cnn`` but more epochs, since every epoch
+    shows new distortions to learn from (their width is ``cnn.hidden``, so both CNNs are the same network)."""
+
+    optimizer: str = "adam"
+    learning_rate: float = 0.003
+    schedule: str = "cosine"
+    epochs: int = 12
+    batch_size: int = 128
+
+
+@dataclass(frozen=True)
 class Architecture:
     """An entry of params.yaml's ``networks``: what comes before the dense hidden layer. No filters: the inputs
     themselves (a dense network); else a convolution of ``kernel`` x ``kernel`` per count of filters, each
@@ -186,6 +198,7 @@ SECTIONS = {
     "small": SmallParams,
     "model": ModelParams,
     "cnn": CnnParams,
+    "cnn_augmented": CnnAugmentedParams,
     "embedding": EmbeddingParams,
     "robustness": RobustnessParams,
     "calibration": CalibrationParams,
