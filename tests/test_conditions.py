@@ -332,3 +332,38 @@ def test_the_best_reader_answers_the_most_clean_pictures_at_the_target():
     assert best_reader(summaries, 0.9)["experiment"] == "exp9"  # below a laxer target the most answering one qualifies
     assert best_reader({"exp3": groups(0.85, 0.98), "exp5": groups(0.0, None)}, 0.99) is None
     assert best_reader({"a": groups(0.9, 0.995), "b": groups(0.9, 0.999)}, 0.99)["experiment"] == "b"  # a tie: the more accurate
+
+
+def _holes(ink: np.ndarray) -> int:
+    """Closed loops in a drawing: the paper's pieces that do not reach the border."""
+    paper, count = ndimage.label(np.pad(ink < 0.5, 1, constant_values=True))
+    return count - 1
+
+
+def _strokes(size: int, *shapes) -> np.ndarray:
+    """Ink coverage of discs ("disc", row, column, radius) and thick segments ("line", r0, c0, r1, c1, radius)."""
+    rows, columns = np.mgrid[0:size, 0:size].astype(float)
+    ink = np.zeros((size, size), dtype=bool)
+    for kind, *values in shapes:
+        if kind == "disc":
+            row, column, radius = values
+            ink |= np.hypot(rows - row, columns - column) <= radius
+        else:
+            r0, c0, r1, c1, radius = values
+            along = np.clip(((rows - r0) * (r1 - r0) + (columns - c0) * (c1 - c0)) / ((r1 - r0) ** 2 + (c1 - c0) ** 2), 0, 1)
+            ink |= np.hypot(rows - r0 - along * (r1 - r0), columns - c0 - along * (c1 - c0)) <= radius
+    return ink.astype(np.float32)
+
+
+def test_a_fine_ballpoint_goes_around_a_loop_a_thick_pen_filled():
+    from hiddennodes.conditions.papers import _ballpoint
+
+    rng = np.random.default_rng(0)
+    # A 6 whose loop a thick pen filled: a stroke down into a blob. Its skeleton is a line (a 1); a fine pen draws the loop.
+    six = _strokes(240, ("line", 20, 150, 150, 90, 9), ("disc", 170, 110, 40))
+    assert _holes(six) == 0 and _holes(_ballpoint(six, 3, rng)) == 1
+    # What has no filled loop keeps its skeleton: an open 0 keeps its one hole, a cross and a 7 gain none.
+    ring = _strokes(240, ("disc", 120, 120, 80)) * (1 - _strokes(240, ("disc", 120, 120, 62)))
+    cross = _strokes(240, ("line", 20, 120, 220, 120, 9), ("line", 120, 20, 120, 220, 9))
+    seven = _strokes(240, ("line", 30, 40, 30, 200, 9), ("line", 30, 200, 220, 90, 9))
+    assert [_holes(_ballpoint(ink, 3, rng)) for ink in (ring, cross, seven)] == [1, 0, 0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 from skimage.morphology import skeletonize
+from skimage.segmentation import find_boundaries
 
 from hiddennodes.conditions.pen import FIELD, _place, _row
 from hiddennodes.conditions.sheet import (BLACK_PEN, BLUE_BALLPOINT, BOARD_TINT, CHALK, GREY_PAPER, GRID_GREY_BLUE,
@@ -131,16 +132,46 @@ def _render_small(digits, level, rng):
     return _jpeg(_expose(_composite(paper, alpha, BLACK_PEN), light, 0.02, rng))
 
 
+def _filled_loops(inside: np.ndarray, skeleton: np.ndarray) -> np.ndarray:
+    """Where a thick pen closed a loop up (the blob of a 6, 8 or 9), the line a fine pen's centre takes around it.
+
+    A filled loop is at least twice as deep as the digit's typical stroke; grown back by that depth it is the
+    blob, and a pen of the typical width tracing the blob's outline runs that width inside it. Blobs met by more
+    than two strokes are where strokes cross, not loops, and are left to the skeleton, as are small ones.
+    """
+    depth = ndimage.distance_transform_edt(inside)
+    typical = float(np.median(depth[skeleton])) if skeleton.any() else 0.0
+    core = depth > 2 * typical
+    if typical == 0 or not core.any():
+        return np.zeros_like(inside)
+    blob = (ndimage.distance_transform_edt(~core) <= 2 * typical) & inside
+    traced = ndimage.distance_transform_edt(blob) > typical  # where the pen's centre may go around the blob
+    parts, count = ndimage.label(traced)
+    loops = np.zeros_like(inside)
+    for index in range(1, count + 1):
+        part = parts == index
+        band = ndimage.binary_dilation(part, iterations=3) & ~part
+        strokes_met = ndimage.label(skeleton & band, structure=np.ones((3, 3)))[1]
+        if part.sum() >= 3 * typical ** 2 and strokes_met <= 2:
+            loops |= part
+    return loops
+
+
 def _ballpoint(patch: np.ndarray, radius: float, rng: np.random.Generator) -> np.ndarray:
     """The digit redrawn along its centre line with a pen of constant ``radius`` (pixels).
 
     A ballpoint's line is as wide wherever it goes; eroding MNIST's thick, uneven strokes
     would break them where they are thin, so the strokes are thinned to their skeleton and
-    drawn again with an anti-aliased round tip.
+    drawn again with an anti-aliased round tip. A loop a thick pen filled with ink has a line for
+    a skeleton (a 6 would become a 1), so a fine pen goes around it instead (``_filled_loops``).
     """
     # Smoothing first keeps the skeleton from following the staircase of the enlarged pixels.
     smooth = ndimage.gaussian_filter(np.pad(patch, 4), sigma=0.6 * patch.shape[0] / FIELD)
-    skeleton = skeletonize(smooth > 0.5)
+    inside = smooth > 0.5
+    skeleton = skeletonize(inside)
+    loops = _filled_loops(inside, skeleton)
+    if loops.any():
+        skeleton = (skeleton & ~loops) | find_boundaries(loops, mode="inner")
     distance = ndimage.distance_transform_edt(~skeleton)
     line = np.clip(radius + 0.5 - distance, 0, 1)
     # Ballpoint ink flows unevenly: a little lighter here and there along the line.
