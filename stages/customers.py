@@ -110,7 +110,8 @@ def main() -> None:
     result = {"dataset": info["dataset"], "applicable": True, "digits": int(count)}
     for name, rows in table.items():
         result[name] = {group: summary([row for row in rows if row["group"] == group]) for group in ("clean", "hard")}
-    # What hiddennodes-predict reads with by default: the network that answers the most clean pictures at the target.
+    # What hiddennodes-predict reads with by default: the network that answers the most clean pictures at the target
+    # (of those that reach it on the hard ones too, when any does).
     result["reader"] = best_reader({name: result[name] for name in table}, calibration["target_accuracy"])
     write_json(args.metrics, result)
     write_json(args.table, {"applicable": True, "digits": int(count), "experiments": table})

@@ -323,15 +323,20 @@ def test_a_condition_refused_whole_does_not_meet_the_target():
 def test_the_best_reader_answers_the_most_clean_pictures_at_the_target():
     from hiddennodes.evaluate.customers import best_reader
 
-    def groups(answered, accuracy):
-        return {"clean": {"answered": answered, "accuracy_answered": accuracy}, "hard": {}}
+    def groups(answered, accuracy, hard=0.995):
+        return {"clean": {"answered": answered, "accuracy_answered": accuracy}, "hard": {"answered": 0.9, "accuracy_answered": hard}}
 
-    summaries = {"exp3": groups(0.85, 0.997), "exp5": groups(0.0, None), "exp6": groups(0.91, 0.996), "exp9": groups(0.97, 0.95)}
+    summaries = {"exp3": groups(0.85, 0.997), "exp5": groups(0.0, None, None), "exp6": groups(0.91, 0.996), "exp9": groups(0.97, 0.95)}
     chosen = best_reader(summaries, 0.99)
-    assert chosen == {"experiment": "exp6", "clean_answered": 0.91, "clean_accuracy_answered": 0.996, "target_accuracy": 0.99}
+    assert chosen == {"experiment": "exp6", "clean_answered": 0.91, "clean_accuracy_answered": 0.996,
+                      "hard_answered": 0.9, "hard_accuracy_answered": 0.995, "target_accuracy": 0.99}
     assert best_reader(summaries, 0.9)["experiment"] == "exp9"  # below a laxer target the most answering one qualifies
     assert best_reader({"exp3": groups(0.85, 0.98), "exp5": groups(0.0, None)}, 0.99) is None
     assert best_reader({"a": groups(0.9, 0.995), "b": groups(0.9, 0.999)}, 0.99)["experiment"] == "b"  # a tie: the more accurate
+    # One that misses the target on hard pictures gives way to one that reaches it on both, though it answers more;
+    # when none reaches it on hard pictures, the clean ones decide alone.
+    assert best_reader({"exp7": groups(0.955, 0.990, hard=0.988), "exp8": groups(0.95, 0.995)}, 0.99)["experiment"] == "exp8"
+    assert best_reader({"exp7": groups(0.955, 0.990, hard=0.988), "exp8": groups(0.95, 0.995, hard=0.98)}, 0.99)["experiment"] == "exp7"
 
 
 def _holes(ink: np.ndarray) -> int:

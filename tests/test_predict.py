@@ -304,10 +304,12 @@ def test_the_default_reader_is_the_network_that_reads_customers_best(project, tm
         return read_folder(root, folder, capsys, *options)[1][0]["experiment"]
 
     customers.write_text(json.dumps({"applicable": True, "reader": {"experiment": "exp7", "clean_answered": 0.91,
-                                                                    "clean_accuracy_answered": 0.996, "target_accuracy": 0.99}}))
+                                                                    "clean_accuracy_answered": 0.996, "hard_answered": 0.9,
+                                                                    "hard_accuracy_answered": 0.9925, "target_accuracy": 0.99}}))
     assert main(["--project", str(root), "--jobs", "1", str(folder)]) in (0, 3)  # answered, or refused with its reason
     assert capsys.readouterr().out.startswith("Read with exp7: of the networks measured on customers' pictures it answers the "
-                                              "most clean ones (91.0%, 99.6% of them right; metrics/customers.json)")
+                                              "most clean ones (91.0%, 99.6% of them right; hard ones 99.2% right; "
+                                              "metrics/customers.json)")
     assert reader() == "exp7" and reader("--experiment", "exp3") == "exp3"  # the reference stays one option away
     customers.write_text(json.dumps({"applicable": True, "reader": None}))
     main(["--project", str(root), "--jobs", "1", str(folder)])

@@ -135,9 +135,11 @@ def test_customers_stage_reads_every_condition_as_the_command_does(project):
     assert (root / "plots/customers.png").stat().st_size > 10000
     # The network hiddennodes-predict reads with by default: here the only one, if its clean answers reach the target.
     clean, target = result["exp3"]["clean"], json.loads((root / "metrics/calibration.json").read_text())["target_accuracy"]
+    hard = result["exp3"]["hard"]
     reaches = clean["accuracy_answered"] is not None and clean["accuracy_answered"] >= target
     assert result["reader"] == ({"experiment": "exp3", "clean_answered": clean["answered"],
-                                 "clean_accuracy_answered": clean["accuracy_answered"], "target_accuracy": target} if reaches else None)
+                                 "clean_accuracy_answered": clean["accuracy_answered"], "hard_answered": hard["answered"],
+                                 "hard_accuracy_answered": hard["accuracy_answered"], "target_accuracy": target} if reaches else None)
 
 
 def test_familiarity_stage_counts_and_leaves_out_the_validation_images_it_cannot_prepare(project):

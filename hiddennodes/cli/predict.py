@@ -81,6 +81,12 @@ def read_file(path: Path) -> tuple[Prepared | None, str | None]:
         return None, f"could not be prepared ({type(error).__name__}: {error}); please report this file."
 
 
+def _hard_words(reader: dict) -> str:
+    """", hard ones ...% right" when the customers stage measured them (older files lack it)."""
+    accuracy = reader.get("hard_accuracy_answered")
+    return f"; hard ones {accuracy:.1%} right" if isinstance(accuracy, (int, float)) else ""
+
+
 def default_experiment(project: Path, params) -> tuple[str, str]:
     """The experiment to read with when none is named, and why, in words (see the module)."""
     try:
@@ -91,7 +97,7 @@ def default_experiment(project: Path, params) -> tuple[str, str]:
     if isinstance(reader, dict) and reader.get("experiment") in params.names:
         return reader["experiment"], (
             f"of the networks measured on customers' pictures it answers the most clean ones ({reader['clean_answered']:.1%}, "
-            f"{reader['clean_accuracy_answered']:.1%} of them right; {CUSTOMERS}); --experiment chooses another")
+            f"{reader['clean_accuracy_answered']:.1%} of them right{_hard_words(reader)}; {CUSTOMERS}); --experiment chooses another")
     if not customers:
         why = f"{CUSTOMERS} was not found or not read"
     elif not customers.get("applicable"):

@@ -144,12 +144,18 @@ def meets_target(row: dict, share_of_raw: float = 0.95, most_wrong: float = 0.10
 def best_reader(summaries: dict[str, dict], target_accuracy: float) -> dict | None:
     """The network the prediction command should read customers' pictures with: of those whose answers on the clean
     pictures reach ``target_accuracy`` (each at its own calibrated threshold), the one that answers the most of them
-    (ties: the more accurate, then the first). ``summaries``: experiment -> {"clean": ..., "hard": ...} as the customers
-    stage writes them. None when no network reaches the target."""
-    reaching = [(name, groups["clean"]) for name, groups in summaries.items()
-                if groups["clean"]["accuracy_answered"] is not None and groups["clean"]["accuracy_answered"] >= target_accuracy]
+    (ties: the more accurate, then the first); when some of them reach it on the hard pictures too, only those, since a
+    customer's picture does not say which kind it is. ``summaries``: experiment -> {"clean": ..., "hard": ...} as the
+    customers stage writes them. None when no network reaches the target on the clean pictures."""
+    def reaches(group: dict) -> bool:
+        return group.get("accuracy_answered") is not None and group["accuracy_answered"] >= target_accuracy
+
+    reaching = [(name, groups) for name, groups in summaries.items() if reaches(groups["clean"])]
     if not reaching:
         return None
-    name, clean = max(reaching, key=lambda item: (item[1]["answered"], item[1]["accuracy_answered"]))
+    everywhere = [(name, groups) for name, groups in reaching if reaches(groups["hard"])]
+    name, groups = max(everywhere or reaching, key=lambda item: (item[1]["clean"]["answered"], item[1]["clean"]["accuracy_answered"]))
+    clean, hard = groups["clean"], groups["hard"]
     return {"experiment": name, "clean_answered": clean["answered"], "clean_accuracy_answered": clean["accuracy_answered"],
+            "hard_answered": hard.get("answered"), "hard_accuracy_answered": hard.get("accuracy_answered"),
             "target_accuracy": target_accuracy}
