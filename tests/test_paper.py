@@ -121,6 +121,16 @@ def test_a_faint_digit_is_scaled_up_to_full_ink(digits):
     assert similarity(only_digit(noisy.astype(np.float32)), dark) > 0.9
 
 
+def test_a_faint_fat_digit_keeps_its_middle(mnist_t10k):
+    # Two thick 8s of the real test set (t10k 8037 and 8097) in faint pencil: their crossings fill the paper's
+    # median window, and at a fifth of full contrast they were taken for paper, leaving a 0 (similarity 0.91).
+    images = np.frombuffer(gzip.decompress((mnist_t10k / "t10k-images-idx3-ubyte.gz").read_bytes())[16:], np.uint8)
+    for digit in images.reshape(-1, 28, 28)[[8037, 8097]]:
+        dark = only_digit(on_paper(digit))
+        faint = only_digit(on_paper(digit, top=40, left=90, side=220, paper=0.85, ink=0.85 * (1 - 1 / 5)))
+        assert similarity(faint, dark) > 0.98
+
+
 def test_noise_a_blank_photo_and_a_page_of_text_are_refused_with_reasons(digits):
     rng = np.random.default_rng(2)
     with pytest.raises(NoDigitError, match="no mark found"):

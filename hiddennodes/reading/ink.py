@@ -3,7 +3,8 @@
 The paper, locally: the paper's brightness is estimated everywhere by a median over windows a
 quarter of the picture wide, on a coarse copy (strokes cover less than half of such a window,
 and a median keeps the step of a shadow's edge); where a digit's loops fill the window, the
-paper around the ink is averaged instead. Ink is how much darker (or, on a board, lighter) a
+paper around the ink is averaged instead (a stroke as dark as most of the others counts as ink there, even a faint
+pencil's). Ink is how much darker (or, on a board, lighter) a
 pixel is than that paper, relative to it, so a stroke in a shadow counts as much as one in
 full light. A stroke is also darker than the paper on both sides of it, where a shadow's edge
 is darker on one side only: a grey closing as wide as the median's window (a top-hat) must
@@ -73,7 +74,11 @@ def paper_brightness(gray: np.ndarray, coarse_side: int = 100) -> tuple[np.ndarr
     closed = ndimage.minimum_filter(ndimage.maximum_filter(coarse, size=max(3, coarse_side // 2), mode="nearest"),
                                     size=max(3, coarse_side // 2), mode="nearest")
     # Only where it is far darker (by 30% of the paper): light falling off across a shadow makes shallow valleys too.
-    fat = closed - coarse > np.maximum(2 * spread, 0.3 * closed)
+    # A faint pencil's strokes are not that dark: for them, 60% as dark as the strokes' cores the median found
+    # (their darkest tenth: a shadow's edge adds many pixels barely darker than the median, which must not count).
+    found = darker[darker > spread]
+    depth = 0.6 * float(np.percentile(found, 90)) if found.size else np.inf
+    fat = closed - coarse > np.maximum(2 * spread, np.minimum(0.3 * closed, depth))
     ink = ndimage.binary_dilation((darker > spread) | (lighter > spread) | fat)
     weights = (~ink).astype(np.float32)
     sigma = window / 2
