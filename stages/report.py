@@ -141,12 +141,14 @@ def report_inputs(experiments, convolutional=()) -> list[str]:
 
 
 def plain_twin(experiment, experiments):
-    """The experiment ``experiment`` is, but trained without distortions (the same inputs, training and width); None
-    for an experiment trained on the images as they are, or one with no such twin."""
+    """The experiment ``experiment`` is, but trained without distortions (the same inputs, network and width; its
+    training section may differ, as the CNN on distorted copies trains longer); None for an experiment trained on
+    the images as they are, or one with no such twin."""
     if experiment.augment == "none":
         return None
+    same = ("inputs", "network", "width")
     return next((other for other in experiments if other.augment == "none"
-                 and (other.inputs, other.training, other.width) == (experiment.inputs, experiment.training, experiment.width)), None)
+                 and all(getattr(other, key) == getattr(experiment, key) for key in same)), None)
 
 
 def main() -> None:
@@ -232,7 +234,7 @@ def main() -> None:
         [customers_table(customer_table, reference)] if customers.get("applicable") else [],
         findings=sentences(customer_findings), short="Customers' digits"))
 
-    # Each experiment trained on distorted copies, against its plain twin: the same inputs, training and width, no distortion.
+    # Each experiment trained on distorted copies, against its plain twin: the same inputs, network and width, no distortion.
     for e in experiments:
         twin = plain_twin(e, experiments)
         if twin is None:
@@ -242,7 +244,10 @@ def main() -> None:
         candidates += augmented
         sections.append(Section(
             f"augment-{e.name}", f"Trained on distorted copies: {e.name} against {twin.name}",
-            [f"The weight images of both are in their own sections ({twin.name} and {e.name}): compare the strokes each node looks for."],
+            [f"The weight images of both are in their own sections ({twin.name} and {e.name}): compare the strokes each node looks for."]
+            + ([f"{e.name} trains with params.yaml's {e.training} ({params.training(e.training).epochs} epochs), {twin.name} with "
+                f"{twin.training} ({params.training(twin.training).epochs} epochs): fresh distortions every epoch give it more to learn from."]
+               if e.training != twin.training else []),
             tables=[augment_table(twin.name, e.name, rows)],
             findings=sentences(augmented), short=f"{e.name} against {twin.name}"))
 

@@ -5,6 +5,7 @@ anything runs. In a copy of the project tests/test_pipeline.py reads (tests/pipe
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -137,6 +138,7 @@ def test_the_convolutional_row_is_the_two_documented_lines(clean_project):
     report = (project / "report.html").read_text()
     assert "Through learnt filters: exp7 against exp3" in report and "Through learnt filters: exp8 against exp6" in report
     assert "Trained on distorted copies: exp8 against exp7" in report
+    assert "exp8 trains with params.yaml's cnn_augmented (2 epochs), exp7 with cnn (4 epochs)" in html.unescape(report)
     assert '"name":"exp8"' in (project / "explorer.html").read_text()
     reader = json.loads((project / "metrics/customers.json").read_text()).get("reader")
     assert reader is None or reader["experiment"] in params["experiments"]
