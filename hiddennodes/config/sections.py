@@ -68,10 +68,9 @@ class ModelParams(TrainingParams):
 
 
 @dataclass(frozen=True)
-class CnnParams(TrainingParams):
-    """The convolutional experiments' training: their dense hidden layer's width is their own key."""
+class CnnRecipe(TrainingParams):
+    """How the convolutional experiments train (networks.conv): Adam on a cosine schedule, 8 epochs of batches of 128."""
 
-    hidden: int = 128
     optimizer: str = "adam"
     learning_rate: float = 0.003
     schedule: str = "cosine"
@@ -80,15 +79,18 @@ class CnnParams(TrainingParams):
 
 
 @dataclass(frozen=True)
-class CnnAugmentedParams(TrainingParams):
+class CnnParams(CnnRecipe):
+    """The convolutional experiments' training: their dense hidden layer's width is their own key."""
+
+    hidden: int = 128
+
+
+@dataclass(frozen=True)
+class CnnAugmentedParams(CnnRecipe):
     """The convolutional experiments trained on distorted copies: as ``cnn`` but more epochs, since every epoch
     shows new distortions to learn from (their width is ``cnn.hidden``, so both CNNs are the same network)."""
 
-    optimizer: str = "adam"
-    learning_rate: float = 0.003
-    schedule: str = "cosine"
     epochs: int = 12
-    batch_size: int = 128
 
 
 @dataclass(frozen=True)

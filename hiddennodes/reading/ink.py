@@ -76,10 +76,10 @@ def paper_brightness(gray: np.ndarray, coarse_side: int = 100) -> tuple[np.ndarr
     # Only where it is far darker (by 30% of the paper): light falling off across a shadow makes shallow valleys too.
     # A faint pencil's strokes are not that dark: for them, 60% as dark as the strokes' cores the median found
     # (their darkest tenth: a shadow's edge adds many pixels barely darker than the median, which must not count).
-    found = darker[darker > spread]
-    depth = 0.6 * float(np.percentile(found, 90)) if found.size else np.inf
+    strokes = darker > spread
+    depth = 0.6 * float(np.percentile(darker[strokes], 90)) if strokes.any() else np.inf
     fat = closed - coarse > np.maximum(2 * spread, np.minimum(0.3 * closed, depth))
-    ink = ndimage.binary_dilation((darker > spread) | (lighter > spread) | fat)
+    ink = ndimage.binary_dilation(strokes | (lighter > spread) | fat)
     weights = (~ink).astype(np.float32)
     sigma = window / 2
     weighted = ndimage.gaussian_filter(coarse * weights, sigma, mode="reflect", truncate=2.0)
