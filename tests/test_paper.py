@@ -1,10 +1,12 @@
 """Finding the ink on paper, each step against a picture drawn here whose answer is known."""
 
 import gzip
+import io
 
 import numpy as np
 import pytest
 from PIL import Image
+from scipy import ndimage
 
 from hiddennodes.reading.find_digits import NoDigitError, find_digits
 from hiddennodes.reading.marks import remove_lines
@@ -110,6 +112,48 @@ def test_a_dark_table_along_the_edge_is_not_the_digit(digits):
     found = find_digits(page)
     assert len(found) == 1 and found[0].box[1] >= 200 - 5
     assert similarity(mnist_like(found[0].ink), only_digit(on_paper(digit, left=200))) > 0.9
+
+
+def test_a_narrow_table_strip_whose_outermost_column_is_lost_is_still_the_edge(digits):
+    # A felt-pen digit beside a table strip 35 px wide whose first column is lighter (as the ink filters can leave
+    # the picture's outermost pixels out): the strip reaches the border only at its two ends, so it was read as a 1
+    # beside some of these digits.
+    rows, columns = np.mgrid[0:240, 0:320]
+    for index, digit in enumerate(digits):
+        fat = ndimage.grey_dilation(digit, footprint=np.ones((3, 3)))
+        page = on_paper(fat, height=240, width=320, top=30, left=110, side=180)
+        page[:, 1:36] = 0.15 + 0.03 * np.random.default_rng(index).standard_normal((240, 35))
+        page[:, 0] = 0.6
+        found = find_digits(page)
+        assert len(found) == 1 and found[0].box[1] >= 100, index
+
+
+def test_the_grain_of_a_dark_table_beside_the_page_is_not_ink(digits):
+    # A table covering the right of the picture, its wood's grain in darker streaks: each streak is a mark far
+    # from the border and as strong as a pencil's, but it lies where the background is far darker than paper.
+    for index, digit in enumerate(digits[:10]):
+        page = on_paper(digit, left=40)
+        table = 0.2 + 0.02 * np.random.default_rng(index).standard_normal((300, 180))
+        for row in range(15, 300, 40):
+            table[row : row + 4, 20:160] -= 0.1
+        page[:, 220:] = table
+        found = find_digits(page)
+        assert len(found) == 1 and found[0].box[3] <= 220, index
+        assert similarity(mnist_like(found[0].ink), only_digit(on_paper(digit, left=40))) > 0.85
+
+
+def test_a_shadows_faint_corner_along_the_border_is_not_a_digit(digits):
+    # The customers' shadow at 50% darker: where its soft edge leaves the picture it can make a mark along the
+    # border far fainter than the digit, which was read as a second digit (6 of these 40 digits).
+    from hiddennodes.conditions.catalogue import render
+    from hiddennodes.reading.decode import decode
+
+    wrong = []
+    for index, digit in enumerate(digits):
+        gray = decode(io.BytesIO(render(digit[None], "shadow", 2, np.random.default_rng([7, index]))))
+        if len(find_digits(gray)) != 1:
+            wrong.append(index)
+    assert not wrong
 
 
 def test_a_faint_digit_is_scaled_up_to_full_ink(digits):

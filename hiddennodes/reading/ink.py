@@ -119,6 +119,7 @@ class Contrast:
     sharp: np.ndarray  # of the picture itself: the ink's values
     smoothed_grain: float  # standard deviation of the paper's grain in each (measured before clipping at 0)
     sharp_grain: float
+    off_paper: np.ndarray | None = None  # where the background is darker than 40% of the brightest paper (a table)
 
 
 def ink_contrast(gray: np.ndarray) -> Contrast:
@@ -141,7 +142,8 @@ def ink_contrast(gray: np.ndarray) -> Contrast:
     # but a region darker than 40% of the brightest paper is no paper (a table, a sleeve), and its grain is
     # measured against that 40%, not inflated by its own darkness.
     background = (1.0 - paper) if light_ink else paper
-    sign, scale = (1.0 if light_ink else -1.0), np.maximum(background, max(0.4 * float(np.percentile(background, 95)), 0.05))
+    least_paper = max(0.4 * float(np.percentile(background, 95)), 0.05)
+    sign, scale = (1.0 if light_ink else -1.0), np.maximum(background, least_paper)
     # A stroke is darker than the paper on both sides of it; a shadow's or the page's edge is darker on one side
     # only. A grey closing (an opening, for light ink) half the picture wide fills every valley narrower
     # than that and keeps every step, so the stroke's depth below it (a top-hat) is blind to the edges that the
@@ -157,7 +159,8 @@ def ink_contrast(gray: np.ndarray) -> Contrast:
     # Contrast no larger than the paper estimate's own doubt at a step is not ink either.
     smoothed = np.minimum(sign * difference - uncertain, valley) / scale
     sharp = np.minimum(sign * (gray - paper) - uncertain, valley + np.abs(gray - smooth)) / scale
-    return Contrast(np.clip(smoothed, 0.0, 1.0), np.clip(sharp, 0.0, 1.0), noise_sigma(smoothed), noise_sigma(sharp))
+    return Contrast(np.clip(smoothed, 0.0, 1.0), np.clip(sharp, 0.0, 1.0), noise_sigma(smoothed), noise_sigma(sharp),
+                    background < least_paper)
 
 
 def mark_mask(contrast: Contrast) -> np.ndarray:

@@ -6,8 +6,9 @@ out, so a stroke that crosses a line stays whole. A printed box is also recognis
 around the marks.
 
 Not the paper's edges: marks that touch the picture's border (a table, the page's edge, a
-finger, a shadow) are dropped when the digit lies inside; a digit cut tight by the crop, whose
-strokes touch the border themselves, spans the picture and is dark, and is kept.
+finger, a shadow) are dropped when the digit lies inside, and so are marks along the border far
+fainter than the writing (where a shadow's soft edge leaves the picture); a digit cut tight by the
+crop, whose strokes touch the border themselves, spans the picture and is dark, and is kept.
 
 Digits: the marks are grouped into digits by the columns they cover (a 5 whose bar was lifted
 is one digit), and counted into lines of writing (a page of text is not a number).
@@ -20,6 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 TIGHT_CROP_CONTRAST = 0.35  # marks that all touch the border are a tightly cropped digit only if this dark
+# A mark along the border weaker than this share of the strongest mark is not ink: a shadow that darkens the paper by
+# half makes marks of about half the contrast of a pen's (0.47-0.54 of the digit's strongest, measured), ink ~1.
+BORDER_FAINT_SHARE = 0.6
 
 
 def stroke_width(mask: np.ndarray) -> float:
@@ -99,14 +103,26 @@ def _marks(mask: np.ndarray, contrast: np.ndarray, widths: bool = True) -> tuple
     if count == 0:
         return labels, []
     areas = np.bincount(labels.ravel(), minlength=count + 1)
-    edge = np.concatenate([labels[0], labels[-1], labels[1:-1, 0], labels[1:-1, -1]])
-    contact = np.bincount(edge, minlength=count + 1)
+    contact = _border_contact(labels, count)
     marks = []
     for index, (rows, columns) in enumerate(ndimage.find_objects(labels), start=1):
         own = labels[rows, columns] == index
         marks.append(_Mark(index, rows, columns, int(areas[index]), bool(contact[index]), int(contact[index]),
                            stroke_width(own) if widths else 0.0, float(contrast[rows, columns][own].max())))
     return labels, marks
+
+
+def _border_contact(labels: np.ndarray, count: int) -> np.ndarray:
+    """For each label, how many places along the picture's four sides it reaches in the outer two rows or columns:
+    the ink filters can leave the outermost pixels out (a table's dark strip along the edge starts a pixel in),
+    and such a mark still lies along the border."""
+    contact = np.zeros(count + 1, dtype=np.int64)
+    for outer, inner in ((labels[0], labels[1]), (labels[-1], labels[-2]), (labels[:, 0], labels[:, 1]),
+                         (labels[:, -1], labels[:, -2])):
+        # A place counts once for each label found there, whether in the outer row, the inner or both.
+        contact += np.bincount(outer, minlength=count + 1) + np.bincount(inner[inner != outer], minlength=count + 1)
+    contact[0] = 0
+    return contact
 
 
 def _without_specks(marks: list[_Mark]) -> list[_Mark]:
@@ -136,7 +152,16 @@ def _frames(labels: np.ndarray, marks: list[_Mark]) -> set[int]:
 
 def _clutter(marks: list[_Mark], shape: tuple[int, int]) -> set[int]:
     """Marks touching the border that are the scene, not the digit: a table, the page's edge, a finger, a shadow."""
+    if not marks:
+        return set()
     picture_area = shape[0] * shape[1]
+    # A mark along the border far weaker than the strongest mark is a shadow's edge or a corner of it, or light
+    # falling off: one pen's strokes are about equally dark, and a digit cut by the border is as dark as the rest
+    # of the writing.
+    strongest = max(mark.strength for mark in marks)
+    faint = {mark.label for mark in marks if mark.touches_border and mark.strength < BORDER_FAINT_SHARE * strongest}
+    if faint:
+        return faint | _clutter([mark for mark in marks if mark.label not in faint], shape)
     interior = [mark for mark in marks if not mark.touches_border]
     if not interior:
         # A digit cropped tight touches the border and spans much of the picture; a small mark in a corner or
