@@ -5,9 +5,10 @@ the page may not fill the picture (a table or a finger shows along an edge),
 the paper may be ruled or squared or carry a printed box, and a pencil may be
 faint. ``find_digits`` answers these in turn. It finds the ink as contrast
 with the paper around it, well above the paper's grain (``hiddennodes.reading.ink``),
-and takes out the grain of a table far darker than the paper, the paper's lines,
-a printed box and the marks along the picture's edges (``hiddennodes.reading.marks``). Within each mark left, parts far
-fainter than its own strokes go (a shadow's edge it ran into), and so do marks
+and takes out the grain of a table far darker than the paper, the paper's
+lines, a printed box and the marks along the picture's edges
+(``hiddennodes.reading.marks``). Within each mark left, parts far fainter than
+its own strokes go (a shadow's edge it ran into), and so do marks
 far fainter than the strongest. Marks on several lines are refused (a page of
 text is not a number); the rest are grouped into digits by the columns they
 cover (a 5 whose bar was lifted is one digit), and dots and scratches far
@@ -25,8 +26,8 @@ import numpy as np
 
 from hiddennodes import ImageError
 from hiddennodes.reading.ink import SMALL_PICTURE, ink_contrast, mark_mask
-from hiddennodes.reading.marks import (BORDER_FAINT_SHARE, _clutter, _frames, _group_columns, _lines_of_writing, _marks, _span,
-                                       _without_specks, remove_lines)
+from hiddennodes.reading.marks import (_clutter, _faint_along_border, _frames, _group_columns, _lines_of_writing, _marks,
+                                       _span, _without_specks, remove_lines)
 
 FAINT_SHARE = 0.1  # within a mark, contrast below this share of its strongest is a shadow's edge, not ink
 MAX_DIGITS = 12  # more marks than this side by side is not one number (an amount or a postcode)
@@ -61,7 +62,7 @@ def find_digits(gray: np.ndarray) -> list[Digit]:
     if not marks:
         raise NoDigitError("no mark found: nothing on the paper stands out from its grain; photograph the digit darker or closer.")
     # Nobody writes on the table: a mark mostly where the background is far darker than the paper is its grain.
-    if measured.off_paper is not None and measured.off_paper.any():
+    if measured.off_paper.any():
         off = np.bincount(labels[measured.off_paper], minlength=labels.max() + 1)
         marks = [mark for mark in marks if off[mark.label] <= 0.5 * mark.area]
     dropped = _frames(labels, marks)
@@ -80,8 +81,9 @@ def find_digits(gray: np.ndarray) -> list[Digit]:
     strongest = max((mark.strength for mark in marks), default=0.0)
     # A shadow's edge cut off the digit it ran into is a mark of its own now: along the border, as faint as the
     # shadow edges ``_clutter`` drops.
-    marks = _without_specks([mark for mark in marks if mark.strength >= 3 * FAINT_SHARE * strongest
-                             and not (mark.touches_border and mark.strength < BORDER_FAINT_SHARE * strongest)])
+    marks = [mark for mark in marks if mark.strength >= 3 * FAINT_SHARE * strongest]
+    shadow_edges = _faint_along_border(marks)
+    marks = _without_specks([mark for mark in marks if mark.label not in shadow_edges])
     if not marks:
         raise NoDigitError("no mark found: nothing on the paper stands out from its grain; photograph the digit darker or closer.")
     if max(gray.shape) > SMALL_PICTURE and _lines_of_writing(labels, marks) > 1:

@@ -119,7 +119,7 @@ class Contrast:
     sharp: np.ndarray  # of the picture itself: the ink's values
     smoothed_grain: float  # standard deviation of the paper's grain in each (measured before clipping at 0)
     sharp_grain: float
-    off_paper: np.ndarray | None = None  # where the background is darker than 40% of the brightest paper (a table)
+    off_paper: np.ndarray  # where the background is darker than 40% of the brightest paper: no paper (a table)
 
 
 def ink_contrast(gray: np.ndarray) -> Contrast:

@@ -150,6 +150,12 @@ def _frames(labels: np.ndarray, marks: list[_Mark]) -> set[int]:
     return frames
 
 
+def _faint_along_border(marks: list[_Mark]) -> set[int]:
+    """Marks touching the border under ``BORDER_FAINT_SHARE`` of the strongest mark's contrast: a shadow's edge."""
+    strongest = max((mark.strength for mark in marks), default=0.0)
+    return {mark.label for mark in marks if mark.touches_border and mark.strength < BORDER_FAINT_SHARE * strongest}
+
+
 def _clutter(marks: list[_Mark], shape: tuple[int, int]) -> set[int]:
     """Marks touching the border that are the scene, not the digit: a table, the page's edge, a finger, a shadow."""
     if not marks:
@@ -158,8 +164,7 @@ def _clutter(marks: list[_Mark], shape: tuple[int, int]) -> set[int]:
     # A mark along the border far weaker than the strongest mark is a shadow's edge or a corner of it, or light
     # falling off: one pen's strokes are about equally dark, and a digit cut by the border is as dark as the rest
     # of the writing.
-    strongest = max(mark.strength for mark in marks)
-    faint = {mark.label for mark in marks if mark.touches_border and mark.strength < BORDER_FAINT_SHARE * strongest}
+    faint = _faint_along_border(marks)
     if faint:
         return faint | _clutter([mark for mark in marks if mark.label not in faint], shape)
     interior = [mark for mark in marks if not mark.touches_border]
