@@ -10,11 +10,7 @@ if wants_fashion "$@" && [ ! -d /usr/share/datasets/fashion-mnist ] && [ "$(id -
     (apt-get install -y -qq dataset-fashion-mnist || { apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist; }) >/dev/null
 fi
 
-if [ $# -eq 0 ]; then
-    dvc repro
-else
-    dvc exp run "$@"
-fi
+source scripts/dvc_run.sh "$@"
 cat metrics/comparison.md
 echo "The report: report.html (self-contained, open it in any browser)."
 echo "Plots in plots/; 'dvc plots show' draws them all in dvc_plots/index.html; 'dvc exp show' lists every experiment."

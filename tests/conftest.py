@@ -39,6 +39,20 @@ def mnist_t10k() -> Path:
     return MNIST_T10K
 
 
+# The whole of MNIST (60,000 + 10,000, recompressed), beside the project on developer and CI machines too.
+MNIST_FULL = ROOT.parent / "shared" / "data" / "mnist"
+
+
+@pytest.fixture(scope="session")
+def mnist_full() -> Path:
+    """The folder with the four full MNIST files; CI must have it, elsewhere its absence skips."""
+    if not all((MNIST_FULL / name).is_file() for name in ("train-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")):
+        if os.environ.get("CI"):
+            pytest.fail(f"{MNIST_FULL} is missing; CI runs with shared/ beside the project")
+        pytest.skip(f"{MNIST_FULL} not present (it sits beside the project on developer machines)")
+    return MNIST_FULL
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Chromium driven by Playwright, for the pages' tests; CI must have it (scripts/test.sh installs

@@ -1,14 +1,20 @@
 import gzip
 import hashlib
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from hiddennodes.data.datasets import DATASETS
+from hiddennodes.data.datasets import DATASETS, Checksum
 from hiddennodes.data.checks import DatasetError, check_pair, check_pairs, idx_bytes, verify
 from hiddennodes.data.idx import IdxError, encode_idx
 
 CUSTOM = DATASETS["custom"]
+
+
+def known_only_by_gz_md5(role: str):
+    """MNIST as a dataset whose ``role`` file is known only by its published .gz md5 (as the training images once were)."""
+    return replace(DATASETS["mnist"], checksums={role: Checksum(gz_md5=DATASETS["mnist"].checksums[role].gz_md5)})
 
 
 def gz(array: np.ndarray) -> bytes:
@@ -69,11 +75,11 @@ def test_uncompressed_standard_file_is_checked_by_its_sha256(mnist_t10k):
         verify(mnist, "test_labels", altered)
 
 
-def test_uncompressed_mnist_training_images_cannot_be_checked():
+def test_an_uncompressed_file_known_only_by_its_gz_md5_cannot_be_checked():
     raw = bytes([0, 0, 8, 3]) + (60000).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2 + bytes(60000 * 784)
     expected = "is uncompressed, and mnist's train images can be checked only against the md5 of its published .gz"
     with pytest.raises(DatasetError, match=expected):
-        verify(DATASETS["mnist"], "train_images", raw)
+        verify(known_only_by_gz_md5("train_images"), "train_images", raw)
 
 
 def test_image_and_label_counts_must_match():
@@ -113,7 +119,15 @@ def test_recompressed_identical_file_passes_and_altered_one_fails(mnist_t10k):
         verify(mnist, "test_labels", gzip.compress(bytes(altered)))
 
 
-def test_train_images_without_sha256_use_the_published_gz_md5():
+def test_a_file_known_only_by_its_gz_md5_needs_that_gz():
     fake = gz(np.zeros((60000, 28, 28), dtype=np.uint8))
     with pytest.raises(DatasetError, match="published md5"):
+        verify(known_only_by_gz_md5("train_images"), "train_images", fake)
+
+
+def test_every_mnist_file_is_known_by_its_decompressed_sha256():
+    # A mirror that recompressed the files (as ../shared/data/mnist did, gzip -9n) must pass like the originals.
+    assert all(len(DATASETS["mnist"].checksums[role].sha256) == 64 for role in DATASETS["mnist"].checksums)
+    fake = gz(np.zeros((60000, 28, 28), dtype=np.uint8))
+    with pytest.raises(DatasetError, match="does not match the known sha256 of mnist's train images"):
         verify(DATASETS["mnist"], "train_images", fake)

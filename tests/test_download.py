@@ -6,6 +6,7 @@ import sys
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -233,3 +234,16 @@ def test_missing_file_names_both_spellings(tmp_path):
     mirror = write_mirror(tmp_path / "mirror", files)
     with pytest.raises(PipelineError, match="holds neither t10k-labels-idx1-ubyte.gz nor t10k-labels-idx1-ubyte"):
         download.download(CUSTOM, str(mirror), tmp_path / "raw")
+
+
+def test_the_whole_of_mnist_from_a_local_recompressed_copy(mnist_full, tmp_path):
+    # ../shared/data/mnist was recompressed (gzip -9n), so no .gz md5 is the published one; the decompressed sha256s
+    # must pass it, as they would any user's mirror that recompressed the files.
+    sources = download.download(DATASETS["mnist"], str(mnist_full), tmp_path / "raw")
+    assert sources == {name: str(mnist_full / name) for name in FILE_NAMES.values()}
+    arrays = {role: verify(DATASETS["mnist"], role, (tmp_path / "raw" / FILE_NAMES[role]).read_bytes()) for role in ROLES}
+    assert arrays["train_images"].shape == (60000, 28, 28) and arrays["test_images"].shape == (10000, 28, 28)
+    assert np.bincount(arrays["train_labels"]).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert np.bincount(arrays["test_labels"]).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    # The pixel statistics every MNIST normalisation uses: these are MNIST's training images and no others.
+    assert abs(arrays["train_images"].mean() / 255 - 0.1306604762738429) < 1e-12

@@ -1,8 +1,8 @@
 """What the pipeline knows about each dataset: files, sources, checksums, classes.
 
-Checksums are of the *decompressed* IDX bytes wherever they are known, so a
-mirror that recompressed an identical file still passes; for MNIST's training
-images only the published md5 of the original ``.gz`` is known. A file may be
+Checksums are of the *decompressed* IDX bytes, so a mirror that recompressed
+an identical file still passes (MNIST's published md5s of the original ``.gz``
+files are kept beside them). A file may be
 gzip-compressed or plain IDX whatever its name: the first two bytes tell which
 (0x1f8b for gzip, 0x0000 for IDX), so a user's own uncompressed files work too.
 """
@@ -59,7 +59,10 @@ DATASETS: dict[str, DatasetSpec] = {
             "http://yann.lecun.com/exdb/mnist/",
         ),
         checksums={
-            "train_images": Checksum(gz_md5="f68b3c2dcbeaaa9fbdd348bbdeb94873"),
+            "train_images": Checksum(
+                sha256="ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+                gz_md5="f68b3c2dcbeaaa9fbdd348bbdeb94873",
+            ),
             "train_labels": Checksum(
                 sha256="65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
                 gz_md5="d53e105ee54ea40749a09fcbcd1e9432",
