@@ -4,7 +4,8 @@ Gathers each experiment's training metrics into one table (JSON for
 ``dvc metrics diff``, Markdown for people) and a bar chart of accuracies, with
 the logistic-regression baseline's rows under them. With ``repeats`` above 1
 the table also shows each experiment's mean test accuracy over seeds and its
-95% interval. Whether the experiments of the reference's width (exp3, exp4 and
+95% interval, and on MNIST the study's own published figure for the same network
+(``hiddennodes.evaluate.published``). Whether the experiments of the reference's width (exp3, exp4 and
 exp5 by default: the same width on each input kind) really differ is tested on the same
 test images: McNemar's exact test on the items only one of two networks gets
 right (``metrics/paired_tests.json``).
@@ -19,9 +20,10 @@ from pathlib import Path
 from common import load_arrays, read_json, run, save_figure, write_json, write_text
 from settings import load_params
 
+from hiddennodes.evaluate.published import figures_text, published_figures
 from hiddennodes.evaluate.stats import mcnemar
 from hiddennodes.figures.comparison import comparison_figure
-from hiddennodes.report.tables import BASELINE_PREFIX, comparison_table, markdown_table
+from hiddennodes.report.tables import BASELINE_PREFIX, comparison_table, markdown_table, study_sources_text
 from hiddennodes.words import count_words
 
 SIGNIFICANCE = 0.05
@@ -51,7 +53,12 @@ def main() -> None:
     params = load_params()
     info = read_json(args.dataset_info)
     metrics = {name: read_json(args.train_metrics / f"{name}.json") for name in params.names}
-    table = comparison_table(metrics, read_json(args.baseline))
+    study = {}
+    for name in params.names:
+        experiment = params.experiment(name)
+        study[name] = figures_text(published_figures(info["dataset"], experiment.network, experiment.inputs,
+                                                     params.distortions(experiment).active, metrics[name]["hidden_units"]))
+    table = comparison_table(metrics, read_json(args.baseline), study)
     write_json(args.json, table)
 
     correct = {}
@@ -68,7 +75,8 @@ def main() -> None:
 
     title = f"{info['title']}: {count_words(len(metrics))} single-hidden-layer networks"
     text = (f"# {title}\n\n" + markdown_table(table) + f"\nRows `{BASELINE_PREFIX} ...`: multinomial logistic regression on the same inputs "
-            "(no hidden layer), the model to beat.\n\n## Do the networks really differ? (the same test images)\n\n"
+            "(no hidden layer), the model to beat." + (f" {study_sources_text(table)}" if study_sources_text(table) else "")
+            + "\n\n## Do the networks really differ? (the same test images)\n\n"
             + "\n".join(paired_lines(tests)) + "\n")
     write_text(args.markdown, text)
     save_figure(args.figure, comparison_figure(table, title))

@@ -3,7 +3,7 @@ import pytest
 from sklearn.metrics import classification_report as sklearn_report
 
 from hiddennodes.evaluate.classification import classification_report, confusion_matrix, confusion_rows
-from hiddennodes.report.tables import comparison_table, markdown_table
+from hiddennodes.report.tables import comparison_table, markdown_table, study_sources_text
 
 
 def test_confusion_matrix_by_hand():
@@ -49,7 +49,7 @@ def test_comparison_table_and_markdown():
                               "training_seconds": 12.345}}
     lines = markdown_table(table).splitlines()
     assert lines[0].startswith("| experiment | input kind | inputs | hidden nodes |")
-    assert lines[2] == "| exp1 | pixels | 784 | 1 | 805 | 0.4000 | 0.3900 | 0.3850 |  |  |  | 7 | 12.3 |"
+    assert lines[2] == "| exp1 | pixels | 784 | 1 | 805 | 0.4000 | 0.3900 | 0.3850 |  |  |  |  | 7 | 12.3 |"
     # Repeated seeds add the mean and its interval; the baseline adds a row with no hidden layer.
     metrics["exp1"].update(repeats=3, test_accuracy_mean=0.38, test_accuracy_ci95={"low": 0.37, "high": 0.39})
     baseline = {"pixels": {"inputs": "pixels", "num_inputs": 784, "trainable_parameters": 7850, "train_accuracy": 0.9,
@@ -57,8 +57,33 @@ def test_comparison_table_and_markdown():
     table = comparison_table(metrics, baseline)
     assert list(table) == ["exp1", "logreg pixels"] and table["logreg pixels"]["hidden_units"] == 0
     lines = markdown_table(table).splitlines()
-    assert lines[2] == "| exp1 | pixels | 784 | 1 | 805 | 0.4000 | 0.3900 | 0.3850 | 3 | 0.3800 | 0.3700–0.3900 | 7 | 12.3 |"
-    assert lines[3] == "| logreg pixels | pixels | 784 | 0 | 7850 | 0.9000 | 0.8800 | 0.8700 |  |  |  |  | 20.0 |"
+    assert lines[2] == "| exp1 | pixels | 784 | 1 | 805 | 0.4000 | 0.3900 | 0.3850 | 3 | 0.3800 | 0.3700–0.3900 |  | 7 | 12.3 |"
+    assert lines[3] == "| logreg pixels | pixels | 784 | 0 | 7850 | 0.9000 | 0.8800 | 0.8700 |  |  |  |  |  | 20.0 |"
+    # On MNIST the study's published figure for the same network stands beside it, its source named under the table.
+    table = comparison_table(metrics, baseline, {"exp1": "38.18% (notebook)"})
+    assert markdown_table(table).splitlines()[2].endswith("| 0.3700–0.3900 | 38.18% (notebook) | 7 | 12.3 |")
+    assert study_sources_text(table).startswith("The study's figures are test accuracies on MNIST's 10,000 test digits, "
+                                                "as published by notebook: the assignment's reference notebook")
+    assert study_sources_text(comparison_table(metrics, baseline)) == ""
+
+
+@pytest.mark.parametrize("dataset, network, inputs, augmented, hidden, expected", [
+    ("mnist", "dense", "pixels", False, 1, "38.18% (notebook)"),
+    ("mnist", "dense", "pixels", False, 2, "65.71% (notebook)"),
+    ("mnist", "dense", "pixels", False, 128, "97.53% (notebook); 98.12% (survey)"),
+    ("mnist", "dense", "pixels", False, 700, "98.18% (graded); 98.12% (survey)"),
+    ("mnist", "dense", "pixels", False, 256, "98.12% (survey)"),  # no source measured this width
+    ("mnist", "dense", "pixels", True, 128, ""),  # exp6: the study trained no dense network on distorted copies
+    ("mnist", "dense", "pca", False, 128, "97.66% (notebook)"),
+    ("mnist", "dense", "top_pixels", False, 128, "93.68% (notebook)"),
+    ("mnist", "conv", "pixels", False, 128, "99.43% (survey)"),
+    ("mnist", "conv", "pixels", True, 128, "99.54% (survey)"),
+    ("fashion_mnist", "dense", "pixels", False, 128, ""),  # the study measured MNIST only
+])
+def test_each_network_gets_the_study_figures_of_its_own_kind(dataset, network, inputs, augmented, hidden, expected):
+    from hiddennodes.evaluate.published import figures_text, published_figures
+
+    assert figures_text(published_figures(dataset, network, inputs, augmented, hidden)) == expected
 
 
 def test_most_confused_pairs_count_both_directions():

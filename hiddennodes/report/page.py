@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from hiddennodes.report.images import compact_image, png_size
-from hiddennodes.report.tables import COMPARISON_COLUMNS, COMPARISON_TEXT_COLUMNS, table_cells
+from hiddennodes.report.tables import COMPARISON_COLUMNS, COMPARISON_TEXT_COLUMNS, study_sources_text, table_cells
 from hiddennodes.words import percentage, with_article
 
 
@@ -133,7 +133,9 @@ def table_html(table: Table) -> str:
 
 def comparison_html(comparison: Mapping[str, Mapping]) -> str:
     """The comparison table as HTML, with the same columns and cells as the Markdown one."""
-    return table_html(Table([title for _, title in COMPARISON_COLUMNS], table_cells(comparison), COMPARISON_TEXT_COLUMNS))
+    sources = study_sources_text(comparison)
+    return (table_html(Table([title for _, title in COMPARISON_COLUMNS], table_cells(comparison), COMPARISON_TEXT_COLUMNS))
+            + (f"<p>{html.escape(sources)}</p>" if sources else ""))
 
 
 STYLE = """

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from hiddennodes.evaluate.published import SOURCES
 from hiddennodes.words import interval_text
 
 COMPARISON_COLUMNS = (
@@ -19,6 +20,7 @@ COMPARISON_COLUMNS = (
     ("repeats", "seeds"),
     ("test_accuracy_mean", "test acc mean"),
     ("test_accuracy_ci95", "95% interval"),
+    ("study_figure", "study's figure"),
     ("best_epoch", "best epoch"),
     ("training_seconds", "seconds"),
 )
@@ -27,12 +29,16 @@ COMPARISON_TEXT_COLUMNS = 2
 BASELINE_PREFIX = "logreg"
 
 
-def comparison_table(metrics_by_experiment: Mapping[str, Mapping], baseline: Mapping[str, Mapping] | None = None) -> dict[str, dict]:
+def comparison_table(metrics_by_experiment: Mapping[str, Mapping], baseline: Mapping[str, Mapping] | None = None,
+                     study: Mapping[str, str] | None = None) -> dict[str, dict]:
     """The comparison of the experiments, keyed by experiment name, then one
-    ``logreg <inputs>`` row per input kind of the logistic-regression baseline (0 hidden nodes)."""
+    ``logreg <inputs>`` row per input kind of the logistic-regression baseline (0 hidden nodes).
+    ``study``: an experiment's published figures as text (``hiddennodes.evaluate.published.figures_text``)."""
     table = {}
     for name, metrics in metrics_by_experiment.items():
         table[name] = {key: metrics[key] for key, _ in COMPARISON_COLUMNS if key in metrics and key != "experiment"}
+        if (study or {}).get(name):
+            table[name]["study_figure"] = study[name]
         for key in ("filters", "kernel", "pool"):  # a convolutional network: what comes before its hidden layer
             if key in metrics:
                 table[name][key] = metrics[key]
@@ -65,6 +71,16 @@ def markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], text_columns
     """A GitHub Markdown table, its first ``text_columns`` columns left-aligned and the rest (numbers) right-aligned."""
     rule = "|" + "|".join(" --- " if index < text_columns else " ---: " for index in range(len(headers))) + "|"
     return "\n".join(["| " + " | ".join(headers) + " |", rule] + ["| " + " | ".join(cells) + " |" for cells in rows])
+
+
+def study_sources_text(table: Mapping[str, Mapping]) -> str:
+    """The sentence under the comparison that says where the "study's figure" column's numbers come from; "" when the
+    table has none (every dataset but MNIST)."""
+    used = [key for key in SOURCES if any(f"({key})" in str(row.get("study_figure", "")) for row in table.values())]
+    if not used:
+        return ""
+    return ("The study's figures are test accuracies on MNIST's 10,000 test digits, as published by "
+            + "; ".join(f"{key}: {SOURCES[key]}" for key in used) + ".")
 
 
 def markdown_table(table: Mapping[str, Mapping]) -> str:
