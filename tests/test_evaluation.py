@@ -60,24 +60,24 @@ def test_comparison_table_and_markdown():
     assert lines[2] == "| exp1 | pixels | 784 | 1 | 805 | 0.4000 | 0.3900 | 0.3850 | 3 | 0.3800 | 0.3700–0.3900 |  | 7 | 12.3 |"
     assert lines[3] == "| logreg pixels | pixels | 784 | 0 | 7850 | 0.9000 | 0.8800 | 0.8700 |  |  |  |  |  | 20.0 |"
     # On MNIST the study's published figure for the same network stands beside it, its source named under the table.
-    table = comparison_table(metrics, baseline, {"exp1": "38.18% (notebook)"})
-    assert markdown_table(table).splitlines()[2].endswith("| 0.3700–0.3900 | 38.18% (notebook) | 7 | 12.3 |")
-    assert study_sources_text(table).startswith("The study's figures are test accuracies on MNIST's 10,000 test digits, "
-                                                "as published by notebook: the assignment's reference notebook")
+    table = comparison_table(metrics, baseline, {"exp1": "0.3818 (notebook)"})
+    assert markdown_table(table).splitlines()[2].endswith("| 0.3700–0.3900 | 0.3818 (notebook) | 7 | 12.3 |")
+    assert study_sources_text(table).startswith("The study's figures are the test accuracies on MNIST's 10,000 test "
+                                                "digits published for the same network: (notebook) the assignment's")
     assert study_sources_text(comparison_table(metrics, baseline)) == ""
 
 
 @pytest.mark.parametrize("dataset, network, inputs, augmented, hidden, expected", [
-    ("mnist", "dense", "pixels", False, 1, "38.18% (notebook)"),
-    ("mnist", "dense", "pixels", False, 2, "65.71% (notebook)"),
-    ("mnist", "dense", "pixels", False, 128, "97.53% (notebook); 98.12% (survey)"),
-    ("mnist", "dense", "pixels", False, 700, "98.18% (graded); 98.12% (survey)"),
-    ("mnist", "dense", "pixels", False, 256, "98.12% (survey)"),  # no source measured this width
+    ("mnist", "dense", "pixels", False, 1, "0.3818 (notebook)"),
+    ("mnist", "dense", "pixels", False, 2, "0.6571 (notebook)"),
+    ("mnist", "dense", "pixels", False, 128, "0.9753 (notebook); 0.9812 (survey)"),
+    ("mnist", "dense", "pixels", False, 700, "0.9818 (graded); 0.9812 (survey)"),
+    ("mnist", "dense", "pixels", False, 256, "0.9812 (survey)"),  # no source measured this width
     ("mnist", "dense", "pixels", True, 128, ""),  # exp6: the study trained no dense network on distorted copies
-    ("mnist", "dense", "pca", False, 128, "97.66% (notebook)"),
-    ("mnist", "dense", "top_pixels", False, 128, "93.68% (notebook)"),
-    ("mnist", "conv", "pixels", False, 128, "99.43% (survey)"),
-    ("mnist", "conv", "pixels", True, 128, "99.54% (survey)"),
+    ("mnist", "dense", "pca", False, 128, "0.9766 (notebook)"),
+    ("mnist", "dense", "top_pixels", False, 128, "0.9368 (notebook)"),
+    ("mnist", "conv", "pixels", False, 128, "0.9943 (survey)"),
+    ("mnist", "conv", "pixels", True, 128, "0.9954 (survey)"),
     ("fashion_mnist", "dense", "pixels", False, 128, ""),  # the study measured MNIST only
 ])
 def test_each_network_gets_the_study_figures_of_its_own_kind(dataset, network, inputs, augmented, hidden, expected):
