@@ -18,8 +18,13 @@ import json
 from pathlib import Path
 
 
+def share(value: float | None, digits: int = 1) -> str:
+    """A share as a percentage; "-" where nothing was answered (the stage writes None then)."""
+    return "-" if value is None else f"{value:.{digits}%}"
+
+
 def worst(rows: list[dict]) -> dict | None:
-    answered = [row for row in rows if row["answered"] > 0]
+    answered = [row for row in rows if row["answered"] > 0 and row["accuracy_answered"] is not None]
     return min(answered, key=lambda row: row["accuracy_answered"]) if answered else None
 
 
@@ -30,6 +35,8 @@ def main() -> None:
     parser.add_argument("--conditions", action="store_true", help="also the reader's every condition and level")
     args = parser.parse_args()
     summary = json.loads((args.project / "metrics/customers.json").read_text())
+    if not summary.get("applicable"):
+        raise SystemExit(f"{args.project}: no customers' pictures in this run ({summary.get('reason', 'not digits')}).")
     table = json.loads((args.project / "metrics/customers_table.json").read_text())
     reader = summary.get("reader", {}).get("experiment")
     print(f"{summary['digits']} test digits a condition and level\n")
@@ -39,21 +46,22 @@ def main() -> None:
     for name, rows in table["experiments"].items():
         clean, hard = summary[name]["clean"], summary[name]["hard"]
         low = worst(rows)
-        under = sum(1 for row in rows if row["answered"] > 0 and row["accuracy_answered"] < args.floor)
+        under = sum(1 for row in rows if row["answered"] > 0 and row["accuracy_answered"] is not None
+                    and row["accuracy_answered"] < args.floor)
         where = (f"{low['accuracy_answered']:.1%} ({low['words']}, {low['label']}; {round(low['answered'] * low['digits'])})"
                  if low else "none answered")
         mark = "**" if name == reader else ""
-        print(f"| {mark}{name}{' (reader)' if name == reader else ''}{mark} | {clean['answered']:.1%} | "
-              f"{clean['accuracy_answered']:.2%} | {hard['answered']:.1%} | {hard['accuracy_answered']:.2%} | {where} | "
-              f"{under} of {len(rows)} |")
+        print(f"| {mark}{name}{' (reader)' if name == reader else ''}{mark} | {share(clean['answered'])} | "
+              f"{share(clean['accuracy_answered'], 2)} | {share(hard['answered'])} | {share(hard['accuracy_answered'], 2)} | "
+              f"{where} | {under} of {len(rows)} |")
     if args.conditions and reader:
         print(f"\n{reader}, every condition and level:\n")
         print("| group | condition | level | answered | right of answered | refused for the picture |")
         print("| --- | --- | --- | ---: | ---: | ---: |")
         for row in table["experiments"][reader]:
             refused = sum(row.get("refusals", {}).values())
-            print(f"| {row['group']} | {row['words']} | {row['label']} | {row['answered']:.1%} | "
-                  f"{row['accuracy_answered']:.1%} | {refused} |")
+            print(f"| {row['group']} | {row['words']} | {row['label']} | {share(row['answered'])} | "
+                  f"{share(row['accuracy_answered'])} | {refused} |")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     python benchmarks/pipeline_time.py                          # MNIST from the local copy (the default run)
     python benchmarks/pipeline_time.py --datasets mnist fashion # then full-size Fashion-MNIST
-    python benchmarks/pipeline_time.py --commit d99f994 --json before.json
+    python benchmarks/pipeline_time.py --commit 445bb37 --json before.json   # (before 445bb37 the copy fails its md5)
     python benchmarks/pipeline_time.py --compare before.json after.json  # the two side by side, nothing run
 
 For each dataset, in a fresh clone of ``--commit`` (default: the last commit):
@@ -251,7 +251,8 @@ def main() -> None:
             print("\n".join(table(dataset, runs, before["results"].get(dataset))))
         print(f"(before: commit {before['commit']}, after: commit {after['commit']}, {after['cores']} cores)")
         return
-    if "mnist" in args.datasets and not (MNIST / "train-images-idx3-ubyte.gz").is_file():
+    if "mnist" in args.datasets and not all((MNIST / f"{name}-ubyte.gz").is_file() for name in
+                                            ("train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1")):
         sys.exit(f"error: {MNIST} is missing; the benchmark reads MNIST from that local copy (--datasets fashion runs without it).")
     if "fashion" in args.datasets and not FASHION.is_dir():
         sys.exit(f"error: {FASHION} is missing; install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist).")

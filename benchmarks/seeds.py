@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+PREPARED = ("data", "pca", "rf", "seed")  # sections whose change would need data/ prepared again
 
 
 def set_key(params: dict, dotted: str, value: str) -> None:
@@ -85,6 +86,9 @@ def main() -> None:
     params = yaml.safe_load((args.project / "params.yaml").read_text())
     for change in args.set:
         key, _, value = change.partition("=")
+        if key.split(".")[0] in PREPARED:
+            sys.exit(f"error: {key} changes the prepared inputs this benchmark reuses from {args.project}/data; "
+                     f"run dvc exp run -S {change} there first and point --project at it.")
         set_key(params, key, value)
     experiments = args.experiments or list(params["experiments"])
     print("| experiment | settings changed | validation, mean [95%] | test, mean [95%] | test per seed | kept epochs "

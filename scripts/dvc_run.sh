@@ -11,7 +11,9 @@ if [ $# -eq 0 ]; then
 elif [ -f dvc.lock ]; then
     dvc exp run "$@"
 else
-    # stderr alone goes through the filter (stdout is passed round it on descriptor 3); the status is DVC's.
-    { dvc exp run "$@" 2>&1 1>&3 3>&- | { grep -v "^WARNING: No file hash info found for '.*'\. It won't be created\.$" || true; } >&2; } 3>&1
+    # stderr alone goes through the filter (stdout is passed round it on descriptor 3), a line at a time; the
+    # status is DVC's (sourced under `set -e -o pipefail` the script stops here with it). DVC's progress bars, drawn
+    # only on a terminal, are not drawn on this first run.
+    { dvc exp run "$@" 2>&1 1>&3 3>&- | { grep --line-buffered -v "^WARNING: No file hash info found for '.*'\. It won't be created\.$" || true; } >&2; } 3>&1
     (exit "${PIPESTATUS[0]}")
 fi

@@ -57,7 +57,8 @@ def main() -> None:
     for name in params.names:
         experiment = params.experiment(name)
         study[name] = figures_text(published_figures(info["dataset"], experiment.network, experiment.inputs,
-                                                     params.distortions(experiment).active, metrics[name]["hidden_units"]))
+                                                     metrics[name]["num_inputs"], params.distortions(experiment).active,
+                                                     metrics[name]["hidden_units"]))
     table = comparison_table(metrics, read_json(args.baseline), study)
     write_json(args.json, table)
 

@@ -46,7 +46,9 @@ MNIST_FULL = ROOT.parent / "shared" / "data" / "mnist"
 @pytest.fixture(scope="session")
 def mnist_full() -> Path:
     """The folder with the four full MNIST files; CI must have it, elsewhere its absence skips."""
-    if not all((MNIST_FULL / name).is_file() for name in ("train-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")):
+    from hiddennodes.data.datasets import FILE_NAMES
+
+    if not all((MNIST_FULL / name).is_file() for name in FILE_NAMES.values()):
         if os.environ.get("CI"):
             pytest.fail(f"{MNIST_FULL} is missing; CI runs with shared/ beside the project")
         pytest.skip(f"{MNIST_FULL} not present (it sits beside the project on developer machines)")

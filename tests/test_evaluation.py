@@ -63,27 +63,30 @@ def test_comparison_table_and_markdown():
     table = comparison_table(metrics, baseline, {"exp1": "0.3818 (notebook)"})
     assert markdown_table(table).splitlines()[2].endswith("| 0.3700–0.3900 | 0.3818 (notebook) | 7 | 12.3 |")
     assert study_sources_text(table).startswith("The study's figures are the test accuracies on MNIST's 10,000 test "
-                                                "digits published for the same network: (notebook) the assignment's")
+                                                "digits published for a network of the same inputs and layers (the "
+                                                "study measured MNIST only): (notebook) the assignment's")
     assert study_sources_text(comparison_table(metrics, baseline)) == ""
 
 
-@pytest.mark.parametrize("dataset, network, inputs, augmented, hidden, expected", [
-    ("mnist", "dense", "pixels", False, 1, "0.3818 (notebook)"),
-    ("mnist", "dense", "pixels", False, 2, "0.6571 (notebook)"),
-    ("mnist", "dense", "pixels", False, 128, "0.9753 (notebook); 0.9812 (survey)"),
-    ("mnist", "dense", "pixels", False, 700, "0.9818 (graded); 0.9812 (survey)"),
-    ("mnist", "dense", "pixels", False, 256, "0.9812 (survey)"),  # no source measured this width
-    ("mnist", "dense", "pixels", True, 128, ""),  # exp6: the study trained no dense network on distorted copies
-    ("mnist", "dense", "pca", False, 128, "0.9766 (notebook)"),
-    ("mnist", "dense", "top_pixels", False, 128, "0.9368 (notebook)"),
-    ("mnist", "conv", "pixels", False, 128, "0.9943 (survey)"),
-    ("mnist", "conv", "pixels", True, 128, "0.9954 (survey)"),
-    ("fashion_mnist", "dense", "pixels", False, 128, ""),  # the study measured MNIST only
+@pytest.mark.parametrize("dataset, network, inputs, count, augmented, hidden, expected", [
+    ("mnist", "dense", "pixels", 784, False, 1, "0.3818 (notebook)"),
+    ("mnist", "dense", "pixels", 784, False, 2, "0.6571 (notebook)"),
+    ("mnist", "dense", "pixels", 784, False, 128, "0.9753 (notebook); 0.9812 (survey)"),
+    ("mnist", "dense", "pixels", 784, False, 700, "0.9818 (graded); 0.9812 (survey)"),
+    ("mnist", "dense", "pixels", 784, False, 256, "0.9812 (survey)"),  # no source measured this width
+    ("mnist", "dense", "pixels", 784, True, 128, ""),  # exp6: the study trained no dense network on distorted copies
+    ("mnist", "dense", "pca", 154, False, 128, "0.9766 (notebook)"),
+    ("mnist", "dense", "pca", 87, False, 128, ""),  # -S pca.variance=0.9: other inputs, another network
+    ("mnist", "dense", "top_pixels", 70, False, 128, "0.9368 (notebook)"),
+    ("mnist", "dense", "top_pixels", 300, False, 128, ""),
+    ("mnist", "conv", "pixels", 784, False, 128, "0.9943 (survey)"),
+    ("mnist", "conv", "pixels", 784, True, 128, "0.9954 (survey)"),
+    ("fashion_mnist", "dense", "pixels", 784, False, 128, ""),  # the study measured MNIST only
 ])
-def test_each_network_gets_the_study_figures_of_its_own_kind(dataset, network, inputs, augmented, hidden, expected):
+def test_each_network_gets_the_study_figures_of_its_own_kind(dataset, network, inputs, count, augmented, hidden, expected):
     from hiddennodes.evaluate.published import figures_text, published_figures
 
-    assert figures_text(published_figures(dataset, network, inputs, augmented, hidden)) == expected
+    assert figures_text(published_figures(dataset, network, inputs, count, augmented, hidden)) == expected
 
 
 def test_most_confused_pairs_count_both_directions():

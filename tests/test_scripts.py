@@ -49,3 +49,14 @@ def test_a_failing_exp_run_keeps_its_status_and_its_error(tiny_project):
     result = dvc_run(tiny_project, "-S", "missing.key=1")
     assert result.returncode != 0
     assert "missing.key" in result.stderr
+
+
+def test_sourced_as_repro_sh_sources_it_a_failure_stops_the_script_with_dvc_s_status(tiny_project):
+    # scripts/repro.sh sources it after scripts/install.sh's `set -euo pipefail`: a failing first run must end the
+    # script there (nothing after it runs) with DVC's own non-zero status.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    script = f"set -euo pipefail; source {ROOT / 'scripts' / 'dvc_run.sh'} -S missing.key=1; echo after"
+    result = subprocess.run(["bash", "-c", script], cwd=tiny_project, text=True, capture_output=True,
+                            env=dict(os.environ, PATH=path, DVC_NO_ANALYTICS="1"))
+    assert result.returncode != 0 and "after" not in result.stdout
+    assert "missing.key" in result.stderr

@@ -79,7 +79,8 @@ def study_sources_text(table: Mapping[str, Mapping]) -> str:
     used = [key for key in SOURCES if any(f"({key})" in str(row.get("study_figure", "")) for row in table.values())]
     if not used:
         return ""
-    return ("The study's figures are the test accuracies on MNIST's 10,000 test digits published for the same network: "
+    return ("The study's figures are the test accuracies on MNIST's 10,000 test digits published for a network of the "
+            "same inputs and layers (the study measured MNIST only): "
             + "; ".join(f"({key}) {SOURCES[key]}" for key in used) + ".")
 
 
