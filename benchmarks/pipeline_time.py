@@ -47,6 +47,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from conv_row import with_conv_row  # noqa: E402  (params.yaml's convolutional row uncommented, as the docs tell)
+
+from hiddennodes.data.datasets import FILE_NAMES  # noqa: E402
 FASHION = Path("/usr/share/datasets/fashion-mnist")
 MNIST = ROOT.parent / "shared" / "data" / "mnist"
 REAL_DIGITS = ROOT.parent / "shared" / "data" / "mnist-t10k"
@@ -251,8 +253,7 @@ def main() -> None:
             print("\n".join(table(dataset, runs, before["results"].get(dataset))))
         print(f"(before: commit {before['commit']}, after: commit {after['commit']}, {after['cores']} cores)")
         return
-    if "mnist" in args.datasets and not all((MNIST / f"{name}-ubyte.gz").is_file() for name in
-                                            ("train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1")):
+    if "mnist" in args.datasets and not all((MNIST / name).is_file() for name in FILE_NAMES.values()):
         sys.exit(f"error: {MNIST} is missing; the benchmark reads MNIST from that local copy (--datasets fashion runs without it).")
     if "fashion" in args.datasets and not FASHION.is_dir():
         sys.exit(f"error: {FASHION} is missing; install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist).")

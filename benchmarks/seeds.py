@@ -8,8 +8,8 @@
 
 ``DIR`` is a project whose ``dvc repro`` has run (``benchmarks/pipeline_time.py --keep`` leaves one): its
 ``data/`` (the prepared inputs, PCA, the selected pixels) is used as it is, and its params.yaml with the
-``--set`` changes. Each experiment is trained by the train stage itself (``stages/train.py`` of this checkout,
-the pipeline's own loop) with its training section's ``repeats`` set to ``--seeds``: seeds seed, seed+1, ...
+``--set`` changes. Each experiment is trained by the train stage itself (dvc.yaml's train command, ``stages/train.py``
+of this checkout, the pipeline's own loop) with its training section's ``repeats`` set to ``--seeds``: seeds seed, seed+1, ...
 in a scratch folder, so the project is left as it was. Printed per experiment: validation and test accuracy per
 seed, their mean and 95% interval (Student's t, the train stage's), the kept epoch and the seconds of one fit.
 The choices of docs/experiments.md are made on the validation mean; the test numbers are reported.
@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -43,26 +45,28 @@ def set_key(params: dict, dotted: str, value: str) -> None:
     node[key] = yaml.safe_load(value)
 
 
+def train_command(experiment: str, declared: dict) -> list[str]:
+    """dvc.yaml's own train command for ``experiment`` (its ``${key}`` and ``${item.*}`` filled in), so this
+    benchmark trains exactly as the pipeline's stage does, writing where the stage writes (in the scratch folder)."""
+    template = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]["train"]["do"]["cmd"]
+    command = re.sub(r"\$\{item\.(\w+)\}", lambda match: str(declared[match.group(1)]), template.replace("${key}", experiment))
+    return [sys.executable if word == "python" else word for word in shlex.split(command)]
+
+
 def train(project: Path, params: dict, experiment: str, seeds: int, scratch: Path) -> dict:
     """The train stage's metrics (metrics/train/<experiment>.json) for ``experiment`` over ``seeds`` seeds."""
     declared = params["experiments"][experiment]
-    section = declared["training"]
-    params[section]["repeats"] = seeds
+    params[declared["training"]]["repeats"] = seeds
     (scratch / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    if not (scratch / "data").exists():
-        (scratch / "data").symlink_to(project.resolve() / "data")
-    command = [sys.executable, str(ROOT / "stages" / "train.py"), "--experiment", experiment,
-               "--inputs", f"data/inputs/{declared['inputs']}", "--pixels", "data/inputs/pixels/train.npz",
-               "--dataset-info", "data/dataset.json", "--section", section, "--width-key", declared["width"],
-               "--model", f"out/{experiment}/model.keras", "--network", f"out/{experiment}/network.npz",
-               "--metrics", f"out/{experiment}/train.json", "--headline", f"out/{experiment}/training.json",
-               "--live", f"out/{experiment}/live"]
+    for name, target in (("data", project.resolve() / "data"), ("stages", ROOT / "stages")):
+        if not (scratch / name).exists():
+            (scratch / name).symlink_to(target)
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=scratch, capture_output=True, text=True,
+    result = subprocess.run(train_command(experiment, declared), cwd=scratch, capture_output=True, text=True,
                             env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
     if result.returncode != 0:
         sys.exit(f"error: training {experiment} failed:\n{result.stderr[-3000:]}")
-    metrics = json.loads((scratch / "out" / experiment / "train.json").read_text())
+    metrics = json.loads((scratch / "metrics" / "train" / f"{experiment}.json").read_text())
     metrics["wall_seconds"] = round(time.perf_counter() - started, 1)
     return metrics
 

@@ -29,14 +29,19 @@ def pytest_collection_modifyitems(config, items):
 MNIST_T10K = ROOT.parent / "shared" / "data" / "mnist-t10k"
 
 
+def shared_folder(folder: Path, names) -> Path:
+    """``folder`` of shared/ when it holds every file in ``names``; CI must have it, elsewhere its absence skips."""
+    if not all((folder / name).is_file() for name in names):
+        if os.environ.get("CI"):
+            pytest.fail(f"{folder} is missing; CI runs with shared/ beside the project")
+        pytest.skip(f"{folder} not present (it sits beside the project on developer machines)")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def mnist_t10k() -> Path:
-    """The folder with the real MNIST test files; CI must have it, elsewhere its absence skips."""
-    if not (MNIST_T10K / "t10k-images-idx3-ubyte.gz").is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{MNIST_T10K} is missing; CI runs with shared/ beside the project")
-        pytest.skip(f"{MNIST_T10K} not present (it sits beside the project on developer machines)")
-    return MNIST_T10K
+    """The folder with the real MNIST test files."""
+    return shared_folder(MNIST_T10K, ["t10k-images-idx3-ubyte.gz"])
 
 
 # The whole of MNIST (60,000 + 10,000, recompressed), beside the project on developer and CI machines too.
@@ -45,14 +50,10 @@ MNIST_FULL = ROOT.parent / "shared" / "data" / "mnist"
 
 @pytest.fixture(scope="session")
 def mnist_full() -> Path:
-    """The folder with the four full MNIST files; CI must have it, elsewhere its absence skips."""
+    """The folder with the four full MNIST files."""
     from hiddennodes.data.datasets import FILE_NAMES
 
-    if not all((MNIST_FULL / name).is_file() for name in FILE_NAMES.values()):
-        if os.environ.get("CI"):
-            pytest.fail(f"{MNIST_FULL} is missing; CI runs with shared/ beside the project")
-        pytest.skip(f"{MNIST_FULL} not present (it sits beside the project on developer machines)")
-    return MNIST_FULL
+    return shared_folder(MNIST_FULL, FILE_NAMES.values())
 
 
 @pytest.fixture(scope="session")

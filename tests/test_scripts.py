@@ -26,10 +26,15 @@ def tiny_project(tmp_path) -> Path:
     return tmp_path
 
 
-def dvc_run(project: Path, *arguments: str) -> subprocess.CompletedProcess:
+def bash(project: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """``bash ARGUMENTS`` in ``project``, with this environment's dvc first on PATH."""
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    return subprocess.run(["bash", str(ROOT / "scripts" / "dvc_run.sh"), *arguments], cwd=project, text=True,
-                          capture_output=True, env=dict(os.environ, PATH=path, DVC_NO_ANALYTICS="1"))
+    return subprocess.run(["bash", *arguments], cwd=project, text=True, capture_output=True,
+                          env=dict(os.environ, PATH=path, DVC_NO_ANALYTICS="1"))
+
+
+def dvc_run(project: Path, *arguments: str) -> subprocess.CompletedProcess:
+    return bash(project, str(ROOT / "scripts" / "dvc_run.sh"), *arguments)
 
 
 def test_a_first_exp_run_prints_the_stages_not_a_warning_per_output(tiny_project):
@@ -54,9 +59,6 @@ def test_a_failing_exp_run_keeps_its_status_and_its_error(tiny_project):
 def test_sourced_as_repro_sh_sources_it_a_failure_stops_the_script_with_dvc_s_status(tiny_project):
     # scripts/repro.sh sources it after scripts/install.sh's `set -euo pipefail`: a failing first run must end the
     # script there (nothing after it runs) with DVC's own non-zero status.
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    script = f"set -euo pipefail; source {ROOT / 'scripts' / 'dvc_run.sh'} -S missing.key=1; echo after"
-    result = subprocess.run(["bash", "-c", script], cwd=tiny_project, text=True, capture_output=True,
-                            env=dict(os.environ, PATH=path, DVC_NO_ANALYTICS="1"))
+    result = bash(tiny_project, "-c", f"set -euo pipefail; source {ROOT / 'scripts' / 'dvc_run.sh'} -S missing.key=1; echo after")
     assert result.returncode != 0 and "after" not in result.stdout
     assert "missing.key" in result.stderr
