@@ -389,9 +389,10 @@ def test_explorer_runs_every_experiment_as_numpy_does(project, browser, mnist_t1
 
 @pytest.mark.parametrize(("key", "value", "changed"), [
     ("small.dropout", 0.2, {"train@exp1", "train@exp2"}),
-    ("model.l2", 0.001, {"train@exp3", "train@exp4", "train@exp5", "train@exp6"}),
-    ("model.patience", 3, {"train@exp3", "train@exp4", "train@exp5", "train@exp6"}),
-    ("model.schedule", "cosine", {"train@exp3", "train@exp4", "train@exp5", "train@exp6"}),
+    ("model.l2", 0.001, {"train@exp3", "train@exp4", "train@exp5"}),
+    ("model.patience", 3, {"train@exp3", "train@exp4", "train@exp5"}),
+    ("model.schedule", "cosine", {"train@exp3", "train@exp4", "train@exp5"}),
+    ("model_augmented.epochs", 4, {"train@exp6"}),  # exp6's own recipe: the plain networks stay
     ("augment.paper", {"rotation": 10, "copies": 2}, {"train@exp6", "report"}),  # the report words the set
     ("attributions.per_class", 4, {"attributions"}),
     ("baseline.max_iter", 50, {"baseline"}),

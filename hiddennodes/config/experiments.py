@@ -25,7 +25,7 @@ class ParamsError(PipelineError, ValueError):
 INPUT_KINDS = {"pixels": "pixels", "pca": "pca", "top_pixels": "top pixels"}
 # How an experiment's hidden layer is drawn, and the widths each drawing can show.
 VIEWS = {"box": (1, 1), "scatter": (2, None), "map": (1, None)}
-TRAINING_SECTIONS = ("small", "model", "cnn", "cnn_augmented")
+TRAINING_SECTIONS = ("small", "model", "model_augmented", "cnn", "cnn_augmented")
 
 
 @dataclass(frozen=True)

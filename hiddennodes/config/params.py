@@ -16,7 +16,7 @@ from hiddennodes.config.distortions import RANGES as AUGMENT_RANGES
 from hiddennodes.config.distortions import Distortions
 from hiddennodes.config.experiments import TRAINING_SECTIONS, Experiment, ParamsError, _choice, _fail, _nearest, parse_experiments
 from hiddennodes.config.sections import (ACTIVATIONS, OPTIMIZERS, PENALTIES, ROBUSTNESS_RANGES, SCHEDULES, SECTIONS,
-                                         Architecture, AttributionsParams, BaselineParams, CalibrationParams, CnnAugmentedParams, CnnParams,
+                                         Architecture, AttributionsParams, BaselineParams, CalibrationParams, CnnAugmentedParams, CnnParams, ModelAugmentedParams,
                                          CustomersParams,
                                          DataParams, EmbeddingParams, FamiliarityParams, ModelParams, PcaParams,
                                          RandomForestParams, RobustnessParams, SmallParams, TrainingParams)
@@ -31,6 +31,7 @@ class Params:
     rf: RandomForestParams
     small: SmallParams
     model: ModelParams
+    model_augmented: ModelAugmentedParams = ModelAugmentedParams()
     cnn: CnnParams = CnnParams()
     cnn_augmented: CnnAugmentedParams = CnnAugmentedParams()
     networks: Mapping[str, Architecture] = dataclasses.field(default_factory=lambda: {"dense": Architecture()})
@@ -78,7 +79,7 @@ class Params:
         return self.hidden_units(experiment.width)
 
     def training(self, section: str) -> TrainingParams:
-        """The training settings of a section (``small``, ``model``, ``cnn`` or ``cnn_augmented``)."""
+        """The training settings of a section (``small``, ``model``, ``model_augmented``, ``cnn`` or ``cnn_augmented``)."""
         if section not in TRAINING_SECTIONS:
             raise ParamsError(f"unknown training section {section!r}; use one of " + ", ".join(TRAINING_SECTIONS) + ".")
         return getattr(self, section)
@@ -251,6 +252,7 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
 
     model = _training("model", _section("model", raw.get("model")))
     model["hidden"] = _int("model.hidden", model["hidden"], 1)
+    model_augmented = _training("model_augmented", _section("model_augmented", raw.get("model_augmented")))
 
     cnn = _training("cnn", _section("cnn", raw.get("cnn")))
     cnn["hidden"] = _int("cnn.hidden", cnn["hidden"], 1)
@@ -313,7 +315,8 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
 
     augment = _augment(raw.get("augment", {"none": {}}))
     networks = _networks(raw.get("networks"))
-    sections = dict(small=SmallParams(**small), model=ModelParams(**model), cnn=CnnParams(**cnn),
+    sections = dict(small=SmallParams(**small), model=ModelParams(**model),
+                    model_augmented=ModelAugmentedParams(**model_augmented), cnn=CnnParams(**cnn),
                     cnn_augmented=CnnAugmentedParams(**cnn_augmented))
     experiments = parse_experiments(raw.get("experiments"), sections, tuple(augment), networks)
     names = tuple(experiment.name for experiment in experiments)
@@ -331,6 +334,7 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
         rf=RandomForestParams(**rf),
         small=sections["small"],
         model=sections["model"],
+        model_augmented=sections["model_augmented"],
         cnn=sections["cnn"],
         cnn_augmented=sections["cnn_augmented"],
         networks=networks,
