@@ -128,7 +128,7 @@ def clean_target_met(row: dict) -> bool:
     return ratio >= CLEAN_SHARE_OF_RAW and row["accuracy_answered"] >= row["raw_accuracy_answered"] - CLEAN_ACCURACY_SLACK
 
 
-def group_total(rows: list[dict]) -> dict:
+def group_total(rows: list[dict], target_accuracy: float) -> dict:
     """One group's rows pooled over their digits and pictures."""
     digits = sum(row["digits"] for row in rows)
     answered = sum(round(row["answered"] * row["digits"]) for row in rows)
@@ -144,7 +144,7 @@ def group_total(rows: list[dict]) -> dict:
         "raw_answered": raw_answered / digits, "raw_accuracy_answered": raw_right / raw_answered if raw_answered else None,
         "refused_for_picture": sum(refused_for_picture(row) for row in rows) / digits,
         "pictures_per_second": pictures / seconds if seconds else None,
-        "met": sum(meets_target(row) for row in rows), "rows": len(rows),
+        "met": sum(meets_target(row, target_accuracy) for row in rows), "rows": len(rows),
     }
 
 
@@ -307,16 +307,16 @@ def condition_cells(row: dict) -> list[str]:
             "-" if row["pictures_per_second"] is None else f"{row['pictures_per_second']:.0f}"]
 
 
-def conditions_table(rows: list[dict]) -> str:
+def conditions_table(rows: list[dict], target_accuracy: float) -> str:
     headers = ["group", "condition", "level", "pictures", "answered", "accuracy of the answered", "raw arrays' accuracy",
                "raw answered", "raw answered: accuracy", "answered vs raw", "refused for the picture", "pictures/s", "target"]
-    lines = [[row["group"], CONDITIONS[row["condition"]].words, row["label"]] + condition_cells(row) + [verdict(meets_target(row))]
+    lines = [[row["group"], CONDITIONS[row["condition"]].words, row["label"]] + condition_cells(row) + [verdict(meets_target(row, target_accuracy))]
              for row in rows]
     for group in ("clean", "hard"):
         members = [row for row in rows if row["group"] == group]
         if not members:
             continue
-        total = group_total(members)
+        total = group_total(members, target_accuracy)
         ratio = total["answered"] / total["raw_answered"] if total["raw_answered"] else None
         lines.append([f"**{group}**", f"**all {len({row['condition'] for row in members})} conditions**",
                       f"**{total['rows']} levels**", f"{total['pictures']:,}", percent(total["answered"]),
@@ -410,14 +410,14 @@ def main() -> None:
             print(f"measured {condition} level {level} ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
 
         print(f"\n## Customers' pictures of the first {args.digits} held-out digits, per condition and level\n")
-        print(conditions_table(rows))
+        print(conditions_table(rows, params.calibration.target_accuracy))
         print("\nanswered: share of the written digits answered. raw: the same digits' 28x28 arrays, answered where the "
               "network's probability reaches the same threshold. answered vs raw: answered / raw answered. refused for the "
               f"picture: written digits refused for any reason but \"{NOT_SURE}\"; a refusal of one digit (its marks look "
               "like no training digit) counts once, a picture refused whole counts once per digit it holds (several for "
               "`number`), capped at the digits written. pictures/s: one process decoding, preparing and answering "
-              f"({args.processes} such processes ran side by side). target: `meets_target` (the answered at >= 95% of the "
-              "raw arrays' accuracy, at most 10% of them wrong; nothing answered passes).")
+              f"({args.processes} such processes ran side by side). target: `meets_target` (at least calibration.target_accuracy "
+              f"({params.calibration.target_accuracy:.0%}) of the answered right; nothing answered does not pass).")
         print("\n### Refusal reasons (rows with refusals other than \"not sure\")\n")
         print(refusals_table(rows))
         if any(row["group"] == "clean" for row in rows):

@@ -17,8 +17,9 @@ def english_list(names: Sequence[str]) -> str:
 def describe_node(tuning_row: np.ndarray, class_names: Sequence[str], share: float = 0.5) -> str:
     """One line such as "fires for 0s and 6s, silent for 1s".
 
-    Classes whose mean activation reaches ``share`` of the node's strongest
-    class count as firing; classes below a tenth of it as silent.
+    "Fires for" means one thing wherever the project says it: the classes whose **mean activation** on the test
+    images reaches ``share`` of the node's strongest class's (never the classes of its top images, which can
+    differ); classes below a tenth of it are silent. Most classes firing: "fires for every class but 1s, most for 0s".
     """
     row = np.asarray(tuning_row, dtype=np.float64)
     peak = row.max()
@@ -32,12 +33,26 @@ def describe_node(tuning_row: np.ndarray, class_names: Sequence[str], share: flo
     order = np.argsort(-row, kind="stable")
     firing = [int(i) for i in order if row[i] >= share * peak]
     silent = [int(i) for i in np.argsort(row, kind="stable") if row[i] < 0.1 * peak]
+    if len(firing) == len(row):
+        return f"fires for every class, most for {names(firing[:1])}"
+    if len(firing) > len(row) / 2 and len(row) > 4:  # the few it does not fire for say more than a list of most classes
+        others = [int(i) for i in order if row[i] < share * peak]
+        return f"fires for every class but {names(others)}, most for {names(firing[:1])}"
     text = f"fires for {names(firing)}"
     if len(silent) > 2 and len(silent) == len(row) - len(firing):
         text += ", silent for every other class"
     elif silent:
         text += f", silent for {names(silent)}"
     return text
+
+
+def amount(value: float, unit: str) -> str:
+    """A severity with its unit, singular where it is one: "1 pixel off each side", "2 pixels on each side", "15 degrees"."""
+    if value == 1:
+        for plural in ("pixels", "degrees"):
+            if unit.startswith(plural):
+                unit = plural[:-1] + unit[len(plural):]
+    return f"{value:g} {unit}"
 
 
 def percentage(value: float | None) -> str:

@@ -1,9 +1,9 @@
 """Stage hidden: the hidden layer as a whole, drawn as the experiment's ``view`` says.
 
 ``box`` (one node, the study's experiment 1): box plots of the node's activation
-on the test images grouped by the class the network predicts and by the true
-class, and how much the true classes' ranges overlap.
-``scatter`` (two nodes, experiment 2): each test image as a point at its two
+on the training images, as the study draws them, grouped by the class the network
+predicts and by the true class, and how much the true classes' ranges overlap.
+``scatter`` (two nodes, experiment 2): each training image as a point at its two
 activations, coloured by predicted and by true class, over the regions where
 the output layer picks each class (drawn when there are exactly two nodes).
 ``map`` (a wide layer): 2-D maps of the activations of the training images
@@ -51,17 +51,17 @@ def overlap_summary(values: np.ndarray, labels: np.ndarray, class_names: list[st
 
 def box(experiment: str, arrays, class_names) -> tuple[dict, dict]:
     """The numbers, and the figures to draw by name (each a function that draws it)."""
-    hidden = arrays["test_hidden"]
+    hidden = arrays["train_hidden"]
     figures = {}
-    for grouped_by, groups in (("predicted", arrays["test_predicted"]), ("true", arrays["test_labels"])):
-        title = f"{experiment}: hidden activation of {len(hidden):,} test images by {grouped_by} class"
+    for grouped_by, groups in (("predicted", arrays["train_predicted"]), ("true", arrays["train_labels"])):
+        title = f"{experiment}: hidden activation of the {len(hidden):,} training images by {grouped_by} class"
         figures[f"boxplot_{grouped_by}.png"] = (lambda groups=groups, grouped_by=grouped_by, title=title:
                                                 activation_boxplot_figure(hidden, groups, class_names, grouped_by, title))
-    return overlap_summary(hidden[:, 0], arrays["test_labels"], class_names), figures
+    return {**overlap_summary(hidden[:, 0], arrays["train_labels"], class_names), "images": "train"}, figures
 
 
 def scatter(experiment: str, arrays, class_names) -> tuple[dict, dict]:
-    hidden = arrays["test_hidden"]
+    hidden = arrays["train_hidden"]
     nodes = hidden.shape[1]
     regions = None
     if nodes == 2:  # with more nodes the output layer's regions are not a picture in two dimensions
@@ -69,13 +69,13 @@ def scatter(experiment: str, arrays, class_names) -> tuple[dict, dict]:
         low, high = hidden.min(axis=0) - margin, hidden.max(axis=0) + margin
         regions = decision_regions(arrays["output_weights"], arrays["output_bias"], (low[0], high[0]), (low[1], high[1]))
     figures = {}
-    for grouped_by, groups in (("predicted", arrays["test_predicted"]), ("true", arrays["test_labels"])):
-        title = f"{experiment}: two hidden activations of {len(hidden):,} test images, by {grouped_by} class"
+    for grouped_by, groups in (("predicted", arrays["train_predicted"]), ("true", arrays["train_labels"])):
+        title = f"{experiment}: two hidden activations of the {len(hidden):,} training images, by {grouped_by} class"
         if nodes > 2:
             title += f" (nodes 0 and 1 of {nodes})"
         figures[f"scatter_{grouped_by}.png"] = (lambda groups=groups, grouped_by=grouped_by, title=title:
                                                 activation_scatter_figure(hidden, groups, class_names, grouped_by, title, regions))
-    return {"hidden_units": int(nodes), "test_images": int(len(hidden))}, figures
+    return {"hidden_units": int(nodes), "training_images": int(len(hidden))}, figures
 
 
 def draw_map(coordinates, labels, images, class_names, axis_names, title):
@@ -138,8 +138,8 @@ def main() -> None:
     parser.add_argument("--plots", required=True, type=Path, help="folder for the figures")
     args = parser.parse_args()
     class_names = read_json(args.dataset_info)["class_names"]
-    keys = {"box": ("test_hidden", "test_predicted", "test_labels"),
-            "scatter": ("test_hidden", "test_predicted", "test_labels", "output_weights", "output_bias"),
+    keys = {"box": ("train_hidden", "train_predicted", "train_labels"),
+            "scatter": ("train_hidden", "train_predicted", "train_labels", "output_weights", "output_bias"),
             "map": ("train_hidden", "train_labels")}[args.view]
     arrays = load_arrays(args.activations, keys=keys)
     if args.view == "box":

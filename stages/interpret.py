@@ -45,13 +45,17 @@ from pathlib import Path
 import numpy as np
 from common import atomic_path, load_arrays, run, save_arrays, write_json
 
+from hiddennodes.figures.attributions import colour_limit
+from hiddennodes.figures.evidence import evidence_figure
 from hiddennodes.figures.filters import filter_lit_figure, filter_responses_figure, filters_figure
 from hiddennodes.figures.grid import WEIGHT_PERCENTILE, clipped_limit, image_grid_figure
 from hiddennodes.figures.nodes import class_carriers_figure, class_preferred_figure, node_gallery_figure, tuning_heatmap_figure
 from hiddennodes.interpret.arrays import interpret
+from hiddennodes.interpret.regions import evidence_words, ink_weight
 from hiddennodes.interpret.node_stats import class_carriers, class_confusions, weight_pages
 from hiddennodes.network.trained import load_network
 from hiddennodes.parallel import save_figures
+from hiddennodes.words import class_items
 
 RANKED_NODES = 8  # nodes shown large per ranking
 TOP_IMAGES = 6
@@ -73,7 +77,7 @@ def weights_figure(pixel_weights, nodes, tuning, importance, class_names, experi
     """One page of weight images (``nodes`` in the order shown), on a scale clipped at the percentile of this page."""
     limit = clipped_limit(pixel_weights[nodes])
     if len(nodes) == count:
-        subject = f"all {count} hidden nodes" if count > 1 else "the one hidden node"
+        subject = {1: "the one hidden node", 2: "both hidden nodes"}.get(count, f"all {count} hidden nodes")
     elif page == 0:
         subject = f"the {len(nodes)} most important of {count} hidden nodes"
     else:
@@ -85,7 +89,7 @@ def weights_figure(pixel_weights, nodes, tuning, importance, class_names, experi
     what = "the mean gradient to the pixels over its top training images" if convolutional else "the incoming weights"
     title = (f"{experiment}: {what} of {subject}, ordered by preferred class, "
              f"then by the accuracy lost without the node (the number, in points); colours clipped at the {WEIGHT_PERCENTILE}th percentile "
-             "of |weight|")
+             "of |weight|; pixels training digits hardly ever ink faded out")
     return image_grid_figure(
         pixel_weights[nodes], titles, textwrap.fill(title, int(8 * (tile * columns + 0.8))), columns=columns, symmetric=True,
         tile=tile, limit=limit, colorbar_label=f"weight (clipped at ±{limit:.3g})")
@@ -117,6 +121,8 @@ def main() -> None:
     parser.add_argument("--important-png", required=True, type=Path)
     parser.add_argument("--class-preferred-png", required=True, type=Path)
     parser.add_argument("--arrays", required=True, type=Path, help="the numbers behind the figures, for the explorer page")
+    parser.add_argument("--evidence", required=True, type=Path,
+                        help="a folder: per class (<label>.png), where ink raises its score (red) and lowers it (blue)")
     parser.add_argument("--filters", required=True, type=Path,
                         help="a folder: a convolutional network's filter figures (empty for a dense network)")
     args = parser.parse_args()
@@ -129,7 +135,9 @@ def main() -> None:
     arrays = interpret(network, activations["train_hidden"], activations["train_labels"], activations["test_hidden"],
                        activations["test_labels"], train_images, test_images)
     save_arrays(args.arrays, **arrays)
-    pixel_weights, tuning, selectivity, importance = (arrays[key] for key in ("pixel_weights", "tuning", "selectivity", "importance"))
+    tuning, selectivity, importance = (arrays[key] for key in ("tuning", "selectivity", "importance"))
+    # The pictures fade the pixels training digits hardly ever ink: a large weight there is the optimizer's, not evidence.
+    pixel_weights = arrays["pixel_weights"] * ink_weight(arrays["mean_ink"]).astype(np.float32)
     confusions = class_confusions(activations["test_probabilities"], activations["test_labels"], len(class_names))
     carriers = class_carriers(arrays["class_contributions"], CARRIERS)
     pages = weight_pages(tuning, importance, PER_FIGURE)[:WEIGHT_FIGURES]
@@ -141,6 +149,10 @@ def main() -> None:
             "importance": round(float(importance[node]), 4),
             "dead": bool(arrays["dead"][node]),
             "description": str(arrays["descriptions"][node]),
+            # Where ink raises and lowers a node of a layer the report describes in words (one or two nodes).
+            **({"weight_words": evidence_words(arrays["pixel_weights"][node], None, arrays["mean_ink"]),
+                "mean_by_class": {name: round(float(tuning[node, label]), 4) for label, name in enumerate(class_names)}}
+               if len(tuning) <= 2 else {}),
         }
         for node in range(len(tuning))
     ]
@@ -164,6 +176,8 @@ def main() -> None:
                     "confusions": confusions[label]["confusions"],
                     "carriers": [{"node": int(node), "contribution": round(float(arrays["class_contributions"][label, node]), 4)}
                                  for node in carriers[label]],
+                    # Where ink raises its score against the other classes and where it lowers it (the evidence picture).
+                    "evidence": evidence_words(arrays["class_evidence"][label], arrays["class_mean_digits"][label], arrays["mean_ink"]),
                 }
                 for label, name in enumerate(class_names)
             ],
@@ -198,16 +212,26 @@ def main() -> None:
             arrays["preferred"][chosen],
             arrays["top_images"][chosen, :TOP_IMAGES] / 255,
             arrays["silent_images"][chosen, :SILENT_IMAGES] / 255,
-            [f"node {node}\nselectivity {selectivity[node]:.2f}\n{off_label(importance[node])}" for node in chosen],
+            [f"node {node}\nfires most for {class_items(class_names[int(tuning[node].argmax())])}\nselectivity {selectivity[node]:.2f}\n"
+             f"{off_label(importance[node])}" for node in chosen],
             f"{args.experiment}: the {len(chosen)} {name} nodes",
             weights_word="gradients" if network.convolutional else "weights",
         )
 
     count = len(nodes)
     through = "the convolutions and the hidden layer" if network.convolutional else "the hidden layer"
-    with atomic_path(args.weights) as folder, atomic_path(args.filters) as filter_folder:  # the pages land together, or none do
+    # the evidence pictures fade like the weight pictures: what the sentences weigh is what the reader sees
+    faded_evidence = np.asarray(arrays["class_evidence"], np.float64) * ink_weight(arrays["mean_ink"]).reshape(1, -1)
+    evidence_limit = colour_limit(faded_evidence)
+    # the pages land together, or none do
+    with atomic_path(args.weights) as folder, atomic_path(args.filters) as filter_folder, atomic_path(args.evidence) as evidence_folder:
         folder.mkdir()
         filter_folder.mkdir()
+        evidence_folder.mkdir()
+        evidence_drawn = [(evidence_folder / f"{label}.png",
+                           lambda label=label, name=name: evidence_figure(faded_evidence[label], arrays["class_mean_digits"][label],
+                                                                         evidence_limit, str(name)))
+                          for label, name in enumerate(class_names)]
         pages_drawn = [(folder / f"{page + 1}.png",
                         lambda page=page, page_nodes=page_nodes: weights_figure(pixel_weights, page_nodes, tuning, importance,
                                                                                 class_names, args.experiment, page, count,
@@ -229,6 +253,7 @@ def main() -> None:
             (args.classes_png, classes_figure),
             *pages_drawn,
             *filters_drawn,
+            *evidence_drawn,
             (args.class_preferred_png, lambda: class_preferred_figure(
                 arrays["class_images"], class_probabilities, class_names,
                 f"{args.experiment}: the input each class prefers (gradient ascent through {through})")),

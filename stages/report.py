@@ -19,27 +19,36 @@ from settings import load_params
 
 from hiddennodes.report.findings import (accuracy_findings, attribution_finding, augment_findings, augment_rows, away_findings,
                                          class_finding, conv_findings, conv_rows, customers_findings, embedding_finding,
-                                         inputs_finding, node_findings, overlap_finding, paired_findings, sentences, sparse_findings)
-from hiddennodes.report.page import (Figure, Section, augment_table, carriers_table, conv_table, customers_table, realworld_table,
+                                         inputs_finding, management_paragraphs, node_findings, overlap_finding, paired_findings, sentences,
+                                         sparse_findings)
+from hiddennodes.report.answer import class_sentences, node_sentence, second_node_sentence, separation_sentence
+from hiddennodes.report.page import (Answer, Figure, Section, augment_table, carriers_table, conv_table, customers_table, realworld_table,
                                      render_html, strongest_table)
 from hiddennodes.report.summary import count_sentence, summary
 from hiddennodes.words import count_words, english_list, items_of
 
 # Per experiment, after what carries each class: (file under plots/<experiment>/, caption), in the order shown.
 EXPERIMENT_FIGURES = (
-    ("nodes/weights/1.png", "The most important hidden nodes' incoming weights as 28×28 images (up to {per_figure}), ordered by the class "
-     "each prefers and then by the accuracy lost without it; one colour scale, clipped at the {percentile}th percentile of the weights' "
-     "sizes (red: ink there raises the node, blue: lowers it)."),
+    ("nodes/weights/1.png", "The most important hidden nodes' incoming weights as 28×28 images (up to {per_figure}){mapped}, ordered by "
+     "the class each prefers and then by the accuracy lost without it; one colour scale, clipped at the {percentile}th percentile of the "
+     "weights' sizes (red: ink there raises the node, blue: lowers it); pixels that training digits hardly ever ink are faded out."),
     ("nodes/tuning.png", "Mean activation of each node per class, nodes sorted by their preferred class."),
     ("attributions/{name}/classes.png", "Which pixels push each class's score up (red) or down (blue): shap's attributions toward the class, "
      "the mean over its test digits, measured against training digits; the outline is the class's mean digit."),
-    ("attributions/{name}/mistakes.png", "Its most confident mistakes: the pixels that pushed toward the wrong answer, beside those toward the right one."),
     ("nodes/important.png", "The most important nodes: those whose removal costs the most test accuracy, with the training images that "
-     "drive them most and some that leave them silent."),
+     "drive them most and some that leave them silent. These are single extremes: what a node 'fires for' in the text is its mean "
+     "activation over each class's test digits, so a node can fire most on average for 1s and still have a few 5s at its top."),
     ("learning_curves.png", "Learning curves from DVCLive; the kept (best validation) epoch is marked."),
     ("confusion.png", "Test confusion matrix."),
-    ("errors/confident_mistakes.png", "The test images it gets wrong with the highest confidence."),
 )
+# Shown in the reference's section only (the others name them under "More figures"; they are in plots/ and in
+# `dvc plots show`): every kind of figure once in full there, and each other experiment what differs from it: its
+# weights (over other inputs, or trained otherwise), the study's own plot of a narrow layer, its inputs' and filters'.
+REFERENCE_ONLY = ("/classes.png", "/mistakes.png", "nodes/important.png", "learning_curves.png", "nodes/tuning.png",
+                  "confusion.png", "hidden/tsne.png")
+# The words of a kind of figure after its first appearance, where its caption explains it in full.
+SHORT_CAPTIONS = {"nodes/weights/1.png": "The most important nodes' incoming weights{mapped}", "confusion.png": "Test confusion matrix",
+                  "hidden/tsne.png": "Its hidden activations mapped by t-SNE", "nodes/tuning.png": "Mean activation of each node per class"}
 # A convolutional experiment's: its hidden nodes have no weight per pixel, and its filters come after the weights.
 CONV_WEIGHTS_CAPTION = ("The most important hidden nodes' gradients to the pixels, each averaged over the training images that drive "
                         "the node most (up to {per_figure}): where ink raises it near the images it fires for (a node behind "
@@ -53,12 +62,14 @@ FILTER_FIGURES = (
     ("filters/lit.png", "Each first-layer filter with the test images its map responds to most."),
 )
 # Figures kept out of the page to keep it small, named in each section: they are in plots/ and in `dvc plots show`.
-MORE_FIGURES = ("nodes/weights/ (64 nodes a figure, up to 1,024)", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png")
+MORE_FIGURES = ("nodes/weights/ (64 nodes a figure, up to 1,024)", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png",
+                "errors/confident_mistakes.png")
 # The hidden stage's figures of each view, under plots/<experiment>/hidden/; the maps' PCA twin stays in plots/.
 VIEW_FIGURES = {
-    "box": (("boxplot_predicted.png", "The single node's activation per predicted class (the study's box plot)."),
-            ("boxplot_true.png", "The single node's activation per true class.")),
-    "scatter": (("scatter_predicted.png", "The two nodes' activations coloured by predicted class, over the output layer's decision regions."),
+    "box": (("boxplot_predicted.png", "The single node's activation on the training images per predicted class (the study's box plot)."),
+            ("boxplot_true.png", "The same per true class: where the boxes overlap, one node cannot tell those classes apart.")),
+    "scatter": (("scatter_predicted.png", "The two nodes' activations on the training images (the study's scatter), coloured by "
+                 "predicted class, over the output layer's decision regions."),
                 ("scatter_true.png", "The same, coloured by true class.")),
     "map": (("tsne.png", "Hidden activations of training images mapped to 2-D by t-SNE (openTSNE, seeded), with images drawn at "
              "their places: images the hidden layer treats as alike lie together."),),
@@ -77,14 +88,26 @@ CUSTOMER_FIGURES = (
     ("customers/examples.png", "Each condition at its strongest: the picture as sent, each 28×28 the network was fed, and what it answered."),
 )
 CLASSES_CAPTION = ("What carries each class, a row per class: the input the class prefers (gradient ascent on its score through the hidden "
-                   "layer, drawn from white to its own darkest pixel), {carriers} to its score on its test digits (mean activation × "
+                   "layer, kept smooth by small random moves and blurs and to the pixels training digits ink, drawn from white to "
+                   "its own darkest pixel), {carriers} to its score on its test digits (mean activation × "
                    "outgoing weight, the number above each; the weights on one colour scale, clipped at the {percentile}th percentile of "
                    "their sizes), and the test digit of that class most confidently read as the class it is most often taken for.")
 DATA_FIGURES = (
     ("data/samples.png", "Sample training images per class."),
-    ("data/class_counts.png", "Images per class in each split."),
     ("data/mean_images.png", "The mean training image of each class."),
+    ("data/class_counts.png", "Images per class in each split."),
 )
+# Figures shown at half the column, two side by side (each is followed by its pair in the order shown).
+HALF = ("data/samples.png", "data/mean_images.png", "hidden/tsne.png", "nodes/tuning.png", "learning_curves.png", "confusion.png",
+        "robustness/curves.png", "robustness/examples.png", "boxplot_predicted.png", "boxplot_true.png", "scatter_predicted.png",
+        "scatter_true.png")
+
+
+# How an experiment's inputs are drawn as 28x28 weight images, said in its weights' caption.
+MAPPED = {"pixels": "",
+          "pca": ": each node's weights on the PCA components mapped back to the pixels through the components "
+                 "(weights × components: what the node adds up, pixel by pixel)",
+          "top_pixels": ": each node's weights on the selected pixels placed where those pixels are; every other pixel is blank"}
 
 
 def experiment_figures(experiment, convolutional: bool = False) -> list[tuple[str, str]]:
@@ -135,6 +158,7 @@ def report_inputs(experiments, convolutional=()) -> list[str]:
         files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "hidden")]
     names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
     names += [f"{e.name}/nodes/classes.png" for e in experiments]
+    names += [f"{e.name}/nodes/evidence" for e in experiments]  # the reference's, beside the answer
     names += [name for e in experiments for name, _ in experiment_figures(e, e.name in convolutional)]
     names += [name for name, _ in REAL_FIGURES] + [name for name, _ in CUSTOMER_FIGURES]
     return files + [f"plots/{name}" for name in names]
@@ -149,6 +173,21 @@ def plain_twin(experiment, experiments):
     same = ("inputs", "network", "width")
     return next((other for other in experiments if other.augment == "none"
                  and all(getattr(other, key) == getattr(experiment, key) for key in same)), None)
+
+
+def narrow_sentences(experiments, nodes) -> list[str]:
+    """What the layers of one and two nodes measure, node by node, which classes each tells apart, and what the
+    second node adds to the first (the first experiment of each width, as the study has one of each)."""
+    one = next((e for e in experiments if nodes[e.name]["hidden_units"] == 1), None)
+    two = next((e for e in experiments if nodes[e.name]["hidden_units"] == 2), None)
+    said = []
+    for experiment in filter(None, (one, two)):
+        found = nodes[experiment.name]
+        said += [node_sentence(experiment.name, node, found["hidden_units"]) for node in found["nodes"] if "weight_words" in node]
+        said.append(separation_sentence(experiment.name, found))
+    if one and two:
+        said += list(filter(None, [second_node_sentence(one.name, two.name, nodes[one.name], nodes[two.name])]))
+    return said
 
 
 def main() -> None:
@@ -178,7 +217,7 @@ def main() -> None:
         return []
 
     def figure(name: str, caption: str, wide: bool = False) -> Figure:
-        return Figure(caption, (args.plots / name).read_bytes(), wide)
+        return Figure(caption, (args.plots / name).read_bytes(), wide, half=name.endswith(HALF))
 
     customers = read_json(args.metrics / "customers.json")
     customer_table = read_json(args.metrics / "customers_table.json")
@@ -188,6 +227,9 @@ def main() -> None:
     accuracy = accuracy_findings(comparison, reference, twins_of(experiments, reference), len(class_names), paired, items)
     candidates = list(accuracy)
 
+    one = next((e for e in experiments if nodes[e.name]["hidden_units"] == 1), None)
+    two = next((e for e in experiments if nodes[e.name]["hidden_units"] == 2), None)
+    explained: dict[str, str] = {}  # kind of figure -> the experiment whose section explains it
     sections = [Section("data", f"The data: {info['title']}", [
         f"Classes: {', '.join(class_names)}. Split as in the study: the first images of the training file validate, "
         "the others train, and the test images are only used for the final figures.",
@@ -196,24 +238,44 @@ def main() -> None:
         row, found = comparison[e.name], nodes[e.name]
         through = (f"{' and '.join(map(str, row['filters']))} filters of {row['kernel']}x{row['kernel']} (each followed by "
                    f"{row['pool']}x{row['pool']} max pooling) → " if row.get("filters") else "")
-        text = (f"{row['inputs']}: {row['num_inputs']} inputs → {through}{row['hidden_units']} hidden nodes → {len(class_names)} classes, "
-                f"{row['trainable_parameters']:,} parameters; kept epoch {row['best_epoch']}; "
+        nodes_word = "hidden node" if row["hidden_units"] == 1 else "hidden nodes"
+        text = (f"{row['inputs']}: {row['num_inputs']} inputs → {through}{row['hidden_units']} {nodes_word} → {len(class_names)} classes, "
+                f"{row['trainable_parameters']:,} parameters; it keeps the weights of epoch {row['best_epoch']} (its lowest validation loss); "
                 f"accuracy: train {row['train_accuracy']:.4f}, validation {row['val_accuracy']:.4f}, test {row['test_accuracy']:.4f}.")
         classes = class_finding(e.name, found)
         if e.name == reference:
             candidates.append(classes)
-        words = [*node_findings(e.name, found), *view_finding(e), classes.sentence, attribution_finding(e.name, attributions[e.name])]
+        words = [*node_findings(e.name, found), *view_finding(e), classes.sentence,
+                 *([attribution_finding(e.name, attributions[e.name])] if e.name == reference else [])]
         settings = found["weight_figures"]
         carriers = max(len(row_["carriers"]) for row_ in found["classes"])
         phrase = "the node that adds most" if carriers == 1 else f"the {carriers} nodes that add most"
-        lead = [figure(f"{e.name}/nodes/classes.png", CLASSES_CAPTION.format(carriers=phrase, percentile=settings["percentile"]), wide=True),
-                carriers_table(found, items)]
-        figures = [figure(path, caption.format(**settings)) for path, caption in experiment_figures(e, e.name in convolutional)]
-        more = [f"plots/{e.name}/{name}" for name in (*MORE_FIGURES, *MORE_VIEW_FIGURES.get(e.view, ()))]
+        full = e.name == reference  # the reference shows every kind of figure; the others what differs (docstring)
+        lead = ([figure(f"{e.name}/nodes/classes.png", CLASSES_CAPTION.format(carriers=phrase, percentile=settings["percentile"]), wide=True),
+                 carriers_table(found, items)] if full else [])
+        shown = [(path, caption) for path, caption in experiment_figures(e, e.name in convolutional)
+                 if full or not path.endswith(REFERENCE_ONLY)]
+        figures = []
+        for path, caption in shown:
+            kind = path.rsplit("/", 1)[-1] if path.startswith("attributions/") else path.split("/", 1)[-1]
+            if kind in explained and kind in SHORT_CAPTIONS:  # each kind of figure explained once, where it first appears
+                caption = f"{SHORT_CAPTIONS[kind]} (read as in {explained[kind]}'s section)."
+            explained.setdefault(kind, e.name)
+            figures.append(figure(path, caption.format(**settings, mapped=MAPPED.get(e.inputs, ""))))
+        left_out = [] if full else [path.split("/", 1)[1] for path, _ in experiment_figures(e, e.name in convolutional)
+                                    if path.endswith(REFERENCE_ONLY) and not path.startswith("attributions/")]
+        more = [f"plots/{e.name}/{name}" for name in (*([] if full else ["nodes/classes.png"]), *left_out, *MORE_FIGURES,
+                                                      *MORE_VIEW_FIGURES.get(e.view, ()))] + [f"plots/attributions/{e.name}/mistakes.png"] * full
         closing = [f"More figures of {e.name}, left out of this page to keep it small: {', '.join(more)}; the explorer page "
                    "shows every node."]
         title = f"{e.name}: {e.label} ({row['hidden_units']} hidden node{'s' if row['hidden_units'] > 1 else ''})"
         sections.append(Section(e.name, title, [text], figures, findings=words, lead=lead, closing=closing, short=e.name))
+        if e is two and one is not None:  # the study's question for its second node, right after it
+            sections.append(Section(
+                "one-and-two", f"One node against two: {one.name} and {two.name} side by side",
+                list(filter(None, [second_node_sentence(one.name, two.name, nodes[one.name], nodes[two.name])])),
+                [Figure(f"{name}: test confusion matrix", (args.plots / name / "confusion.png").read_bytes(), half=True)
+                 for name in (one.name, two.name)], short="One node against two"))
     sections.append(Section("overall", "All experiments side by side", [], [figure("comparison.png", "Accuracy of every experiment on each split.")],
                             findings=[*sentences(accuracy), *sentences(filter(None, [inputs_finding({e.inputs for e in experiments}, pca, pixels)])),
                                       *sentences(sparse_findings(comparison, reference)), *paired_findings(paired, comparison)],
@@ -226,12 +288,16 @@ def main() -> None:
         paragraphs, [figure(name, caption) for name, caption in REAL_FIGURES],
         [realworld_table(realworld, robustness, calibration, params.names), strongest_table(robustness, params.names)],
         findings=sentences(away), short="Away from training"))
-    customer_findings = customers_findings(customers, customer_table, read_json(args.metrics / "familiarity.json"), reference)
+    reader = (customers.get("reader") or {}).get("experiment", reference)
+    customer_findings = customers_findings(customers, customer_table, read_json(args.metrics / "familiarity.json"), reader,
+                                           calibration["target_accuracy"])
     candidates += customer_findings
+    trained_on = {e.name: params.distortions(e).describe() if e.augment != "none" else "" for e in experiments}
     sections.append(Section(
-        "customers", "Customers' digits: photos and scans as people really send them", [],
+        "customers", "Customers' digits: which network, how to judge it, and pictures drawn as people send them",
+        management_paragraphs(customers, calibration, realworld, comparison, trained_on),
         [figure(name, caption) for name, caption in CUSTOMER_FIGURES],
-        [customers_table(customer_table, reference)] if customers.get("applicable") else [],
+        [customers_table(customer_table, reader)] if customers.get("applicable") else [],
         findings=sentences(customer_findings), short="Customers' digits"))
 
     # Each experiment trained on distorted copies, against its plain twin: the same inputs, network and width, no distortion.
@@ -266,14 +332,25 @@ def main() -> None:
             tables=[conv_table(peer.name, e.name, conv_rows(nodes[peer.name], nodes[e.name]))],
             findings=sentences(found), short=f"{e.name} against {peer.name}"))
 
+    answer = Answer(
+        f"The answer: what each class's score responds to ({reference}, {comparison[reference]['hidden_units']} hidden nodes)",
+        [f"Where a little more ink raises each class's score against the other classes (red) and where it lowers it (blue), for "
+         f"{reference} ({params.experiment(reference).label}), averaged over the class's test {items}, over the outline of the "
+         "class's mean training digit, all on one colour scale; pixels that training digits hardly ever ink are left out. "
+         "The dashed lines cut the picture into the nine parts the sentences name; 'its strokes' are where the class's mean "
+         "digit has ink."],
+        [((args.plots / reference / "nodes" / "evidence" / f"{label}.png").read_bytes(), sentence)
+         for label, sentence in enumerate(class_sentences(nodes[reference]))],
+        narrow_sentences(experiments, nodes))
     summary_lines = summary(candidates)
     title = f"What the hidden nodes learn: {info['title']}"
     introduction = (f"{count_words(len(experiments)).capitalize()} single-hidden-layer networks: "
-                    f"{english_list([e.label for e in experiments])}. For each, the report shows first what carries each class: "
-                    "the hidden nodes that add most to its score, as pictures of their weights. "
+                    f"{english_list([e.label for e in experiments])}. The answer below says, class by class, where ink "
+                    "raises and lowers the reference network's score; each experiment's section below shows the hidden nodes behind it "
+                    "and how it differs from the reference. "
                     "Every number and sentence here was generated by the pipeline from this run's metrics.")
     write_text(args.out, render_html(title, introduction, summary_lines, comparison, sections,
-                                     summary_heading=count_sentence(len(summary_lines)), item=items[:-1]))
+                                     summary_heading=count_sentence(len(summary_lines)), item=items[:-1], answer=answer))
     print(f"{args.out}: {len(sections)} sections, {sum(len(section.figures) + len(section.lead) for section in sections)} figures and tables, "
           f"a summary of {len(summary_lines)} sentences")
 

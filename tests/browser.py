@@ -94,7 +94,7 @@ SECTION_SCRIPT = """
 (anchor) => {
     const place = document.getElementById(anchor);
     const section = place.closest('details');
-    const title = section ? section.querySelector('summary') : place;
+    const title = section ? section.querySelector('summary') : (place.querySelector('h2') || place);
     const bar = document.querySelector('nav.contents').getBoundingClientRect();
     const box = title.getBoundingClientRect();
     return {open: section ? section.open : true, title_visible: box.top >= bar.bottom - 1 && box.bottom <= window.innerHeight};

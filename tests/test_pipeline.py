@@ -78,7 +78,9 @@ def test_every_declared_output_exists_and_parses(project):
         elif path.suffix == ".md":
             assert len(re.findall(r"^\| exp\d ", path.read_text(), re.M)) == 6
         elif name == "report.html":
-            assert path.read_text().count("<img ") >= 50, name
+            page = path.read_text()
+            # a picture a class beside the answer, the data's three, and each experiment's weights at least
+            assert page.count('<figure class="card">') == 10 and page.count("<img ") >= 10 + 3 + 6, name
         elif name == "explorer.html":
             assert path.read_text().count('"hidden_kernel":{') == 6, name  # one network per experiment
         elif path.suffix == ".gz" or path.suffix == ".keras":
@@ -329,7 +331,8 @@ def test_report_opens_offline_in_chromium_with_every_image(project, browser):
     assert text.index('class="summary"') < text.index("<details") and text.count("<details open") == 0
     # A reader follows the contents bar: every link opens its section and shows its title below the bar.
     opened, problems = open_every_section(project / "report.html", browser)
-    assert problems == [] and len(opened) == 2 + 11  # summary, comparison, data, six experiments and four more
+    # the answer, the summary, the comparison, the data, six experiments, one node against two and four more
+    assert problems == [] and [anchor for anchor, _ in opened][:2] == ["answer", "summary"] and len(opened) == 2 + 13
     assert all(state["open"] and state["title_visible"] for _, state in opened), opened
 
 

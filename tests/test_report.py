@@ -61,7 +61,7 @@ def test_node_findings_pick_the_most_selective_and_most_important_live_nodes():
                   node(2, 0.9, 0.001, "fires for 7s, silent for every other class"), node(3, 0.5, 0.006, "fires for 3s")],
     }
     found = node_findings("exp3", nodes)
-    assert found[0].startswith("exp3: 1 of 4 hidden nodes never fire on the test set; mean class selectivity 0.41")
+    assert found[0].startswith("exp3: one of its 4 hidden nodes never fires on the test set; mean class selectivity 0.41")
     assert found[1] == "Its most selective node, 2, fires for 7s, silent for every other class (selectivity 0.90); switching node 2 off costs 0.1 points."
     assert found[2] == ("Its most important node, 3, fires for 3s; switching node 3 off costs 0.6 points: no single node matters much, "
                         "each class is spread over many nodes.")
@@ -71,15 +71,16 @@ def test_node_findings_pick_the_most_selective_and_most_important_live_nodes():
 def test_node_findings_of_one_node_say_it_once():
     nodes = {"dead_nodes": 0, "mean_selectivity": 0.6, "nodes": [node(0, 0.6, 0.2951, "fires for 0s, silent for 1s")]}
     found = node_findings("exp1", nodes)
-    assert found[0].startswith("exp1: 0 of 1 hidden node never fires")
-    assert found[1:] == ["Its most selective node, 0, is also its most important: it fires for 0s, silent for 1s (selectivity 0.60); "
-                         "switching node 0 off costs 29.5 points."]
+    # Nothing trivial: no "0 of 1 hidden node never fires", no "its most selective node is also its most important".
+    assert found == ["exp1's one node fires for 0s, silent for 1s (mean activation per class); switching it off costs 29.5 points."]
+    silent = node_findings("exp1", {**nodes, "dead_nodes": 1, "nodes": [node(0, 0.0, 0.0, "never fires", dead=True)]})
+    assert silent == ["exp1's one hidden node never fires on the test set."]
     tiny = node_findings("exp3", {"dead_nodes": 0, "mean_selectivity": 0.5,
                                   "nodes": [node(0, 0.9, 0.0, "a"), node(1, 0.1, 0.0002, "b"), node(2, 0.1, 0.0001, "c")]})
     assert "switching node 0 off makes less than 0.1 points of difference" in tiny[1]
     better = node_findings("exp3", {"dead_nodes": 0, "mean_selectivity": 0.5,
                                     "nodes": [node(0, 0.9, -0.003, "a"), node(1, 0.1, 0.02, "b")]})
-    assert "switching node 0 off gains 0.3 points" in better[1]  # a negative cost is said as a gain, never as "-0.3"
+    assert "switching node 0 off gains 0.3 points" in " ".join(better)  # a negative cost is said as a gain, never as "-0.3"
 
 
 def test_embedding_finding():
@@ -134,7 +135,7 @@ def test_baseline_and_paired_test_findings():
 
 def test_realworld_findings_and_tables_say_the_numbers():
     found = [f.sentence for f in away_findings("exp3", REALWORLD, ROBUSTNESS, CALIBRATION)]
-    assert found[0].startswith("On 1,797 digits by other writers") and "right on 83.0%, against 97.0%" in found[0] and "14.0 points lower" in found[0]
+    assert found[0].startswith("On scikit-learn's 1,797 8×8 digits (UCI: other writers") and "right on 83.0%, against 97.0%" in found[0] and "14.0 points lower" in found[0]
     assert "most fragile to rotation: at 30 degrees it reads 60.0% of the test digits right, against 97.0% as they are" in found[1]
     assert "holds best under blur (83.0% at 2 sigma in pixels)" in found[1]
     assert "0.022" in found[2] and "0.110 on the UCI digits" in found[2]

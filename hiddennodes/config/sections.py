@@ -124,7 +124,7 @@ class EmbeddingParams:
     """The 2-D maps of the hidden activations (experiments 3 to 5)."""
 
     perplexity: float = 30.0
-    points: int = 20000  # training images mapped (a seeded sample, the same for every experiment); 0 = all of them
+    points: int = 10000  # training images mapped (a seeded sample, the same for every experiment); 0 = all of them
 
 
 @dataclass(frozen=True)

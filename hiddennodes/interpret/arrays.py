@@ -9,7 +9,9 @@ from hiddennodes.image_bytes import image_bytes
 from hiddennodes.interpret.node_stats import (ablation_importance, activation_scale, class_contributions,
                                               class_quantiles, class_tuning, dead_nodes, extreme_items_of_all,
                                               selectivity_index)
+from hiddennodes.interpret.evidence import class_evidence
 from hiddennodes.interpret.filters import filter_arrays
+from hiddennodes.interpret.regions import ink_weight
 from hiddennodes.interpret.preferred import (class_preferred_inputs, conv_preferred_inputs, conv_sensitivity,
                                              preferred_input_in_box, weights_in_pixel_space)
 from hiddennodes.network.trained import Network
@@ -35,6 +37,9 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
         ``silent_images`` (bytes). Per class: ``class_images`` (its preferred input), ``class_probabilities``
         (each class image's probabilities, a row per image), ``class_contributions`` (class, node).
         ``sample_hidden`` and ``sample_labels``: training digits to scatter, for layers of one or two nodes.
+        ``class_evidence`` (class, 784): where ink raises each class's score against the others, on its test digits
+        (on the training digits without ``test_images``; ``hiddennodes.interpret.evidence``), ``class_mean_digits``
+        (class, 784) and ``mean_ink`` (784), the training digits' means it is read over.
 
         A convolutional network's nodes have no fixed weight per pixel: its ``pixel_weights`` are each node's gradient
         to the pixels averaged over the training images that drive it most (``conv_sensitivity``), its ``preferred`` images come from
@@ -45,6 +50,8 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
     layers = network.layers
     tuning = class_tuning(test_hidden, test_labels, len(class_names))
     start = np.full(train_images.shape[1], train_images.mean())
+    mean_ink = train_images.mean(axis=0)
+    allowed = ink_weight(mean_ink)  # the preferred inputs keep to where training digits put ink
     tops, silents = extreme_items_of_all(train_hidden, EXTREME_IMAGES)
     extra = {}
     if network.convolutional:
@@ -52,7 +59,7 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
             raise ValueError("a convolutional network's filters are measured on the test images: pass test_images.")
         class_images, class_probabilities, preferred = conv_preferred_inputs(
             network.filters, layers["hidden_kernel"], layers["hidden_bias"], str(layers["hidden_activation"]),
-            layers["output_weights"], layers["output_bias"], start=start)
+            layers["output_weights"], layers["output_bias"], start=start, allowed=allowed)
         pixel_weights = conv_sensitivity(network.filters, layers["hidden_kernel"], train_images[tops])
         extra = filter_arrays(network.filters, test_images, test_labels, len(class_names))
     else:
@@ -61,8 +68,11 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
         preferred = preferred_input_in_box(pixel_weights)
         class_images, class_probabilities = class_preferred_inputs(
             layers["hidden_kernel"], layers["hidden_bias"], str(layers["hidden_activation"]), layers["output_weights"],
-            layers["output_bias"], start=start, input_matrix=network.matrix, input_offset=network.offset)
+            layers["output_bias"], start=start, input_matrix=network.matrix, input_offset=network.offset, allowed=allowed)
     units = network.hidden_units
+    evidence_digits, evidence_labels = (test_images, test_labels) if test_images is not None else (train_images, train_labels)
+    mean_digits = np.stack([train_images[train_labels == label].mean(axis=0) if np.any(train_labels == label)
+                            else np.zeros(train_images.shape[1]) for label in range(len(class_names))])
     sample = np.random.default_rng(0).permutation(len(train_hidden))[:SCATTER_POINTS] if units <= 2 else np.arange(0)
     return {
         "pixel_weights": pixel_weights.astype(np.float32),
@@ -79,6 +89,9 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
         "class_images": class_images.astype(np.float32),
         "class_probabilities": class_probabilities.astype(np.float32),
         "class_contributions": class_contributions(test_hidden, test_labels, layers["output_weights"], len(class_names)).astype(np.float32),
+        "class_evidence": class_evidence(network, evidence_digits, evidence_labels, len(class_names)),
+        "class_mean_digits": mean_digits.astype(np.float32),
+        "mean_ink": mean_ink.astype(np.float32),
         "sample_hidden": train_hidden[sample].astype(np.float32),
         "sample_labels": train_labels[sample].astype(np.uint8),
         **extra,

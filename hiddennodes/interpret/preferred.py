@@ -7,9 +7,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from scipy.ndimage import gaussian_filter
+
 from hiddennodes.data.datasets import IMAGE_PIXELS, IMAGE_SHAPE
 from hiddennodes.network.convolution import Filters
 from hiddennodes.network.trained import ACTIVATION_FUNCTIONS, softmax
+
+JITTER = 1  # pixels each ascent step's gradient is taken off-place, up and down and sideways
+JITTER_SEED = 0  # the moves' draw: fixed, so a network's preferred inputs are always the same
+BLUR = 0.5  # the Gaussian's standard deviation in pixels, applied every BLUR_EVERY steps
+BLUR_EVERY = 4
 
 
 def weights_in_pixel_space(
@@ -73,6 +80,9 @@ def class_preferred_inputs(
     step_size: float = 0.02,
     ink_cost: float = 0.05,
     smoothness: float = 0.5,
+    jitter: int = JITTER,
+    blur: float = BLUR,
+    allowed: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each output class, the 28x28 image in [0, 1] the network finds most
     typical of it: regularised gradient ascent through the hidden layer.
@@ -83,9 +93,14 @@ def class_preferred_inputs(
     the probability, as Simonyan et al. (2014) do: a probability can also be
     raised by lowering the other classes, which gives near-empty images. The
     ink cost keeps pixels dark unless they raise the score; the smoothness
-    term suppresses the pixel-level noise a plain ascent produces. With the
-    defaults an MNIST model draws recognisable digits. The start image and
-    both terms are fixed, so the result is deterministic.
+    term suppresses the pixel-level noise a plain ascent produces, and so do
+    the two transformations of the feature visualisation literature (Olah et
+    al., 2017, "Feature Visualization"; Yosinski et al., 2015): each step's
+    gradient is taken on the image moved by up to ``jitter`` pixels (a seeded
+    draw, so the result is deterministic), and every ``BLUR_EVERY`` steps the
+    image is blurred by a Gaussian of ``blur`` pixels. An image that only one
+    exact placement of the pixels drives is noise; these keep what survives a
+    small move.
 
     Args:
         hidden_kernel, hidden_bias: the hidden layer, kernel (inputs, nodes).
@@ -95,6 +110,10 @@ def class_preferred_inputs(
         input_matrix, input_offset: the network's inputs as ``pixels @ input_matrix
             + input_offset``: PCA components transposed and ``-mean @ components.T``,
             or a 0/1 selection matrix for selected pixels; None for raw pixels.
+        allowed: each pixel's share of every step, 784 values in [0, 1]
+            (``hiddennodes.interpret.regions.ink_weight``): a pixel training digits
+            never ink starts blank and stays so, however large its weight (the
+            optimizer's, not evidence); None: every pixel moves freely.
 
     Returns:
         Images (classes, 784) and the network's probabilities for them (classes, classes).
@@ -112,39 +131,46 @@ def class_preferred_inputs(
         kernel_bias = np.asarray(hidden_bias, dtype=np.float64)
     classes = weights.shape[1]
     target = np.eye(classes)  # d score_c / d logits
-    images = np.tile(np.asarray(start, dtype=np.float64).reshape(1, -1), (classes, 1))
-    moment, velocity = np.zeros_like(images), np.zeros_like(images)
+    start_images = np.tile(np.asarray(start, dtype=np.float64).reshape(1, -1), (classes, 1))
 
-    for step in range(1, steps + 1):
-        pre = images @ kernel + kernel_bias
-        # Back from the class's score through the output and hidden layers.
-        gradient = ((target @ weights.T) * derivative(pre)) @ kernel.T
-        gradient -= ink_cost
-        gradient += smoothness * _laplacian(images.reshape(-1, *IMAGE_SHAPE)).reshape(classes, -1)
-        moment = 0.9 * moment + 0.1 * gradient
-        velocity = 0.999 * velocity + 0.001 * gradient**2
-        update = (moment / (1 - 0.9**step)) / (np.sqrt(velocity / (1 - 0.999**step)) + 1e-8)
-        images = np.clip(images + step_size * update, 0.0, 1.0)
+    def class_gradient(images):  # back from the class's score through the output and hidden layers
+        return ((target @ weights.T) * derivative(images @ kernel + kernel_bias)) @ kernel.T
+
+    images = _ascend(class_gradient, start_images, steps, step_size, ink_cost, smoothness, jitter, blur, allowed)
     return images.astype(np.float32), softmax(activate(images @ kernel + kernel_bias) @ weights + output_bias)
 
 
-def _ascend(pixel_gradient, images: np.ndarray, steps: int, step_size: float, ink_cost: float, smoothness: float) -> np.ndarray:
+def _ascend(pixel_gradient, images: np.ndarray, steps: int, step_size: float, ink_cost: float, smoothness: float,
+            jitter: int = JITTER, blur: float = BLUR, allowed: np.ndarray | None = None) -> np.ndarray:
     """Projected gradient ascent (Adam steps, clipped to [0, 1]) of (n, 784) images on ``pixel_gradient(images)``
-    less the ink cost and the neighbour differences, as ``class_preferred_inputs`` does."""
+    less the ink cost and the neighbour differences, each step's gradient taken on the images moved by up to
+    ``jitter`` pixels (seeded) and moved back, the images blurred by ``blur`` pixels every ``BLUR_EVERY`` steps
+    (0: neither), each pixel's step scaled by ``allowed`` (None: all 1), as ``class_preferred_inputs`` describes."""
+    share = np.ones(images.shape[1]) if allowed is None else np.asarray(allowed, np.float64).reshape(-1)
+    images = images * share
     moment, velocity = np.zeros_like(images), np.zeros_like(images)
+    shifts = np.random.default_rng(JITTER_SEED).integers(-jitter, jitter + 1, size=(steps, 2))
     for step in range(1, steps + 1):
-        gradient = pixel_gradient(images) - ink_cost
-        gradient += smoothness * _laplacian(images.reshape(-1, *IMAGE_SHAPE)).reshape(len(images), -1)
+        down, right = (int(shift) for shift in shifts[step - 1])
+        grid = images.reshape(-1, *IMAGE_SHAPE)
+        moved = np.roll(grid, (down, right), axis=(1, 2)).reshape(len(images), -1)
+        gradient = np.roll(np.asarray(pixel_gradient(moved), np.float64).reshape(-1, *IMAGE_SHAPE), (-down, -right),
+                           axis=(1, 2)).reshape(len(images), -1) - ink_cost
+        gradient += smoothness * _laplacian(grid).reshape(len(images), -1)
         moment = 0.9 * moment + 0.1 * gradient
         velocity = 0.999 * velocity + 0.001 * gradient**2
         update = (moment / (1 - 0.9**step)) / (np.sqrt(velocity / (1 - 0.999**step)) + 1e-8)
-        images = np.clip(images + step_size * update, 0.0, 1.0)
+        images = np.clip(images + step_size * share * update, 0.0, 1.0)
+        if blur and step % BLUR_EVERY == 0 and step < steps:
+            blurred = gaussian_filter(images.reshape(-1, *IMAGE_SHAPE), sigma=(0, blur, blur), mode="nearest").reshape(len(images), -1)
+            images = share * blurred + (1 - share) * images  # a held pixel is not blurred into either
     return images
 
 
 def conv_preferred_inputs(filters: Filters, hidden_kernel: np.ndarray, hidden_bias: np.ndarray, activation: str,
                           output_weights: np.ndarray, output_bias: np.ndarray, start: np.ndarray, steps: int = 300,
                           node_steps: int = 150, step_size: float = 0.02, ink_cost: float = 0.05, smoothness: float = 0.5,
+                          jitter: int = JITTER, blur: float = BLUR, allowed: np.ndarray | None = None,
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A convolutional network's preferred inputs, by the same regularised gradient ascent as
     ``class_preferred_inputs``, through its convolutions (``Filters.gradient``).
@@ -165,9 +191,10 @@ def conv_preferred_inputs(filters: Filters, hidden_kernel: np.ndarray, hidden_bi
     def class_gradient(images):
         return filters.gradient(images, lambda flat: ((target @ weights.T) * derivative(flat @ kernel + bias)) @ kernel.T)
 
-    class_images = _ascend(class_gradient, np.tile(start, (classes, 1)), steps, step_size, ink_cost, smoothness)
+    class_images = _ascend(class_gradient, np.tile(start, (classes, 1)), steps, step_size, ink_cost, smoothness, jitter, blur,
+                           allowed)
     node_images = _ascend(lambda images: filters.gradient(images, kernel.T), np.tile(start, (nodes, 1)), node_steps,
-                          step_size, ink_cost, smoothness)
+                          step_size, ink_cost, smoothness, jitter, blur, allowed)
     hidden = activate(filters.flat(class_images).astype(np.float64) @ kernel + bias)
     return class_images.astype(np.float32), softmax(hidden @ weights + output_bias), node_images.astype(np.float32)
 
