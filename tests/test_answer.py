@@ -151,3 +151,27 @@ def test_a_single_nodes_sentences_say_what_it_measures_and_what_it_cannot_tell_a
     assert "2s 10%, taken for 3s" in separation
     two = narrow_nodes([0.95, 0.95, 0.7, 0.3, 0.6, 0.2, 0.7, 0.85, 0.4, 0.45], [0] * 10)
     assert second_node_sentence("exp1", "exp2", one, two) == "What the second node adds (exp2 against exp1): 2s go from 10% to 70% read right."
+
+
+def test_every_node_description_holds_on_the_means_it_was_made_from_and_a_wrong_one_is_caught():
+    from hiddennodes.report.readback import description_problems, report_problems
+    from hiddennodes.words import describe_node
+
+    rng = np.random.default_rng(3)
+    fashion = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    for names in ([str(digit) for digit in range(10)], fashion):
+        for _ in range(200):
+            row = np.maximum(rng.normal(0, 1, 10) * rng.uniform(0, 3, 10), 0)
+            assert description_problems(describe_node(row, names), row, names) == [], (row, describe_node(row, names))
+    digits = [str(digit) for digit in range(10)]
+    tuning = np.array([[0.0, 0.1, 2.0, 0.0, 0.0, 1.5, 0.0, 0.0, 0.0, 0.0],   # fires for 2s and 5s
+                       [3.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.2]])  # fires for 0s
+    right = (f'<details><summary>exp3</summary><a id="exp3"></a><ul><li>Its most selective node, 1, '
+             f'{describe_node(tuning[1], digits)} (selectivity 0.9); switching node 1 off costs 1.0 points.</li></ul></details>')
+    assert report_problems(right, {"exp3": tuning}, digits) == (1, [])
+    swapped = right.replace("node, 1,", "node, 0,")  # the sentence of one node said of another
+    count, problems = report_problems(swapped, {"exp3": tuning}, digits)
+    assert count == 1 and problems == ["exp3 node 0: 'fires for 0s, silent for every other class': classes at half its peak or more are [2, 5]"]
+    assert description_problems("fires for 5s and 2s, silent for 1s", tuning[0], digits) == [
+        "'fires for 5s and 2s, silent for 1s': not named from the most active down",
+        "'fires for 5s and 2s, silent for 1s': classes under a tenth of its peak are [0, 1, 3, 4, 6, 7, 8, 9]"]

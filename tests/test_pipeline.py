@@ -315,6 +315,24 @@ def test_a_shared_remote_restores_every_output_without_rerunning(clean_project, 
 
 
 
+def test_every_node_sentence_of_the_report_holds_on_the_arrays_behind_its_figures(project):
+    # "Fires for" is a node's mean activation per class (the tuning figure's array); every sentence of the page that
+    # says what a node fires for, or what it is most and least active for, is read back and held to it.
+    from hiddennodes.report.readback import node_claims, report_problems
+
+    experiments = list(yaml.safe_load((project / "params.yaml").read_text())["experiments"])
+    class_names = json.loads((project / "data/dataset.json").read_text())["class_names"]
+    tunings = {}
+    for name in experiments:
+        with np.load(project / f"data/interpretation/{name}.npz", allow_pickle=False) as arrays:
+            tunings[name] = arrays["tuning"]
+    page = (project / "report.html").read_text()
+    count, problems = report_problems(page, tunings, class_names)
+    assert problems == []
+    # every experiment's section says what one of its nodes fires for; the answer adds exp1's node and exp2's two
+    assert {name for name, _, _ in node_claims(page, experiments)} == set(experiments) and count >= len(experiments) + 3
+
+
 def test_report_opens_offline_in_chromium_with_every_image(project, browser):
     from browser import check_page, open_every_section
 

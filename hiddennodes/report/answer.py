@@ -17,14 +17,16 @@ def _places(parts: Sequence[Mapping]) -> str:
 
 
 def _where(parts: Sequence[Mapping], one: str = "") -> str:
-    """"on its strokes at the top and the left" / "at the centre, where a 0 has little ink,", both when both are named;
-    "at the top and the left" for parts of no class."""
+    """"on its strokes at the top and the left" / "at the centre, where a 0 has little ink," / both named: "on its
+    strokes at the top, and off them at the right," (off them: where the class has little ink); "at the top and the
+    left" for parts of no class."""
     if all(part["on_strokes"] is None for part in parts):
         return f"at {_places(parts)}"
     on = [part for part in parts if part["on_strokes"]]
     off = [part for part in parts if part["on_strokes"] is False]
-    said = ([f"on its strokes at {_places(on)}"] if on else []) + ([f"at {_places(off)}, where {one} has little ink,"] if off else [])
-    return " and ".join(said)
+    if on and off:
+        return f"on its strokes at {_places(on)}, and off them at {_places(off)},"
+    return f"on its strokes at {_places(on)}" if on else f"at {_places(off)}, where {one} has little ink,"
 
 
 def answer_sentence(one: str, words: Mapping) -> str:
@@ -49,7 +51,7 @@ def parse_places(sentence: str) -> dict[str, list[tuple[str, bool]]]:
     body = sentence.split(": ", 1)[1]
     for clause in body.rstrip(".").split("; "):
         key = "raises" if " raises " in clause else "lowers"
-        for piece in re.split(r" and (?=at |on its strokes)", clause):
+        for piece in re.split(r",? and (?=at |on its strokes|off them)", clause):
             on = piece.removeprefix("ink ").startswith("on its strokes")
             for name in cells:
                 if re.search(rf"\bthe {name}\b", piece):
