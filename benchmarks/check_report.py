@@ -5,7 +5,7 @@ behind its figures.
 
 Reads ``report.html``, ``data/dataset.json`` and each experiment's ``data/interpretation/<exp>.npz`` (its nodes'
 mean activation per class, the tuning figure's array; no pickle) and prints, per experiment, how many node
-sentences were read and what does not hold (``hiddennodes.report.readback``); exits 1 if anything does not.
+sentences were read and what does not hold (``hiddennodes.readback``); exits 1 if anything does not.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hiddennodes.report.readback import node_claims, report_problems  # noqa: E402
+from hiddennodes.readback import node_claims, report_problems  # noqa: E402
 
 
 def main() -> int:

@@ -154,7 +154,7 @@ def test_a_single_nodes_sentences_say_what_it_measures_and_what_it_cannot_tell_a
 
 
 def test_every_node_description_holds_on_the_means_it_was_made_from_and_a_wrong_one_is_caught():
-    from hiddennodes.report.readback import description_problems, report_problems
+    from hiddennodes.readback import description_problems, report_problems
     from hiddennodes.words import describe_node
 
     rng = np.random.default_rng(3)

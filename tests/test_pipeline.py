@@ -318,7 +318,7 @@ def test_a_shared_remote_restores_every_output_without_rerunning(clean_project, 
 def test_every_node_sentence_of_the_report_holds_on_the_arrays_behind_its_figures(project):
     # "Fires for" is a node's mean activation per class (the tuning figure's array); every sentence of the page that
     # says what a node fires for, or what it is most and least active for, is read back and held to it.
-    from hiddennodes.report.readback import node_claims, report_problems
+    from hiddennodes.readback import node_claims, report_problems
 
     experiments = list(yaml.safe_load((project / "params.yaml").read_text())["experiments"])
     class_names = json.loads((project / "data/dataset.json").read_text())["class_names"]
