@@ -71,8 +71,8 @@ VIEW_FIGURES = {
     "scatter": (("scatter_predicted.png", "The two nodes' activations on the training images (the study's scatter), coloured by "
                  "predicted class, over the output layer's decision regions."),
                 ("scatter_true.png", "The same, coloured by true class.")),
-    "map": (("tsne.png", "Hidden activations of training images mapped to 2-D by t-SNE (openTSNE, seeded), with images drawn at "
-             "their places: images the hidden layer treats as alike lie together."),),
+    "map": (("tsne.png", "Hidden activations of training images mapped to 2-D by t-SNE (which keeps each image near its nearest "
+             "neighbours; seeded), with images drawn at their places: images the hidden layer treats as alike lie together."),),
 }
 MORE_VIEW_FIGURES = {"map": ("hidden/pca.png",)}
 INPUT_FIGURES = {

@@ -326,6 +326,26 @@ def test_a_convolutional_networks_filters_travel_with_it():
     assert "conv" not in dense
 
 
+def test_the_node_tiles_fade_where_training_digits_hardly_ever_ink_as_the_reports_pictures_do():
+    from explorer_pages import interpretation
+
+    from hiddennodes.explorer.page import experiment_payload
+    from hiddennodes.interpret.regions import ink_weight
+
+    rng = np.random.default_rng(0)
+    network = pixel_network({"hidden_kernel": rng.normal(0, 1, (784, 4)).astype(np.float32), "hidden_bias": np.zeros(4, np.float32),
+                             "hidden_activation": np.array("relu"), "output_weights": rng.normal(0, 1, (4, 10)).astype(np.float32),
+                             "output_bias": np.zeros(10, np.float32)})
+    images = np.zeros((40, 28, 28), np.float32)
+    images[:, 6:22, 6:22] = rng.random((40, 16, 16))  # the border is never inked
+    images = images.reshape(40, 784)
+    arrays = interpretation(network, images, np.arange(40) % 10, images, np.arange(40) % 10)
+    tiles = unblob(experiment_payload("dense", "dense", network, arrays, None)["weight_images"]).reshape(-1, 28, 28)
+    assert np.all(tiles[:, :6, :] == 0) and np.all(tiles[:, 22:, :] == 0)  # never inked: blank, however large the weight
+    inside = ink_weight(arrays["mean_ink"]).reshape(28, 28)[6:22, 6:22] == 1
+    assert np.count_nonzero(tiles[:, 6:22, 6:22][:, inside]) > 0.9 * 4 * inside.sum()  # the digit's own pixels keep theirs
+
+
 def conv_attribution(network, digit: np.ndarray, background: np.ndarray, target: int) -> np.ndarray:
     """What the page draws for a convolutional network: the gradient of class ``target``'s score at ``digit``, back
     through the dense layer and Filters.gradient (held to TensorFlow's), times the digit's change from the mean background."""

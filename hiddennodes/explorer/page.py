@@ -22,6 +22,7 @@ from typing import Mapping
 import numpy as np
 
 from hiddennodes.image_bytes import image_bytes
+from hiddennodes.interpret.regions import ink_weight
 from hiddennodes.network.trained import Network
 from hiddennodes.words import with_article
 
@@ -65,7 +66,11 @@ def experiment_payload(name: str, label: str, network: Network, interpretation: 
     that drive it most (the interpretation's ``pixel_weights`` for such a network), not weights.
     """
     layers = network.layers
-    weights, weight_scale = _signed_bytes(interpretation["pixel_weights"])
+    # faded where training digits hardly ever ink, as the report's weight pictures are (a weight there is the optimizer's)
+    faded = np.asarray(interpretation["pixel_weights"], np.float64)
+    if "mean_ink" in interpretation:
+        faded = faded * ink_weight(interpretation["mean_ink"]).reshape(1, -1)
+    weights, weight_scale = _signed_bytes(faded)
     inputs = {"kind": network.input_kind}
     if network.input_kind == "pca":
         inputs["components"] = blob(network.input_arrays["pca_components"], "f32")

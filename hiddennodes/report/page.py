@@ -53,8 +53,8 @@ class Section:
 
 def realworld_table(realworld: Mapping, robustness: Mapping, calibration: Mapping, experiments: Sequence[str]) -> Table:
     """Per experiment: accuracy at home and away, calibration, the reject option, and the most harmful change."""
-    headers = ["experiment", "MNIST test acc", "UCI acc", "test ECE", "UCI ECE", "threshold", "test answered", "acc answered",
-               "UCI answered", "UCI acc answered", "most harmful change (acc at strongest)"]
+    headers = ["experiment", "MNIST test acc", "UCI acc", "test calibration error", "UCI calibration error", "threshold", "test answered",
+               "acc answered", "UCI answered", "UCI acc answered", "most harmful change (acc at strongest)"]
     rows = []
     for name in experiments:
         real, calibrated, rates = realworld.get(name, {}), calibration[name], robustness[name]["strongest"]
