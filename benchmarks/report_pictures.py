@@ -5,7 +5,7 @@
 Opens ``DIR/report.html`` (requests leaving the page aborted and recorded, as the tests do), opens a section
 with a real click on its title, and saves the top of it: ``report_classes.png`` (the reference experiment's
 section: what carries each class) and ``report_customers.png`` (customers' digits). Fails if the page logged a
-console error or asked for anything outside it. The figures the docs show as they are (the comparison, exp2's
+console error or asked for anything outside it. ``report_answer.png`` is the page's answer, as it opens (no click). The figures the docs show as they are (the comparison, exp2's
 scatter, exp3's t-SNE map, preferred inputs and attributions) are copied from ``DIR/plots``.
 """
 
@@ -46,6 +46,13 @@ def main() -> None:
         sys.exit("error: chromium is missing (apt-get install chromium).")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(**launch_args(chromium))
+        with visit(browser, args.project / "report.html", viewport=(1400, HEIGHT)) as seen:
+            box = seen.page.locator("#answer").bounding_box()
+            seen.page.screenshot(path=str(args.out / "report_answer.png"),
+                                 clip={"x": 0, "y": box["y"], "width": 1400, "height": min(box["height"], HEIGHT)}, full_page=True)
+            if seen.console_errors or seen.outside_requests:
+                sys.exit(f"error: report_answer.png: console errors {seen.console_errors}, outside requests {seen.outside_requests}")
+        print(f"{args.out / 'report_answer.png'}: the answer the page opens on")
         for name, anchor in SECTIONS.items():
             anchor = anchor.format(reference=reference)
             with visit(browser, args.project / "report.html", viewport=(1400, HEIGHT)) as seen:
