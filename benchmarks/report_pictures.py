@@ -47,9 +47,10 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(**launch_args(chromium))
         with visit(browser, args.project / "report.html", viewport=(1400, HEIGHT)) as seen:
-            box = seen.page.locator("#answer").bounding_box()
+            top, height = seen.page.evaluate("(() => { const r = document.getElementById('answer').getBoundingClientRect(); "
+                                             "return [r.top + window.scrollY, r.height]; })()")
             seen.page.screenshot(path=str(args.out / "report_answer.png"),
-                                 clip={"x": 0, "y": box["y"], "width": 1400, "height": min(box["height"], HEIGHT)}, full_page=True)
+                                 clip={"x": 0, "y": top, "width": 1400, "height": min(height, HEIGHT)}, full_page=True)
             if seen.console_errors or seen.outside_requests:
                 sys.exit(f"error: report_answer.png: console errors {seen.console_errors}, outside requests {seen.outside_requests}")
         print(f"{args.out / 'report_answer.png'}: the answer the page opens on")
@@ -59,8 +60,12 @@ def main() -> None:
                 page = seen.page
                 page.click(f"details:has(#{anchor}) > summary")
                 page.locator(f"#{anchor}").scroll_into_view_if_needed()
-                box = page.locator(f"details:has(#{anchor})").bounding_box()
-                page.screenshot(path=str(args.out / name), clip={"x": 0, "y": box["y"], "width": 1400, "height": HEIGHT},
+                # where the section starts on the page (a bounding box is the viewport's, and the page has scrolled)
+                top, opened = page.evaluate(f"(() => {{ const d = document.querySelector('details:has(#{anchor})'); "
+                                            "return [d.getBoundingClientRect().top + window.scrollY, d.open]; })()")
+                if not opened:
+                    sys.exit(f"error: {name}: a click on its title did not open section #{anchor}")
+                page.screenshot(path=str(args.out / name), clip={"x": 0, "y": top, "width": 1400, "height": HEIGHT},
                                 full_page=True)
                 if seen.console_errors or seen.outside_requests:
                     sys.exit(f"error: {name}: console errors {seen.console_errors}, outside requests {seen.outside_requests}")
