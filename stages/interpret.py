@@ -55,7 +55,7 @@ from hiddennodes.interpret.regions import evidence_words, ink_weight
 from hiddennodes.interpret.node_stats import class_carriers, class_confusions, weight_pages
 from hiddennodes.network.trained import load_network
 from hiddennodes.parallel import save_figures
-from hiddennodes.words import class_items
+from hiddennodes.words import class_items, items_of
 
 RANKED_NODES = 8  # nodes shown large per ranking
 TOP_IMAGES = 6
@@ -89,7 +89,7 @@ def weights_figure(pixel_weights, nodes, tuning, importance, class_names, experi
     what = "the mean gradient to the pixels over its top training images" if convolutional else "the incoming weights"
     title = (f"{experiment}: {what} of {subject}, ordered by preferred class, "
              f"then by the accuracy lost without the node (the number, in points); colours clipped at the {WEIGHT_PERCENTILE}th percentile "
-             "of |weight|; pixels training digits hardly ever ink faded out")
+             f"of |weight|; pixels training {items_of(class_names)} hardly ever ink faded out")
     return image_grid_figure(
         pixel_weights[nodes], titles, textwrap.fill(title, int(8 * (tile * columns + 0.8))), columns=columns, symmetric=True,
         tile=tile, limit=limit, colorbar_label=f"weight (clipped at ±{limit:.3g})")

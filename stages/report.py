@@ -31,13 +31,14 @@ from hiddennodes.words import count_words, english_list, items_of
 EXPERIMENT_FIGURES = (
     ("nodes/weights/1.png", "The most important hidden nodes' incoming weights as 28×28 images (up to {per_figure}){mapped}, ordered by "
      "the class each prefers and then by the accuracy lost without it; one colour scale, clipped at the {percentile}th percentile of the "
-     "weights' sizes (red: ink there raises the node, blue: lowers it); pixels that training digits hardly ever ink are faded out."),
+     "weights' sizes (red: ink there raises the node, blue: lowers it); pixels that training {items} hardly ever ink are faded out."),
     ("nodes/tuning.png", "Mean activation of each node per class, nodes sorted by their preferred class."),
     ("attributions/{name}/classes.png", "Which pixels push each class's score up (red) or down (blue): shap's attributions toward the class, "
-     "the mean over its test digits, measured against training digits; the outline is the class's mean digit."),
+     "the mean over its test {items}, measured against training {items}; the outline is the class's mean {item}."),
     ("nodes/important.png", "The most important nodes: those whose removal costs the most test accuracy, with the training images that "
      "drive them most and some that leave them silent. These are single extremes: what a node 'fires for' in the text is its mean "
-     "activation over each class's test digits, so a node can fire most on average for 1s and still have a few 5s at its top."),
+     "activation over each class's test {items}, so a node can fire most on average for one class and still have a few of another "
+     "at its top."),
     ("learning_curves.png", "Learning curves from DVCLive; the kept (best validation) epoch is marked."),
     ("confusion.png", "Test confusion matrix."),
 )
@@ -79,19 +80,19 @@ INPUT_FIGURES = {
     "top_pixels": (("pixel_importance.png", "The random forest's pixel importances; the selected pixels are ringed in red."),),
 }
 REAL_FIGURES = (
-    ("robustness/curves.png", "Test accuracy as the digits are turned, moved, resized, thinned, thickened, made noisy, blurred and faded."),
+    ("robustness/curves.png", "Test accuracy as the {items} are turned, moved, resized, thinned, thickened, made noisy, blurred and faded."),
     ("robustness/examples.png", "One test image at every level of every change, to see what the severities mean."),
     ("calibration/reliability.png", "Reliability diagrams: accuracy against confidence; bars on the diagonal mean the confidence can be trusted."),
-    ("calibration/coverage.png", "Accuracy on the digits the model answers against the share it answers, abstaining below a confidence threshold."),
+    ("calibration/coverage.png", "Accuracy on the {items} the model answers against the share it answers, abstaining below a confidence threshold."),
 )
 CUSTOMER_FIGURES = (
     ("customers/examples.png", "Each condition at its strongest: the picture as sent, each 28×28 the network was fed, and what it answered."),
 )
 CLASSES_CAPTION = ("What carries each class, a row per class: the input the class prefers (gradient ascent on its score through the hidden "
-                   "layer, kept smooth by small random moves and blurs and to the pixels training digits ink, drawn from white to "
-                   "its own darkest pixel), {carriers} to its score on its test digits (mean activation × "
+                   "layer, kept smooth by small random moves and blurs and to the pixels training {items} ink, drawn from white to "
+                   "its own darkest pixel), {carriers} to its score on its test {items} (mean activation × "
                    "outgoing weight, the number above each; the weights on one colour scale, clipped at the {percentile}th percentile of "
-                   "their sizes), and the test digit of that class most confidently read as the class it is most often taken for.")
+                   "their sizes), and the test {item} of that class most confidently read as the class it is most often taken for.")
 DATA_FIGURES = (
     ("data/samples.png", "Sample training images per class."),
     ("data/mean_images.png", "The mean training image of each class."),
@@ -246,12 +247,13 @@ def main() -> None:
         if e.name == reference:
             candidates.append(classes)
         words = [*node_findings(e.name, found), *view_finding(e), classes.sentence,
-                 *([attribution_finding(e.name, attributions[e.name])] if e.name == reference else [])]
+                 *([attribution_finding(e.name, attributions[e.name], items)] if e.name == reference else [])]
         settings = found["weight_figures"]
         carriers = max(len(row_["carriers"]) for row_ in found["classes"])
         phrase = "the node that adds most" if carriers == 1 else f"the {carriers} nodes that add most"
         full = e.name == reference  # the reference shows every kind of figure; the others what differs (docstring)
-        lead = ([figure(f"{e.name}/nodes/classes.png", CLASSES_CAPTION.format(carriers=phrase, percentile=settings["percentile"]), wide=True),
+        lead = ([figure(f"{e.name}/nodes/classes.png", CLASSES_CAPTION.format(carriers=phrase, percentile=settings["percentile"],
+                                                                                 items=items, item=items[:-1]), wide=True),
                  carriers_table(found, items)] if full else [])
         shown = [(path, caption) for path, caption in experiment_figures(e, e.name in convolutional)
                  if full or not path.endswith(REFERENCE_ONLY)]
@@ -261,7 +263,7 @@ def main() -> None:
             if kind in explained and kind in SHORT_CAPTIONS:  # each kind of figure explained once, where it first appears
                 caption = f"{SHORT_CAPTIONS[kind]} (read as in {explained[kind]}'s section)."
             explained.setdefault(kind, e.name)
-            figures.append(figure(path, caption.format(**settings, mapped=MAPPED.get(e.inputs, ""))))
+            figures.append(figure(path, caption.format(**settings, mapped=MAPPED.get(e.inputs, ""), items=items, item=items[:-1])))
         left_out = [] if full else [path.split("/", 1)[1] for path, _ in experiment_figures(e, e.name in convolutional)
                                     if path.endswith(REFERENCE_ONLY) and not path.startswith("attributions/")]
         more = [f"plots/{e.name}/{name}" for name in (*([] if full else ["nodes/classes.png"]), *left_out, *MORE_FIGURES,
@@ -285,7 +287,7 @@ def main() -> None:
     paragraphs = [] if realworld["applicable"] else [f"Digits from other writers: not applicable. {realworld['reason']}"]
     sections.append(Section(
         "realworld", "Away from the training conditions: other writers, changed images, and when to abstain",
-        paragraphs, [figure(name, caption) for name, caption in REAL_FIGURES],
+        paragraphs, [figure(name, caption.format(items=items)) for name, caption in REAL_FIGURES],
         [realworld_table(realworld, robustness, calibration, params.names), strongest_table(robustness, params.names)],
         findings=sentences(away), short="Away from training"))
     reader = (customers.get("reader") or {}).get("experiment", reference)
@@ -305,7 +307,7 @@ def main() -> None:
         twin = plain_twin(e, experiments)
         if twin is None:
             continue
-        rows = augment_rows(twin.name, e.name, comparison, robustness, calibration, customers, realworld)
+        rows = augment_rows(twin.name, e.name, comparison, robustness, calibration, customers, realworld, items)
         augmented = augment_findings(twin.name, e.name, params.distortions(e).describe(), rows, items)
         candidates += augmented
         sections.append(Section(
@@ -336,9 +338,9 @@ def main() -> None:
         f"The answer: what each class's score responds to ({reference}, {comparison[reference]['hidden_units']} hidden nodes)",
         [f"Where a little more ink raises each class's score against the other classes (red) and where it lowers it (blue), for "
          f"{reference} ({params.experiment(reference).label}), averaged over the class's test {items}, over the outline of the "
-         "class's mean training digit, all on one colour scale; pixels that training digits hardly ever ink are left out. "
+         f"class's mean training {items[:-1]}, all on one colour scale; pixels that training {items} hardly ever ink are left out. "
          "The dashed lines cut the picture into the nine parts the sentences name; 'its strokes' are where the class's mean "
-         "digit has ink."],
+         f"{items[:-1]} has ink."],
         [((args.plots / reference / "nodes" / "evidence" / f"{label}.png").read_bytes(), sentence)
          for label, sentence in enumerate(class_sentences(nodes[reference]))],
         narrow_sentences(experiments, nodes))

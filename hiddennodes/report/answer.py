@@ -129,4 +129,11 @@ def second_node_sentence(one: str, two: str, one_nodes: Mapping, two_nodes: Mapp
     if not gains:
         return f"The second node of {two} reads no class more than 5 points better than {one}'s one node."
     return (f"What the second node adds ({two} against {one}): "
-            + ", ".join(f"{class_items(name)} go from {before[name]:.0%} to {after[name]:.0%} read right" for name in gains) + ".")
+            + ", ".join(f"{_plural(name)} go from {before[name]:.0%} to {after[name]:.0%} read right" for name in gains) + ".")
+
+
+def _plural(name: str) -> str:
+    """A class's items as the subject of a plural verb: "0s", "Ankle boot images"."""
+    from hiddennodes.words import class_items
+
+    return class_items(name) if class_items(name) != name else f"{name} images"

@@ -320,8 +320,9 @@ def customers_findings(customers: Mapping, table: Mapping, familiarity: Mapping,
 
 
 def augment_rows(plain: str, augmented: str, comparison: Mapping, robustness: Mapping, calibration: Mapping,
-                 customers: Mapping, realworld: Mapping) -> list[tuple[str, float, float]]:
-    """(what, plain's value, augmented's value) for every measure the report compares the two on: clean test accuracy,
+                 customers: Mapping, realworld: Mapping, items: str = "digits") -> list[tuple[str, float, float]]:
+    """(what, plain's value, augmented's value) for every measure the report compares the two on (``items``: what the
+    dataset's images are): clean test accuracy,
     accuracy at each change's strongest severity and their mean, the calibration error and the share answered at the
     target accuracy, and the customers' and other writers' digits where those apply."""
     rows = [("test accuracy", comparison[plain]["test_accuracy"], comparison[augmented]["test_accuracy"])]
@@ -333,7 +334,7 @@ def augment_rows(plain: str, augmented: str, comparison: Mapping, robustness: Ma
     strongest = [robustness[name]["strongest"] for name in (plain, augmented)]
     rows.append(("mean over the strongest changes", *(sum(rates.values()) / len(rates) for rates in strongest)))
     rows.append(("expected calibration error (lower is better)", calibration[plain]["test_ece"], calibration[augmented]["test_ece"]))
-    rows.append((f"test digits answered at {calibration['target_accuracy']:.0%} accuracy",
+    rows.append((f"test {items} answered at {calibration['target_accuracy']:.0%} accuracy",
                  calibration[plain]["test_coverage"], calibration[augmented]["test_coverage"]))
     if customers.get("applicable") and plain in customers and augmented in customers:
         for group in ("clean", "hard"):  # what the reader answers, and how much of that is right: never the raw arrays' 1.0
@@ -383,11 +384,11 @@ def augment_findings(plain: str, augmented: str, described: str, rows: Sequence[
     return found
 
 
-def attribution_finding(experiment: str, summary: Mapping) -> str:
-    """How the attributions were made and how closely they add up."""
+def attribution_finding(experiment: str, summary: Mapping, items: str = "digits") -> str:
+    """How the attributions were made and how closely they add up (``items``: what the dataset's images are)."""
     how = "DeepExplainer" if summary["method"] == "deep" else "GradientExplainer, expected gradients"
     return (f"How {experiment}'s red and blue attribution pictures are made: the shap library ({how}) shares out each of "
-            f"{summary['explained']} test digits' scores among its pixels, measured against {summary['background']} training digits; "
+            f"{summary['explained']} test {items}' scores among its pixels, measured against {summary['background']} training {items}; "
             f"the shares add up to the score's difference from theirs to within {summary['additivity_error']:.1g}.")
 
 
