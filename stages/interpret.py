@@ -51,7 +51,7 @@ from hiddennodes.figures.filters import filter_lit_figure, filter_responses_figu
 from hiddennodes.figures.grid import WEIGHT_PERCENTILE, clipped_limit, image_grid_figure
 from hiddennodes.figures.nodes import class_carriers_figure, class_preferred_figure, node_gallery_figure, tuning_heatmap_figure
 from hiddennodes.interpret.arrays import interpret
-from hiddennodes.interpret.regions import evidence_words, ink_weight
+from hiddennodes.interpret.regions import evidence_words, faded
 from hiddennodes.interpret.node_stats import class_carriers, class_confusions, weight_pages
 from hiddennodes.network.trained import load_network
 from hiddennodes.parallel import save_figures
@@ -137,7 +137,7 @@ def main() -> None:
     save_arrays(args.arrays, **arrays)
     tuning, selectivity, importance = (arrays[key] for key in ("tuning", "selectivity", "importance"))
     # The pictures fade the pixels training digits hardly ever ink: a large weight there is the optimizer's, not evidence.
-    pixel_weights = arrays["pixel_weights"] * ink_weight(arrays["mean_ink"]).astype(np.float32)
+    pixel_weights = faded(arrays["pixel_weights"], arrays["mean_ink"]).astype(np.float32)
     confusions = class_confusions(activations["test_probabilities"], activations["test_labels"], len(class_names))
     carriers = class_carriers(arrays["class_contributions"], CARRIERS)
     pages = weight_pages(tuning, importance, PER_FIGURE)[:WEIGHT_FIGURES]
@@ -221,7 +221,7 @@ def main() -> None:
     count = len(nodes)
     through = "the convolutions and the hidden layer" if network.convolutional else "the hidden layer"
     # the evidence pictures fade like the weight pictures: what the sentences weigh is what the reader sees
-    faded_evidence = np.asarray(arrays["class_evidence"], np.float64) * ink_weight(arrays["mean_ink"]).reshape(1, -1)
+    faded_evidence = faded(arrays["class_evidence"], arrays["mean_ink"])
     evidence_limit = colour_limit(faded_evidence)
     # the pages land together, or none do
     with atomic_path(args.weights) as folder, atomic_path(args.filters) as filter_folder, atomic_path(args.evidence) as evidence_folder:

@@ -22,7 +22,7 @@ from typing import Mapping
 import numpy as np
 
 from hiddennodes.image_bytes import image_bytes
-from hiddennodes.interpret.regions import ink_weight
+from hiddennodes.interpret.regions import faded
 from hiddennodes.network.trained import Network
 from hiddennodes.words import with_article
 
@@ -67,10 +67,8 @@ def experiment_payload(name: str, label: str, network: Network, interpretation: 
     """
     layers = network.layers
     # faded where training digits hardly ever ink, as the report's weight pictures are (a weight there is the optimizer's)
-    faded = np.asarray(interpretation["pixel_weights"], np.float64)
-    if "mean_ink" in interpretation:
-        faded = faded * ink_weight(interpretation["mean_ink"]).reshape(1, -1)
-    weights, weight_scale = _signed_bytes(faded)
+    pictures = interpretation["pixel_weights"]
+    weights, weight_scale = _signed_bytes(faded(pictures, interpretation["mean_ink"]) if "mean_ink" in interpretation else pictures)
     inputs = {"kind": network.input_kind}
     if network.input_kind == "pca":
         inputs["components"] = blob(network.input_arrays["pca_components"], "f32")

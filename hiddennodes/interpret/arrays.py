@@ -71,8 +71,7 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
             layers["output_bias"], start=start, input_matrix=network.matrix, input_offset=network.offset, allowed=allowed)
     units = network.hidden_units
     evidence_digits, evidence_labels = (test_images, test_labels) if test_images is not None else (train_images, train_labels)
-    mean_digits = np.stack([train_images[train_labels == label].mean(axis=0) if np.any(train_labels == label)
-                            else np.zeros(train_images.shape[1]) for label in range(len(class_names))])
+    mean_digits = class_tuning(train_images, train_labels, len(class_names)).T  # each class's mean training image
     sample = np.random.default_rng(0).permutation(len(train_hidden))[:SCATTER_POINTS] if units <= 2 else np.arange(0)
     return {
         "pixel_weights": pixel_weights.astype(np.float32),

@@ -33,6 +33,11 @@ def ink_weight(inked: np.ndarray) -> np.ndarray:
     return np.clip(np.asarray(inked, np.float64) / FULL_INK, 0.0, 1.0) ** 2
 
 
+def faded(values: np.ndarray, inked: np.ndarray) -> np.ndarray:
+    """``values`` (..., 784) weighed pixel by pixel by ``ink_weight(inked)``: what the pictures draw and the words weigh."""
+    return np.asarray(values, np.float64) * ink_weight(inked).reshape(-1)
+
+
 def regions(mean_digit: np.ndarray | None, inked: np.ndarray) -> list[dict]:
     """The picture's named parts: each grid cell's pixels on the class's strokes and off them (where training digits
     ink at least ``INKED`` on average), each as ``{"cell", "on_strokes", "mask"}`` (a boolean 28x28 mask); parts of
@@ -69,7 +74,7 @@ def evidence_words(evidence: np.ndarray, mean_digit: np.ndarray | None, inked: n
         ``{"raises": [...], "lowers": [...]}``, each a list of ``{"cell", "on_strokes", "sum"}`` (the evidence summed
         over the part's pixels), strongest first: the strongest part of its sign and every other whose sum reaches
         ``RUNNER_UP`` of it, at most ``MOST_PARTS``. A list is empty when no part has that sign."""
-    evidence = np.asarray(evidence, np.float64).reshape(IMAGE_SHAPE) * ink_weight(inked).reshape(IMAGE_SHAPE)
+    evidence = faded(np.asarray(evidence).reshape(-1), inked).reshape(IMAGE_SHAPE)
     sums = [(float(evidence[part["mask"]].sum()), part) for part in regions(mean_digit, inked)]
     found = {}
     for key, sign in (("raises", 1.0), ("lowers", -1.0)):
