@@ -176,11 +176,16 @@ def plain_twin(experiment, experiments):
                  and all(getattr(other, key) == getattr(experiment, key) for key in same)), None)
 
 
+def narrow_layers(experiments, nodes):
+    """The experiments of one and of two hidden nodes (the first of each width, as the study has one of each; None
+    where there is none)."""
+    return tuple(next((e for e in experiments if nodes[e.name]["hidden_units"] == width), None) for width in (1, 2))
+
+
 def narrow_sentences(experiments, nodes) -> list[str]:
     """What the layers of one and two nodes measure, node by node, which classes each tells apart, and what the
-    second node adds to the first (the first experiment of each width, as the study has one of each)."""
-    one = next((e for e in experiments if nodes[e.name]["hidden_units"] == 1), None)
-    two = next((e for e in experiments if nodes[e.name]["hidden_units"] == 2), None)
+    second node adds to the first (``narrow_layers``)."""
+    one, two = narrow_layers(experiments, nodes)
     said = []
     for experiment in filter(None, (one, two)):
         found = nodes[experiment.name]
@@ -228,8 +233,7 @@ def main() -> None:
     accuracy = accuracy_findings(comparison, reference, twins_of(experiments, reference), len(class_names), paired, items)
     candidates = list(accuracy)
 
-    one = next((e for e in experiments if nodes[e.name]["hidden_units"] == 1), None)
-    two = next((e for e in experiments if nodes[e.name]["hidden_units"] == 2), None)
+    one, two = narrow_layers(experiments, nodes)
     explained: dict[str, str] = {}  # kind of figure -> the experiment whose section explains it
     sections = [Section("data", f"The data: {info['title']}", [
         f"Classes: {', '.join(class_names)}. Split as in the study: the first images of the training file validate, "
