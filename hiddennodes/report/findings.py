@@ -321,10 +321,10 @@ def customers_findings(customers: Mapping, table: Mapping, familiarity: Mapping,
 
 def augment_rows(plain: str, augmented: str, comparison: Mapping, robustness: Mapping, calibration: Mapping,
                  customers: Mapping, realworld: Mapping, items: str = "digits") -> list[tuple[str, float, float]]:
-    """(what, plain's value, augmented's value) for every measure the report compares the two on (``items``: what the
-    dataset's images are): clean test accuracy,
+    """(what, plain's value, augmented's value) for every measure the report compares the two on: clean test accuracy,
     accuracy at each change's strongest severity and their mean, the calibration error and the share answered at the
-    target accuracy, and the customers' and other writers' digits where those apply."""
+    target accuracy, and the customers' and other writers' digits where those apply. ``items``: what the dataset's
+    images are ("digits", "images")."""
     rows = [("test accuracy", comparison[plain]["test_accuracy"], comparison[augmented]["test_accuracy"])]
     severity = robustness["severities"]
     for change in severity:
@@ -358,11 +358,12 @@ def augment_findings(plain: str, augmented: str, described: str, rows: Sequence[
     text = (f"{augmented} is {plain} trained on distorted copies ({described}): it reads the test {items} as they are "
             f"{better_or_worse(clean[1] - clean[0])} ({clean[1]:.1%} against {clean[0]:.1%}) and at the strongest changes "
             f"{better_or_worse(changed[1] - changed[0])} on average")
+    # augment_rows gives "right of those answered" only where both networks answered some
     hard, right = by_name.get("customers' hard pictures answered"), by_name.get("customers' hard pictures: right of those answered")
-    if hard and right and None not in right:
+    if hard and right:
         text += (f"; of customers' hard pictures it answers {hard[1]:.1%} against {hard[0]:.1%}, {right[1]:.1%} of them right "
                  f"against {right[0]:.1%}")
-    surprising = changed[1] <= changed[0] or (hard is not None and right is not None and None not in right and right[1] < right[0])
+    surprising = changed[1] <= changed[0] or (hard is not None and right is not None and right[1] < right[0])
     found = [Finding(text + ".", max(abs(clean[1] - clean[0]), abs(changed[1] - changed[0])), f"augment {augmented}", surprising)]
     from hiddennodes.evaluate.robustness import CHANGES
 
