@@ -106,7 +106,7 @@ def main() -> None:
             table[name].append(row)
         described = CONDITIONS[drawn.condition]
         if drawn.level == len(described.levels) - 1:
-            examples.append((f"{drawn.condition}\n{described.levels[drawn.level]}", example.picture, example.prepared, example.read))
+            examples.append((f"{described.words}: {described.levels[drawn.level]}", example.picture, example.prepared, example.read))
         print(drawn.condition, described.levels[drawn.level],
               {name: (row["answered"], row["accuracy_answered"]) for name, row in rows.items()}, flush=True)
     result = {"dataset": info["dataset"], "applicable": True, "digits": int(count)}

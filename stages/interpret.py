@@ -61,8 +61,8 @@ RANKED_NODES = 8  # nodes shown large per ranking
 TOP_IMAGES = 6
 SILENT_IMAGES = 3
 CARRIERS = 4  # nodes shown per class: what carries it
-PER_FIGURE = 64  # weight images per figure: large enough to see strokes on a screen
-WEIGHT_FIGURES = 16  # at most this many (1,024 nodes); the explorer page shows every node of wider layers
+PER_FIGURE = 32  # weight images per figure: large enough to see strokes on a screen, four rows of eight
+WEIGHT_FIGURES = 32  # at most this many (1,024 nodes); the explorer page shows every node of wider layers
 
 
 def off_label(loss: float) -> str:

@@ -20,7 +20,7 @@ from settings import load_params
 from hiddennodes.report.findings import (accuracy_findings, attribution_finding, augment_findings, augment_rows, away_findings,
                                          class_finding, conv_findings, conv_rows, customers_findings, embedding_finding,
                                          inputs_finding, management_paragraphs, node_findings, overlap_finding, paired_findings, sentences,
-                                         sparse_findings)
+                                         sparse_findings, width_sentences)
 from hiddennodes.report.answer import class_sentences, node_sentence, second_node_sentence, separation_sentence
 from hiddennodes.report.page import (Answer, Figure, Section, augment_table, carriers_table, conv_table, customers_table, realworld_table,
                                      render_html, strongest_table)
@@ -63,7 +63,7 @@ FILTER_FIGURES = (
     ("filters/lit.png", "Each first-layer filter with the test images its map responds to most."),
 )
 # Figures kept out of the page to keep it small, named in each section: they are in plots/ and in `dvc plots show`.
-MORE_FIGURES = ("nodes/weights/ (64 nodes a figure, up to 1,024)", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png",
+MORE_FIGURES = ("nodes/weights/ ({per_figure} nodes a figure, up to 1,024)", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png",
                 "errors/confident_mistakes.png")
 # The hidden stage's figures of each view, under plots/<experiment>/hidden/; the maps' PCA twin stays in plots/.
 VIEW_FIGURES = {
@@ -93,13 +93,16 @@ CLASSES_CAPTION = ("What carries each class, a row per class: the input the clas
                    "its own darkest pixel), {carriers} to its score on its test {items} (mean activation × "
                    "outgoing weight, the number above each; the weights on one colour scale, clipped at the {percentile}th percentile of "
                    "their sizes), and the test {item} of that class most confidently read as the class it is most often taken for.")
+WIDTH_CAPTION = ("The width sweep behind this run's width: validation accuracy against the number of hidden nodes (the mean over "
+                 "seeds, with its 95% interval, where the seeds were repeated), this run's width marked; on the right the widths "
+                 "within a point of the best. The test accuracy, in grey, is shown but never chosen on.")
 DATA_FIGURES = (
     ("data/samples.png", "Sample training images per class."),
     ("data/mean_images.png", "The mean training image of each class."),
     ("data/class_counts.png", "Images per class in each split."),
 )
 # Figures shown at half the column, two side by side (each is followed by its pair in the order shown).
-HALF = ("data/samples.png", "data/mean_images.png", "hidden/tsne.png", "nodes/tuning.png", "learning_curves.png", "confusion.png",
+HALF = ("data/samples.png", "data/mean_images.png", "data/class_counts.png", "hidden/tsne.png", "nodes/tuning.png", "learning_curves.png", "confusion.png",
         "robustness/curves.png", "robustness/examples.png", "boxplot_predicted.png", "boxplot_true.png", "scatter_predicted.png",
         "scatter_true.png")
 
@@ -154,10 +157,10 @@ def report_inputs(experiments, convolutional=()) -> list[str]:
     """Every file the report reads besides the dataset info, relative to the project: all under metrics/ and plots/."""
     files = [f"metrics/{name}" for name in ("comparison.json", "pca.json", "pixels.json", "realworld.json", "robustness.json",
                                             "calibration.json", "paired_tests.json", "customers.json", "customers_table.json",
-                                            "familiarity.json", "attributions.json")]
+                                            "familiarity.json", "attributions.json", "width_sweep.json")]
     for e in experiments:
         files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "hidden")]
-    names = [name for name, _ in DATA_FIGURES] + ["comparison.png"]
+    names = [name for name, _ in DATA_FIGURES] + ["comparison.png", "width_sweep.png"]
     names += [f"{e.name}/nodes/classes.png" for e in experiments]
     names += [f"{e.name}/nodes/evidence" for e in experiments]  # the reference's, beside the answer
     names += [name for e in experiments for name, _ in experiment_figures(e, e.name in convolutional)]
@@ -214,6 +217,7 @@ def main() -> None:
     hidden = {e.name: read_json(args.metrics / e.name / "hidden.json") for e in experiments}
     realworld, robustness, calibration = (read_json(args.metrics / f"{name}.json") for name in ("realworld", "robustness", "calibration"))
     attributions = read_json(args.metrics / "attributions.json")
+    width_sweep = read_json(args.metrics / "width_sweep.json")
 
     def view_finding(experiment) -> list[str]:
         if experiment.view == "box":
@@ -256,7 +260,9 @@ def main() -> None:
         carriers = max(len(row_["carriers"]) for row_ in found["classes"])
         phrase = "the node that adds most" if carriers == 1 else f"the {carriers} nodes that add most"
         full = e.name == reference  # the reference shows every kind of figure; the others what differs (docstring)
-        lead = ([figure(f"{e.name}/nodes/classes.png", CLASSES_CAPTION.format(carriers=phrase, percentile=settings["percentile"],
+        why = [" ".join(width_sentences(width_sweep))] if full else []  # the sweep behind its width, where one was recorded for it
+        lead = ([figure("width_sweep.png", WIDTH_CAPTION)] if full and width_sweep["applicable"] else [])
+        lead += ([figure(f"{e.name}/nodes/classes.png", CLASSES_CAPTION.format(carriers=phrase, percentile=settings["percentile"],
                                                                                  items=items, item=items[:-1]), wide=True),
                  carriers_table(found, items)] if full else [])
         shown = [(path, caption) for path, caption in experiment_figures(e, e.name in convolutional)
@@ -270,12 +276,12 @@ def main() -> None:
             figures.append(figure(path, caption.format(**settings, mapped=MAPPED.get(e.inputs, ""), items=items, item=items[:-1])))
         left_out = [] if full else [path.split("/", 1)[1] for path, _ in experiment_figures(e, e.name in convolutional)
                                     if path.endswith(REFERENCE_ONLY) and not path.startswith("attributions/")]
-        more = [f"plots/{e.name}/{name}" for name in (*([] if full else ["nodes/classes.png"]), *left_out, *MORE_FIGURES,
+        more = [f"plots/{e.name}/{name.format(**settings)}" for name in (*([] if full else ["nodes/classes.png"]), *left_out, *MORE_FIGURES,
                                                       *MORE_VIEW_FIGURES.get(e.view, ()))] + [f"plots/attributions/{e.name}/mistakes.png"] * full
         closing = [f"More figures of {e.name}, left out of this page to keep it small: {', '.join(more)}; the explorer page "
                    "shows every node."]
         title = f"{e.name}: {e.label} ({row['hidden_units']} hidden node{'s' if row['hidden_units'] > 1 else ''})"
-        sections.append(Section(e.name, title, [text], figures, findings=words, lead=lead, closing=closing, short=e.name))
+        sections.append(Section(e.name, title, [text, *why], figures, findings=words, lead=lead, closing=closing, short=e.name))
         if e is two and one is not None:  # the study's question for its second node, right after it
             sections.append(Section(
                 "one-and-two", f"One node against two: {one.name} and {two.name} side by side",

@@ -120,7 +120,7 @@ def test_every_declared_output_exists_and_parses(project):
         contributions = [carrier["contribution"] for carrier in row["carriers"]]
         assert len(contributions) == 4 and contributions == sorted(contributions, reverse=True)
         assert abs(row["accuracy"] - recalls[row["class"]]["recall"]) < 1e-4
-    assert nodes["weight_figures"] == {"figures": 1, "per_figure": 64, "percentile": 99}
+    assert nodes["weight_figures"] == {"figures": 1, "per_figure": 32, "percentile": 99}
     assert sorted(path.name for path in (project / "plots/exp4/nodes/weights").iterdir()) == ["1.png"]
     embedding = json.loads((project / "metrics/exp5/hidden.json").read_text())
     assert embedding["images"] == 500 and 0 <= embedding["tsne_neighbour_agreement"] <= 1

@@ -23,7 +23,9 @@ The table's rows are ``hiddennodes.evaluate.sweep``'s; this module runs DVC and 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -32,7 +34,7 @@ from pathlib import Path
 from hiddennodes import PipelineError
 from hiddennodes.cli.project import project_params
 from hiddennodes.evaluate.sweep import (SweepError, best_row, choice_metric, combine_keys, experiment_records, markdown,
-                                        numeric_values, plot_rows, sweep_table, varying_keys)
+                                        numeric_values, plot_rows, sweep_record, sweep_table, varying_keys)
 from hiddennodes.files import atomic_path
 
 
@@ -50,6 +52,13 @@ def draw_with_dvc(data: Path, label: str, out: Path) -> Path | None:
         print(f"warning: `dvc plots show` could not draw {data}: {(result.stderr or result.stdout).strip()}", file=sys.stderr)
         return None
     return out / "index.html"
+
+
+def recorded_where() -> dict:
+    """When, at which commit and on how many cores a sweep was recorded (its training seconds depend on the last)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return {"date": datetime.date.today().isoformat(), "commit": commit.stdout.strip() if commit.returncode == 0 else "",
+            "cpus": os.cpu_count()}
 
 
 def read_experiments(all_commits: bool) -> list:
@@ -71,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-commits", action="store_true", help="also experiments based on earlier commits")
     parser.add_argument("--include-commit", action="store_true", help="also the commit the experiments start from, as a point of the sweep")
     parser.add_argument("--from-json", type=Path, help="read a saved `dvc exp show --json` instead of running it")
+    parser.add_argument("--record", type=Path, help="also keep the sweep where the pipeline reads it back: sweeps/width.json for "
+                        "a sweep of the reference's width, which the report shows beside its choice (commit it)")
     args = parser.parse_args(argv)
     try:
         if args.experiment is None:
@@ -100,6 +111,11 @@ def main(argv: list[str] | None = None) -> int:
         with atomic_path(args.out / name, suffix=Path(name).suffix) as temporary:  # a reader never sees half a table
             write(temporary)
     print(table)
+    if args.record:
+        record = {**sweep_record(records, rows, key, args.experiment), "recorded": recorded_where()}
+        with atomic_path(args.record, suffix=".json") as temporary:
+            temporary.write_text(json.dumps(record, indent=2) + "\n")
+        print(f"Recorded in {args.record}: commit it; the report reads it beside params.yaml's {key}.")
     page = draw_with_dvc(args.out / "accuracy.json", key if numeric_values(rows, key) else f"{key}: the run's row in sweep.md", args.out / "plots")
     if page:
         print(f"The sweep drawn by DVC, offline: {page}")

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Mapping
 
 # The training's numbers (from the train stage's metrics/train/<exp>.json), and where the seeds were repeated,
-# the mean over seeds and its 95% interval.
+# the means over seeds and their 95% intervals (the validation's: what a sweep chooses on).
 TRAINING = ("val_accuracy", "test_accuracy", "best_epoch", "trainable_parameters", "training_seconds")
-REPEATED = ("val_accuracy_mean", "test_accuracy_mean", "test_accuracy_ci95")
+REPEATED = ("val_accuracy_mean", "val_accuracy_ci95", "test_accuracy_mean", "test_accuracy_ci95")
 
 
 def training_headline(train: Mapping) -> dict:

@@ -15,7 +15,7 @@ import math
 from typing import Any, Iterable, Mapping
 
 COLUMNS = ("val_accuracy", "test_accuracy", "training_seconds", "best_epoch", "trainable_parameters")
-REPEAT_COLUMNS = ("val_accuracy_mean", "test_accuracy_mean", "test_accuracy_ci95")
+REPEAT_COLUMNS = ("val_accuracy_mean", "val_accuracy_ci95", "test_accuracy_mean", "test_accuracy_ci95")
 
 
 def metrics_path(experiment: str) -> str:
@@ -156,17 +156,59 @@ def plot_rows(rows: list[dict], key: str) -> list[dict]:
 
 def markdown(rows: list[dict], key: str, best: Mapping) -> str:
     repeated = any("test_accuracy_ci95" in row for row in rows)  # the mean of one run is that run
-    extra = ("val_accuracy_mean", "test_accuracy_mean", "test_accuracy_ci95") if repeated else ()
+    extra = REPEAT_COLUMNS if repeated else ()
     columns = [key, "name"] + [column for column in COLUMNS + extra if any(column in row for row in rows)]
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(" --- " if column == "name" else " ---: " for column in columns) + "|"]
     for row in rows:
         cells = []
         for column in columns:
             value = row.get(column, "")
-            if column == "test_accuracy_ci95" and value:
+            if column.endswith("_ci95") and value:
                 value = f"{value['low']:.4f}–{value['high']:.4f}"
             elif isinstance(value, float) and column != key:
                 value = f"{value:.1f}" if column == "training_seconds" else f"{value:.4f}"
             cells.append(f"**{value}**" if row is best and column in (key, choice_metric(rows)) else str(value))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+# What a record keeps of each run: the swept value's accuracies (means and intervals where the seeds were repeated).
+RECORDED = COLUMNS + REPEAT_COLUMNS
+
+
+def sweep_record(records: list[dict], rows: list[dict], key: str, experiment: str) -> dict:
+    """A sweep kept for the pipeline to read back (``hiddennodes-sweep --record``; the width's is ``sweeps/width.json``):
+    the swept key, every params setting the sweep's runs shared (so a run can tell whether the sweep was made under
+    its own settings; the local ``data.mirror`` left out), what the choice is made on, the best value, and per value
+    its accuracies and training seconds."""
+    names = {row["name"] for row in rows}
+    used = [record for record in records if record["name"] in names]
+    shared = {name: value for name, value in used[0]["params"].items()
+              if name != key and not name.startswith("data.mirror")
+              and all(json.dumps(record["params"].get(name)) == json.dumps(value) for record in used)}
+    return {"key": key, "experiment": experiment, "chosen_on": choice_metric(rows), "best": best_row(rows)[key],
+            "settings": shared, "rows": [{key: row[key], **{column: row[column] for column in RECORDED if column in row}}
+                                         for row in rows]}
+
+
+# Settings outside the swept key's own section that decide what a network learns: a sweep made under other ones does
+# not back a run's choice.
+SHARED = ("seed", "data.dataset", "data.val_size")
+
+
+def record_differences(record: Mapping, params: Mapping, experiment: str) -> list[dict]:
+    """Where a recorded sweep's settings and a run's flattened params differ: every key of the swept key's section
+    (but ``repeats``, which trains more networks beside the kept one), ``SHARED``, and the swept experiment's
+    declaration (but its label); ``{"key", "recorded", "now"}`` each, a key one side lacks as None. Empty: the sweep
+    was made under this run's settings."""
+    section = record["key"].rpartition(".")[0]
+    declaration = f"experiments.{record.get('experiment', experiment)}."
+
+    def relevant(name: str) -> bool:
+        return name != record["key"] and (name in SHARED or (name.startswith(f"{section}.") and name != f"{section}.repeats")
+                                          or (name.startswith(declaration) and name != f"{declaration}label"))
+
+    settings = record["settings"]
+    names = sorted({name for name in (*settings, *params) if relevant(name)})
+    return [{"key": name, "recorded": settings.get(name), "now": params.get(name)} for name in names
+            if json.dumps(settings.get(name)) != json.dumps(params.get(name))]

@@ -6,6 +6,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 
 def sweep_figure(rows: Sequence[Mapping], key: str, best: Mapping, title: str) -> Figure:
@@ -76,4 +77,55 @@ def recipe_figure(rows: Sequence[Mapping], key: str, best: Mapping, title: str) 
     for axes in (accuracy_axes, seconds_axes):
         axes.grid(alpha=0.3, axis="x")
     figure.suptitle(title, fontsize=10)
+    return figure
+
+
+def apart(widths: np.ndarray, share: float = 0.06) -> list[str]:
+    """Tick labels for widths on a base-2 axis, each left blank where it would touch the one labelled before it (closer
+    than ``share`` of the axis's span)."""
+    span = max(np.log2(widths.max() / widths.min()), 1.0)
+    labels, last = [], -np.inf
+    for width in widths:
+        near = (np.log2(width) - last) / span < share
+        labels.append("" if near else f"{width:g}")
+        last = last if near else np.log2(width)
+    return labels
+
+
+def width_figure(sweep: Mapping) -> Figure:
+    """The width sweep behind a run's width (the width_sweep stage's summary): on the left validation accuracy against
+    width over every swept width, on the right the widths near the best, each with the 95% interval of its mean over
+    seeds where they were repeated; the run's width and the sweep's best marked, the test's means beside them in grey."""
+    key, rows = sweep["key"], sorted(sweep["rows"], key=lambda row: row[sweep["key"]])
+    repeated = all("val_accuracy_mean" in row for row in rows)
+    widths = np.array([row[key] for row in rows], dtype=float)
+    validation = np.array([row["val_accuracy_mean" if repeated else "val_accuracy"] for row in rows])
+    test = np.array([row["test_accuracy_mean" if repeated else "test_accuracy"] for row in rows])
+    best = validation[list(widths).index(sweep["best"])] if sweep["best"] in widths else validation.max()
+    near = validation >= best - 0.01  # the right panel: widths within a point of the best
+    figure = Figure(figsize=(10, 3.4), layout="constrained")
+    for axes, keep in zip(figure.subplots(1, 2), (np.ones_like(near), near)):
+        if repeated:
+            low = np.array([row["val_accuracy_ci95"]["low"] if "val_accuracy_ci95" in row else np.nan for row in rows])
+            high = np.array([row["val_accuracy_ci95"]["high"] if "val_accuracy_ci95" in row else np.nan for row in rows])
+            axes.fill_between(widths[keep], low[keep], high[keep], color="tab:blue", alpha=0.18, linewidth=0,
+                              label="validation: 95% interval over seeds")
+        axes.plot(widths[keep], validation[keep], "o-", color="tab:blue", markersize=4,
+                  label="validation" + (" (mean over seeds)" if repeated else ""))
+        axes.plot(widths[keep], test[keep], "s--", color="grey", markersize=3, linewidth=1, label="test (not chosen on)")
+        axes.axvline(sweep["chosen"], color="black", linewidth=1.2, label=f"this run: {sweep['chosen']}")
+        if sweep["best"] != sweep["chosen"]:
+            axes.axvline(sweep["best"], color="tab:red", linestyle="--", linewidth=1, label=f"best on validation: {sweep['best']}")
+        axes.set_xscale("log", base=2)
+        axes.set_xticks(widths[keep], apart(widths[keep]), fontsize=8)
+        axes.minorticks_off()
+        axes.margins(x=0.06)
+        axes.yaxis.set_major_formatter(PercentFormatter(1.0))
+        axes.set_xlabel(f"hidden nodes ({key})")
+        axes.grid(alpha=0.3)
+    left, right = figure.axes
+    left.set_ylabel("accuracy")
+    left.set_title("every swept width", fontsize=9)
+    right.set_title("within a point of the best", fontsize=9)
+    right.legend(fontsize=7, loc="lower right")
     return figure

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from hiddennodes.data.datasets import IMAGE_SHAPE
-from hiddennodes.words import (amount, better_or_worse, class_items, class_test_images, costs, english_list, interval_text,
+from hiddennodes.words import (amount, better_or_worse, class_items, class_test_images, costs, count_words, english_list, interval_text,
                                percentage)
 
 
@@ -481,3 +481,65 @@ def management_paragraphs(customers: Mapping, calibration: Mapping, realworld: M
              "scans and phone photos (paper, light, pens, framing, several digits). They test how the reader copes with pictures; "
              "they are not other people's handwriting, since the digits are MNIST's own writers'.")
     return [train, judge, drawn]
+
+
+def points_percentage(share: float) -> str:
+    """A share as a percentage to a hundredth of a point, for widths whose accuracies differ by tenths."""
+    return f"{share:.2%}"
+
+
+def width_sentences(sweep: Mapping) -> list[str]:
+    """Why the reference has its width, from the width_sweep stage's summary (``metrics/width_sweep.json``): what the
+    recorded sweep measured, how far this run's width is from its best on validation and at what training time, and
+    whether it is the best width in the sense the report uses: the smallest within half a point (``HALF_A_POINT``,
+    the noise of one run) of the best; or, where the sweep was made under other settings, that none backs this width,
+    with the differences and the fix."""
+    key, chosen = sweep["key"], sweep["chosen"]
+    nodes = f"{chosen} hidden node{'s' if chosen != 1 else ''}"
+    if not sweep["applicable"]:
+        differences = [f"{item['key']} {item['recorded']} (this run: {item['now']})" for item in sweep["differences"]]
+        shown = differences[:3] + ([f"{len(differences) - 3} more"] if len(differences) > 3 else [])
+        return [f"No width sweep backs this run's {nodes}: the one recorded in sweeps/width.json was made with "
+                f"{english_list(shown)}. Sweep the width again under these settings (docs/experiments.md) and record it "
+                "with hiddennodes-sweep --record sweeps/width.json."]
+    rows = sorted(sweep["rows"], key=lambda row: row[key])
+    repeated = sweep["chosen_on"] == "val_accuracy_mean"
+    validation = {row[key]: row[sweep["chosen_on"]] for row in rows}
+    by_width = {row[key]: row for row in rows}
+    best, smallest = sweep["best"], rows[0][key]
+    date = sweep.get("recorded", {}).get("date")
+    seeds = f"{count_words(sweep['repeats'])} seeds" if sweep["repeats"] > 1 else "one seed"
+    mean = "mean validation accuracy over the seeds" if repeated else "validation accuracy"
+    said = [f"Why {nodes}: a sweep of {key} trained {sweep['experiment']} at {len(rows)} widths from {smallest} to "
+            f"{rows[-1][key]}, each with {seeds}, under this run's settings (sweeps/width.json{', recorded ' + date if date else ''}; "
+            "dvc repro reads it back and does not train it again)."]
+    knee = next(width for width, accuracy in validation.items() if accuracy >= validation[best] - 0.01)
+    rise = f"its {mean} is {points_percentage(validation[smallest])} with {smallest} node{'s' if smallest != 1 else ''}"
+    if knee not in (best, smallest):
+        rise += f", within a point of the best from {knee} nodes on ({points_percentage(validation[knee])})"
+    said.append(f"Chosen on validation, never on test: {rise}, and highest with {best} nodes ({points_percentage(validation[best])}).")
+    # The best width as the report means it: the smallest within the noise of one run of the best.
+    enough = next(width for width, accuracy in validation.items() if accuracy >= validation[best] - HALF_A_POINT)
+    seconds, be = "training_seconds", "is" if chosen == 1 else "are"
+    if chosen == best:
+        said.append(f"This run's {nodes} {be} the sweep's best.")
+    elif chosen not in validation:
+        said.append(f"This run's width, {chosen}, was not among the widths swept.")
+    else:
+        gap = 100 * (validation[best] - validation[chosen])
+        interval = by_width[best].get("val_accuracy_ci95")
+        inside = interval is not None and validation[chosen] >= interval["low"]
+        where = (f", inside the best's 95% interval ({points_percentage(interval['low'])} to {points_percentage(interval['high'])}): the sweep "
+                 "cannot tell the two apart" if inside else
+                 f", outside the best's 95% interval ({points_percentage(interval['low'])} to {points_percentage(interval['high'])})" if interval else "")
+        cost = (f"; {chosen} nodes train in {by_width[chosen][seconds]:.0f} s, {best} in {by_width[best][seconds]:.0f} s"
+                if seconds in by_width[chosen] and seconds in by_width[best] else "")
+        said.append(f"This run's {nodes} {be} {gap:.2f} points below the best on validation{where}{cost}.")
+    if chosen != best and chosen in validation:
+        if chosen == enough:
+            said.append(f"{chosen} is the smallest width within half a point of the best, the noise of one run: the best width "
+                        "in the sense this report uses.")
+        else:
+            said.append(f"The smallest width within half a point of the best, the noise of one run, is {enough}"
+                        f" ({points_percentage(validation[enough])}); {chosen} is {'narrower' if chosen < enough else 'wider'}.")
+    return said
