@@ -21,7 +21,8 @@ from pathlib import Path
 from common import load_arrays, read_json, read_text, run, write_text
 from settings import load_params
 
-from hiddennodes.explorer.page import experiment_payload, render_explorer
+from hiddennodes.explorer.page import epochs_payload, experiment_payload, render_explorer
+from hiddennodes.network.snapshots import load_snapshots
 from hiddennodes.network.trained import load_network
 from hiddennodes.words import items_of, with_article
 
@@ -32,6 +33,8 @@ def main() -> None:
     parser.add_argument("--interpretation", required=True, type=Path, help="folder of the interpret stage's arrays (<experiment>.npz)")
     parser.add_argument("--train-metrics", required=True, type=Path, help="folder of each experiment's train metrics (<experiment>.json)")
     parser.add_argument("--dataset-info", required=True, type=Path)
+    parser.add_argument("--epochs", required=True, type=Path,
+                        help="folder of the epochs stage's arrays (<experiment>.npz), for the epoch slider of the narrow layers and the reference")
     parser.add_argument("--web", required=True, type=Path, help="folder with the page's explorer.html, explorer.js and explorer.css")
     parser.add_argument("--out", required=True, type=Path)
     args = parser.parse_args()
@@ -40,10 +43,13 @@ def main() -> None:
     payloads = []
     for experiment in params.experiments:
         metrics = read_json(args.train_metrics / f"{experiment.name}.json")
-        payloads.append(experiment_payload(
-            experiment.name, experiment.label, load_network(args.models / experiment.name / "network.npz"),
-            load_arrays(args.interpretation / f"{experiment.name}.npz"), metrics.get("test_accuracy"),
-        ))
+        network = load_network(args.models / experiment.name / "network.npz")
+        interpretation = load_arrays(args.interpretation / f"{experiment.name}.npz")
+        # An epoch slider for the layers of one and two nodes and for the reference (a dense network: the page reruns it)
+        slider = not network.convolutional and (network.hidden_units <= 2 or experiment.name == params.reference)
+        epochs = (epochs_payload(load_snapshots(args.models / experiment.name / "snapshots.npz"),
+                                 load_arrays(args.epochs / f"{experiment.name}.npz"), interpretation["mean_ink"]) if slider else None)
+        payloads.append(experiment_payload(experiment.name, experiment.label, network, interpretation, metrics.get("test_accuracy"), epochs))
     class_names = [str(name) for name in info["class_names"]]
     item = "garment" if info["dataset"] == "fashion_mnist" else items_of(class_names)[:-1]  # a digit, or an image of a custom set
     page = render_explorer(

@@ -17,7 +17,7 @@ from pathlib import Path
 from common import read_json, run, write_text
 from settings import load_params
 
-from hiddennodes.report.findings import (accuracy_findings, attribution_finding, augment_findings, augment_rows, away_findings,
+from hiddennodes.report.findings import (accuracy_findings, epochs_sentence, attribution_finding, augment_findings, augment_rows, away_findings,
                                          class_finding, conv_findings, conv_rows, customers_findings, embedding_finding,
                                          inputs_finding, management_paragraphs, node_findings, overlap_finding, paired_findings, sentences,
                                          sparse_findings, width_sentences)
@@ -32,7 +32,6 @@ EXPERIMENT_FIGURES = (
     ("nodes/weights/1.png", "The most important hidden nodes' incoming weights as 28×28 images (up to {per_figure}){mapped}, ordered by "
      "the class each prefers and then by the accuracy lost without it; one colour scale, clipped at the {percentile}th percentile of the "
      "weights' sizes (red: ink there raises the node, blue: lowers it); pixels that training {items} hardly ever ink are faded out."),
-    ("nodes/tuning.png", "Mean activation of each node per class, nodes sorted by their preferred class."),
     ("attributions/{name}/classes.png", "Which pixels push each class's score up (red) or down (blue): shap's attributions toward the class, "
      "the mean over its test {items}, measured against training {items}; the outline is the class's mean {item}."),
     ("nodes/important.png", "The most important nodes: those whose removal costs the most test accuracy, with the training images that "
@@ -63,7 +62,7 @@ FILTER_FIGURES = (
     ("filters/lit.png", "Each first-layer filter with the test images its map responds to most."),
 )
 # Figures kept out of the page to keep it small, named in each section: they are in plots/ and in `dvc plots show`.
-MORE_FIGURES = ("nodes/weights/ ({per_figure} nodes a figure, up to 1,024)", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png",
+MORE_FIGURES = ("nodes/weights/ ({per_figure} nodes a figure, up to 1,024)", "nodes/tuning.png", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png",
                 "errors/confident_mistakes.png")
 # The hidden stage's figures of each view, under plots/<experiment>/hidden/; the maps' PCA twin stays in plots/.
 VIEW_FIGURES = {
@@ -81,7 +80,6 @@ INPUT_FIGURES = {
 }
 REAL_FIGURES = (
     ("robustness/curves.png", "Test accuracy as the {items} are turned, moved, resized, thinned, thickened, made noisy, blurred and faded."),
-    ("robustness/examples.png", "One test image at every level of every change, to see what the severities mean."),
     ("calibration/reliability.png", "Reliability diagrams: accuracy against confidence; bars on the diagonal mean the confidence can be trusted."),
     ("calibration/coverage.png", "Accuracy on the {items} the model answers against the share it answers, abstaining below a confidence threshold."),
 )
@@ -159,12 +157,13 @@ def report_inputs(experiments, convolutional=()) -> list[str]:
                                             "calibration.json", "paired_tests.json", "customers.json", "customers_table.json",
                                             "familiarity.json", "attributions.json", "width_sweep.json")]
     for e in experiments:
-        files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "hidden")]
+        files += [f"metrics/{e.name}/{name}.json" for name in ("nodes", "hidden", "epochs")]
     names = [name for name, _ in DATA_FIGURES] + ["comparison.png", "width_sweep.png"]
     names += [f"{e.name}/nodes/classes.png" for e in experiments]
     names += [f"{e.name}/nodes/evidence" for e in experiments]  # the reference's, beside the answer
     names += [name for e in experiments for name, _ in experiment_figures(e, e.name in convolutional)]
     names += [name for name, _ in REAL_FIGURES] + [name for name, _ in CUSTOMER_FIGURES]
+    names += [f"{e.name}/epochs/{name}" for e in experiments for name in ("animation.webp", "strip.png")]
     return files + [f"plots/{name}" for name in names]
 
 
@@ -183,6 +182,25 @@ def narrow_layers(experiments, nodes):
     """The experiments of one and of two hidden nodes (the first of each width, as the study has one of each; None
     where there is none)."""
     return tuple(next((e for e in experiments if nodes[e.name]["hidden_units"] == width), None) for width in (1, 2))
+
+
+# What a frame of the hidden layer over its epochs shows, by the kind the epochs stage drew.
+FRAMES = {"box": "the node's activation per class on the training {items}",
+          "scatter": "the two nodes' activations on a seeded 5,000 training {items}, over the output layer's regions at that epoch",
+          "weights": "the 16 most important nodes' incoming weights (the kept epoch's ranking), faded where training {items} hardly ever ink",
+          "tuning": "the 16 most important nodes' mean activation per class"}
+
+
+def epoch_figures(name: str, forming, plots: Path, items: str) -> list[Figure]:
+    """The hidden layer forming (the epochs stage's animation and four of its frames), each at half the column."""
+    caption = (f"{name}'s hidden layer at each snapshot of its training (epochs {english_list([str(epoch) for epoch in forming['epochs']])}: "
+               f"params.yaml's snapshots.epochs, the kept and the last): {FRAMES[forming['frames']].format(items=items)}; every frame "
+               "on the same scales, its epoch and validation accuracy in its title.")
+    still = (f"Epochs {english_list([str(epoch) for epoch in forming['strip']])} of the same, still; every frame is an image step in "
+             f"dvclive/{name}-epochs, for dvc plots show and the editors.")
+    folder = plots / name / "epochs"
+    return [Figure(caption, b"", half=True, animation=(folder / "animation.webp").read_bytes()),
+            Figure(still, (folder / "strip.png").read_bytes(), half=True)]
 
 
 def narrow_sentences(experiments, nodes) -> list[str]:
@@ -274,6 +292,11 @@ def main() -> None:
                 caption = f"{SHORT_CAPTIONS[kind]} (read as in {explained[kind]}'s section)."
             explained.setdefault(kind, e.name)
             figures.append(figure(path, caption.format(**settings, mapped=MAPPED.get(e.inputs, ""), items=items, item=items[:-1])))
+        if full or e in (one, two):  # the hidden layer forming, beside the study's own plot of it (after the weights, for a map)
+            forming = read_json(args.metrics / e.name / "epochs.json")
+            words.append(epochs_sentence(e.name, forming))
+            place = max((index + 1 for index, (path, _) in enumerate(shown) if "/hidden/" in path and e.view != "map"), default=1)
+            figures[place:place] = epoch_figures(e.name, forming, args.plots, items)
         left_out = [] if full else [path.split("/", 1)[1] for path, _ in experiment_figures(e, e.name in convolutional)
                                     if path.endswith(REFERENCE_ONLY) and not path.startswith("attributions/")]
         more = [f"plots/{e.name}/{name.format(**settings)}" for name in (*([] if full else ["nodes/classes.png"]), *left_out, *MORE_FIGURES,
@@ -299,7 +322,9 @@ def main() -> None:
         "realworld", "Away from the training conditions: other writers, changed images, and when to abstain",
         paragraphs, [figure(name, caption.format(items=items)) for name, caption in REAL_FIGURES],
         [realworld_table(realworld, robustness, calibration, params.names), strongest_table(robustness, params.names)],
-        findings=sentences(away), short="Away from training"))
+        findings=sentences(away), short="Away from training",
+        closing=["More figures, left out of this page to keep it small: plots/robustness/examples.png (one test "
+                 f"{items[:-1]} at every level of every change, to see what the severities mean)."]))
     reader = (customers.get("reader") or {}).get("experiment", reference)
     customer_findings = customers_findings(customers, customer_table, read_json(args.metrics / "familiarity.json"), reader,
                                            calibration["target_accuracy"])

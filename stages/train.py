@@ -56,6 +56,8 @@ def main() -> None:
     parser.add_argument("--headline", required=True, type=Path,
                         help="the numbers a person compares between DVC experiments (metrics/<exp>/training.json)")
     parser.add_argument("--live", required=True, type=Path, help="DVCLive folder for the learning curves")
+    parser.add_argument("--snapshots", required=True, type=Path,
+                        help="where to save the layers at params.yaml's snapshots.epochs, the kept and the last epoch (.npz)")
     args = parser.parse_args()
     params = load_params()
     settings = params.training(args.section)
@@ -82,7 +84,8 @@ def main() -> None:
     from dvclive.keras import DVCLiveCallback
 
     from hiddennodes.evaluate.headline import training_headline
-    from hiddennodes.network.keras_model import KeepBestWeights, layer_parameters, model_for
+    from hiddennodes.network.keras_model import KeepBestWeights, KeepSnapshots, layer_parameters, model_for
+    from hiddennodes.network.snapshots import save_snapshots
     from hiddennodes.network.trained import INPUT_MAPS, Network, save_network
     from hiddennodes.evaluate.stats import mean_interval
     from hiddennodes.network.training import EpochRunner
@@ -99,8 +102,10 @@ def main() -> None:
     else:
         train_inputs, mapping = splits["train"]["features"], None
 
+    snapshots = KeepSnapshots(params.snapshots.epochs)
+
     def train_once(seed: int, live=None):
-        """A network trained with ``seed``; its fit's seconds and kept epoch."""
+        """A network trained with ``seed``; its fit's seconds and kept epoch (and the snapshots, for the one kept)."""
         keras.utils.set_random_seed(seed)
         tf.config.experimental.enable_op_determinism()
         model = model_for(settings, num_inputs, hidden_units, len(class_names), len(splits["train"]["labels"]), distortions.copies,
@@ -110,7 +115,7 @@ def main() -> None:
         if settings.patience:
             callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=settings.patience))
         if live is not None:
-            callbacks.append(DVCLiveCallback(live=live))
+            callbacks += [DVCLiveCallback(live=live), snapshots]
         started = time.perf_counter()
         runner = EpochRunner(model, jit_compile=not architecture.convolutional, distortions=distortions, input_map=mapping)
         runner.fit(
@@ -129,6 +134,7 @@ def main() -> None:
     # dvcyaml=False: DVCLive must not rewrite the project's dvc.yaml from inside a stage.
     with Live(str(args.live), dvcyaml=False, save_dvc_exp=False) as live:
         model, runner, training_seconds, best_epoch = train_once(params.seed, live)
+    snapshots.taken.setdefault(best_epoch, layer_parameters(model))  # the kept weights, restored when training ended
 
     metrics = {
         "experiment": args.experiment,
@@ -181,6 +187,7 @@ def main() -> None:
                       class_names=tuple(class_names), settings=settings_record,
                       background=background_digits(pixels["features"], pixels["labels"], BACKGROUND, params.seed))
     save_network(args.network, network)
+    save_snapshots(args.snapshots, snapshots.taken, best_epoch)
     write_json(args.metrics, metrics)
     write_json(args.headline, training_headline(metrics))
     print(metrics)

@@ -1,6 +1,6 @@
 """Stage width_sweep: the width sweep behind the reference's width, read back from its record and checked against this run.
 
-A sweep of the width trains a network per width and seed (``dvc exp run --queue -S 'model.hidden=...'``, docs/experiments.md),
+A sweep of the best width (``model.hidden``) trains a network per width and seed (``dvc exp run --queue -S 'model.hidden=...'``, docs/experiments.md),
 minutes of training that ``dvc repro`` does not repeat: ``hiddennodes-sweep --record sweeps/width.json`` keeps it, with
 every setting its runs shared. This stage compares those settings with this run's params (the width's training section,
 the seed, the dataset and its split, the reference's declaration) and writes ``metrics/width_sweep.json``: the sweep's
@@ -38,6 +38,10 @@ def main() -> None:
                                 "(docs/experiments.md).")
     now = flatten(yaml.safe_load(Path("params.yaml").read_text()))
     differences = record_differences(record, now, params.reference)
+    if record["key"].rpartition(".")[0] != "model":  # dvc.yaml tracks that section for this stage, not the others
+        raise PipelineError(f"{args.record} sweeps {record['key']}; the width_sweep stage reads a sweep of the model section's "
+                            "width (model.hidden, the best width's), so record one with `hiddennodes-sweep --key model.hidden "
+                            f"--record {args.record}`.")
     if record["key"] != reference.width:
         differences.insert(0, {"key": "the swept key", "recorded": record["key"], "now": reference.width})
     if record.get("experiment", params.reference) != params.reference:

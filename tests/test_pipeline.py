@@ -27,8 +27,9 @@ def test_first_repro_runs_every_stage(project):
     ran = stages_run((project / "first_repro.log").read_text())
     experiments = list(yaml.safe_load((project / "params.yaml").read_text())["experiments"])
     expected = {"check_params", "download", "prepare", "overview", "pca", "select_pixels", "compare", "realworld",
-                "robustness", "calibration", "baseline", "familiarity", "customer_pictures", "customers", "attributions", "headline", "report", "explorer"}
-    expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden") for name in experiments}
+                "robustness", "calibration", "baseline", "familiarity", "customer_pictures", "customers", "attributions", "headline", "report", "explorer",
+                "width_sweep"}
+    expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden", "epochs") for name in experiments}
     assert ran == expected
 
 
@@ -82,7 +83,8 @@ def test_every_declared_output_exists_and_parses(project):
             # a picture a class beside the answer, the data's three, and each experiment's weights at least
             assert page.count('<figure class="card">') == 10 and page.count("<img ") >= 10 + 3 + 6, name
         elif name == "explorer.html":
-            assert path.read_text().count('"hidden_kernel":{') == 6, name  # one network per experiment
+            # one network per experiment, and the earlier epochs of the one- and two-node layers and of the reference
+            assert path.read_text().count('"hidden_kernel":{') == 6 + 3, name
         elif path.suffix == ".gz" or path.suffix == ".keras":
             assert path.stat().st_size > 0
     activations = np.load(project / "data/activations/exp2.npz")
@@ -150,7 +152,7 @@ def declared_plots(project: Path) -> set[str]:
     """The plots `dvc plots show` finds in dvc.yaml, as the ids of its page's divs."""
     shown = json.loads(run([str(BIN / "dvc"), "plots", "show", "--json"], project).stdout)
     assert not shown.get("errors"), shown["errors"]
-    return {re.sub(r"[^a-zA-Z0-9]", "_", name) for name in shown["data"]}
+    return {re.sub(r"[^a-zA-Z0-9-]", "_", name) for name in shown["data"]}  # as dvc-render names its divs
 
 
 
@@ -166,6 +168,47 @@ def test_plots_show_draws_every_declared_plot_offline(project, tmp_path, browser
     assert {f"plots_robustness_levels_exp{n}_json" for n in range(1, 7)} <= ids
     assert {f"plots_calibration_reliability_exp{n}_json" for n in range(1, 7)} <= ids
     assert {f"plots_exp{n}_learning_loss_json" for n in range(1, 7)} <= ids and any("confusion" in name for name in ids)
+    # The hidden layer over its epochs: DVCLive's image steps, one image per snapshot epoch, named by it.
+    epochs = json.loads((project / "metrics/exp2/epochs.json").read_text())["epochs"]
+    assert {f"dvclive_exp2-epochs_plots_images_scatter_{epoch}_png" for epoch in epochs} <= ids
+    assert "dvclive_exp1-epochs_plots_images_box_0_png" in ids and "dvclive_exp3-epochs_plots_images_weights_0_png" in ids
+
+
+
+def test_the_hidden_layer_over_its_epochs(project):
+    """Each training keeps its layers at the snapshot epochs (the network file's at the kept one), and the epochs stage
+    reads and draws each: the numbers, a DVCLive image per epoch, an animation under 300 KB, the report's sentence."""
+    import io
+
+    from PIL import Image
+
+    from hiddennodes.network.snapshots import load_snapshots
+    from hiddennodes.network.trained import load_network
+
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    report = (project / "report.html").read_text()
+    for name, experiment in params["experiments"].items():
+        network, snapshots = load_network(project / f"models/{name}/network.npz"), load_snapshots(project / f"models/{name}/snapshots.npz")
+        numbers = json.loads((project / f"metrics/{name}/epochs.json").read_text())
+        last = params[experiment["training"]]["epochs"]
+        wanted = {epoch for epoch in params["snapshots"]["epochs"] if epoch <= last} | {last, numbers["kept_epoch"]}
+        assert numbers["epochs"] == sorted(wanted) == list(snapshots.epochs)
+        kept = snapshots.network_at(network, numbers["kept_epoch"])
+        for layer in ("hidden_kernel", "hidden_bias", "output_weights", "output_bias"):
+            np.testing.assert_array_equal(kept.layers[layer], network.layers[layer])
+        train = json.loads((project / f"metrics/train/{name}.json").read_text())
+        assert numbers["val_accuracy"][numbers["epochs"].index(numbers["kept_epoch"])] == pytest.approx(train["val_accuracy"], abs=1e-6)
+        kind = {"box": "box", "scatter": "scatter", "map": "weights"}[experiment["view"]]
+        steps = sorted(int(path.stem) for path in (project / f"dvclive/{name}-epochs/plots/images/{kind}").glob("*.png"))
+        assert steps == numbers["epochs"]
+        webp = (project / f"plots/{name}/epochs/animation.webp").read_bytes()
+        assert len(webp) < 300_000 and Image.open(io.BytesIO(webp)).n_frames == len(numbers["epochs"])
+        said = f"{name} over its epochs: "
+        assert (said in report) == (name in ("exp1", "exp2", params["reference"])), name
+    import base64
+
+    animated = [data for data in re.findall(r'src="data:image/webp;base64,([^"]+)"', report) if b"ANIM" in base64.b64decode(data)[:64]]
+    assert len(animated) == 3  # exp1's, exp2's and the reference's
 
 
 
@@ -228,15 +271,16 @@ def test_no_number_is_lost_and_none_stands_in_two_metrics_files(project):
 
 def test_width_change_reruns_only_what_reads_it(project):
     # DVC's own reckoning (the queued sweep below runs width changes for real, and `dvc metrics diff` on one).
-    expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden")
+    expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden", "epochs")
                 for name in ("exp3", "exp4", "exp5", "exp6")} | {"attributions"}
+    # width_sweep compares the recorded sweep with the model section, and marks the width on its figure.
     assert would_rerun(project, {"model.hidden": 3}) == expected | {"check_params", "compare", "realworld", "robustness", "calibration",
-                                                                    "customers", "headline", "report", "explorer"}
+                                                                    "customers", "headline", "report", "explorer", "width_sweep"}
 
 
 def test_pca_variance_change_reruns_pca_and_exp4_only(project):
     assert would_rerun(project, {"pca.variance": 0.8}) == {"check_params", "pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret@exp4",
-                                         "hidden@exp4", "attributions", "baseline", "compare", "realworld", "robustness", "calibration",
+                                         "hidden@exp4", "epochs@exp4", "attributions", "baseline", "compare", "realworld", "robustness", "calibration",
                                          "familiarity", "customers", "headline", "report", "explorer"}
 
 
@@ -408,11 +452,63 @@ def test_explorer_runs_every_experiment_as_numpy_does(project, browser, mnist_t1
 
 
 
+def test_the_explorer_reads_a_drawing_with_the_network_of_each_epoch(project, browser, mnist_t10k):
+    """The epoch slider of exp2 and the reference, moved with the pointer: at each position the page answers a drawn
+    digit as NumPy's forward pass of that snapshot does (its kernel stored to 1/127 of its largest weight), the
+    scatter is redrawn, and the last position is the network file's own."""
+    from browser import visit
+    from explorer_pages import digit_strokes, draw_strokes
+
+    from hiddennodes.data.datasets import DATASETS
+    from hiddennodes.data.checks import verify
+    from hiddennodes.network.snapshots import load_snapshots
+    from hiddennodes.network.trained import load_network
+
+    mnist = DATASETS["mnist"]
+    digit = verify(mnist, "test_images", (mnist_t10k / "t10k-images-idx3-ubyte.gz").read_bytes())[0].reshape(784) / 255
+    reference = yaml.safe_load((project / "params.yaml").read_text())["reference"]
+    with visit(browser, project / "explorer.html") as seen:
+        page = seen.page
+        page.wait_for_function("document.body.dataset.ready === 'yes'")
+        page.click('#experiments button[data-name="exp1"]')
+        assert page.locator("#epoch-row").is_visible()  # the one-node layer has one too; a wide non-reference layer none
+        page.click('#experiments button[data-name="exp4"]')
+        assert not page.locator("#epoch-row").is_visible()
+        for name in ("exp2", reference):
+            page.click(f'#experiments button[data-name="{name}"]')
+            page.click("#clear")
+            draw_strokes(page, *digit_strokes(digit.astype(np.float32)))
+            network, snapshots = load_network(project / f"models/{name}/network.npz"), load_snapshots(project / f"models/{name}/snapshots.npz")
+            slider = page.locator("#epoch")
+            positions = int(slider.get_attribute("max")) + 1
+            shown = [epoch for epoch in snapshots.epochs if epoch <= snapshots.kept_epoch]
+            assert positions == len(shown) and page.evaluate("explorer.state()")["epoch"] == snapshots.kept_epoch
+            box, rings = slider.bounding_box(), set()
+            for position in range(positions):  # a click on the track where the slider's thumb would stand
+                page.mouse.click(box["x"] + 8 + (box["width"] - 16) * position / (positions - 1), box["y"] + box["height"] / 2)
+                state = page.evaluate("explorer.state()")
+                assert state["epoch"] == shown[position] == int(slider.get_attribute("data-epoch"))
+                at = snapshots.network_at(network, state["epoch"])
+                fed = np.array(state["digit"], dtype=np.float32)[None]
+                hidden, probabilities = at.run(at.features(fed))
+                exact = position == positions - 1
+                assert np.abs(np.array(state["probabilities"]) - probabilities[0]).max() < (1e-5 if exact else 0.02)
+                assert np.abs(np.array(state["hidden"]) - hidden[0]).max() < (1e-4 if exact else 0.1 + 0.02 * np.abs(hidden).max())
+                assert f"epoch {shown[position]}" in page.locator("#epoch-label").inner_text()
+                if name == "exp2" and position in (0, positions - 1):
+                    rings.add(page.locator("#layer").screenshot())
+            # the training digits' cloud and the output layer's regions are those of the epoch shown
+            assert name != "exp2" or len(rings) == 2
+        assert seen.console_errors == [] and seen.outside_requests == []
+
+
+
 @pytest.mark.parametrize(("key", "value", "changed"), [
     ("small.dropout", 0.2, {"train@exp1", "train@exp2"}),
-    ("model.l2", 0.001, {"train@exp3", "train@exp4", "train@exp5"}),
-    ("model.patience", 3, {"train@exp3", "train@exp4", "train@exp5"}),
-    ("model.schedule", "cosine", {"train@exp3", "train@exp4", "train@exp5"}),
+    # width_sweep: the recorded sweep of the width backs a run only under its model section's settings.
+    ("model.l2", 0.001, {"train@exp3", "train@exp4", "train@exp5", "width_sweep"}),
+    ("model.patience", 3, {"train@exp3", "train@exp4", "train@exp5", "width_sweep"}),
+    ("model.schedule", "cosine", {"train@exp3", "train@exp4", "train@exp5", "width_sweep"}),
     ("model_augmented.epochs", 4, {"train@exp6"}),  # exp6's own recipe: the plain networks stay
     ("augment.paper", {"rotation": 10, "copies": 2}, {"train@exp6", "report"}),  # the report words the set
     ("attributions.per_class", 4, {"attributions"}),

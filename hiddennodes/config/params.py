@@ -18,7 +18,7 @@ from hiddennodes.config.experiments import TRAINING_SECTIONS, Experiment, Params
 from hiddennodes.config.sections import (ACTIVATIONS, OPTIMIZERS, PENALTIES, ROBUSTNESS_RANGES, SCHEDULES, SECTIONS,
                                          Architecture, AttributionsParams, BaselineParams, CalibrationParams, CnnAugmentedParams, CnnParams, ModelAugmentedParams,
                                          CustomersParams,
-                                         DataParams, EmbeddingParams, FamiliarityParams, ModelParams, PcaParams,
+                                         DataParams, EmbeddingParams, FamiliarityParams, ModelParams, PcaParams, SnapshotsParams,
                                          RandomForestParams, RobustnessParams, SmallParams, TrainingParams)
 from hiddennodes.data.datasets import DATASETS, IMAGE_PIXELS, IMAGE_SHAPE
 
@@ -36,6 +36,7 @@ class Params:
     cnn_augmented: CnnAugmentedParams = CnnAugmentedParams()
     networks: Mapping[str, Architecture] = dataclasses.field(default_factory=lambda: {"dense": Architecture()})
     embedding: EmbeddingParams = EmbeddingParams()
+    snapshots: SnapshotsParams = SnapshotsParams()
     robustness: RobustnessParams = RobustnessParams()
     calibration: CalibrationParams = CalibrationParams()
     baseline: BaselineParams = BaselineParams()
@@ -265,6 +266,13 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
     if 0 < embedding["points"] <= 3 * embedding["perplexity"]:
         raise _fail("embedding.points", embedding["points"], f"it must be 0 (all) or above 3 x embedding.perplexity ({3 * embedding['perplexity']:g})")
 
+    snapshots = _section("snapshots", raw.get("snapshots"))
+    epochs = snapshots["epochs"]
+    if (not isinstance(epochs, (list, tuple)) or not epochs
+            or any(isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0 for epoch in epochs)):
+        raise _fail("snapshots.epochs", epochs, "it must be a list of whole numbers of at least 0, such as [0, 1, 2, 3, 5, 8]")
+    snapshots["epochs"] = tuple(sorted(set(epochs)))
+
     robustness = _section("robustness", raw.get("robustness"))
     robustness["levels"] = _int("robustness.levels", robustness["levels"], 1, 20)
     for name, (low, high) in ROBUSTNESS_RANGES.items():
@@ -339,6 +347,7 @@ def parse_params(raw: Mapping[str, Any]) -> Params:
         cnn_augmented=sections["cnn_augmented"],
         networks=networks,
         embedding=EmbeddingParams(**embedding),
+        snapshots=SnapshotsParams(**snapshots),
         robustness=RobustnessParams(**robustness),
         calibration=CalibrationParams(**calibration),
         baseline=BaselineParams(**baseline),

@@ -128,6 +128,14 @@ class EmbeddingParams:
 
 
 @dataclass(frozen=True)
+class SnapshotsParams:
+    """The epochs at which each training keeps its network, to show the hidden nodes forming (0: before training);
+    the kept epoch and the last are always added."""
+
+    epochs: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 13, 21, 30)
+
+
+@dataclass(frozen=True)
 class RobustnessParams:
     """The graded changes to the test images: level k of ``levels`` is k/levels of the way to the strongest."""
 
@@ -214,6 +222,7 @@ SECTIONS = {
     "cnn": CnnParams,
     "cnn_augmented": CnnAugmentedParams,
     "embedding": EmbeddingParams,
+    "snapshots": SnapshotsParams,
     "robustness": RobustnessParams,
     "calibration": CalibrationParams,
     "baseline": BaselineParams,

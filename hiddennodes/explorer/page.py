@@ -22,7 +22,7 @@ from typing import Mapping
 import numpy as np
 
 from hiddennodes.image_bytes import image_bytes
-from hiddennodes.interpret.regions import faded
+from hiddennodes.interpret.regions import faded, ink_weight
 from hiddennodes.network.trained import Network
 from hiddennodes.words import with_article
 
@@ -53,7 +53,7 @@ def _signed_bytes(values: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def experiment_payload(name: str, label: str, network: Network, interpretation: Mapping[str, np.ndarray],
-                       test_accuracy: float | None) -> dict:
+                       test_accuracy: float | None, epochs: dict | None = None) -> dict:
     """Everything the page shows of one experiment.
 
     Args:
@@ -110,6 +110,35 @@ def experiment_payload(name: str, label: str, network: Network, interpretation: 
     }
     if network.convolutional:
         payload["conv"] = conv_payload(network, interpretation)
+    if epochs is not None:  # the network at its earlier epochs (epochs_payload), for the epoch slider
+        payload["epochs"] = epochs
+    return payload
+
+
+def epochs_payload(snapshots, arrays: Mapping[str, np.ndarray], mean_ink: np.ndarray) -> dict:
+    """A dense network at each snapshot epoch before its kept one, for the page's epoch slider (the kept epoch is the
+    page's network itself): each epoch's hidden kernel in signed bytes on its own scale (a hundred-and-twenty-seventh of
+    its largest weight: the page's readings at those epochs are that close, not bit for bit), its biases and output
+    layer, the validation accuracy of every epoch (the epochs stage's ``arrays``), how much each pixel counts in the
+    node tiles (``ink_weight`` of the training digits' mean ink), and for a layer of one or two nodes its activations
+    of the training digits the page scatters."""
+    kept = int(snapshots.kept_epoch)
+    rows = [snapshots.index(int(epoch)) for epoch in snapshots.epochs if epoch < kept]
+    kernels = np.asarray(snapshots.layers["hidden_kernel"][rows], dtype=np.float64)
+    scales = np.maximum(np.abs(kernels).reshape(len(rows), -1).max(axis=1, initial=0.0), 1e-12) / 127
+    quantized = np.round(kernels / scales[:, None, None]).astype(np.int8)
+    accuracy = dict(zip(np.asarray(arrays["epochs"]).tolist(), np.asarray(arrays["val_accuracy"]).tolist()))
+    epochs = [int(snapshots.epochs[row]) for row in rows] + [kept]
+    payload = {"epochs": epochs, "kept": kept, "val_accuracy": [round(float(accuracy[epoch]), 6) for epoch in epochs],
+               "hidden_kernel": blob(quantized, "i8"), "kernel_scale": [float(scale) for scale in scales],
+               "hidden_bias": blob(snapshots.layers["hidden_bias"][rows], "f32"),
+               "output_weights": blob(snapshots.layers["output_weights"][rows], "f32"),
+               "output_bias": blob(snapshots.layers["output_bias"][rows], "f32"),
+               "ink_weight": blob(ink_weight(mean_ink), "f32")}
+    sample = np.asarray(arrays["sample_hidden"])
+    if sample.shape[1]:
+        order = [np.asarray(arrays["epochs"]).tolist().index(epoch) for epoch in epochs[:-1]]
+        payload["sample_hidden"] = blob(sample[order], "f32")
     return payload
 
 

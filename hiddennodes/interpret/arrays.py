@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from hiddennodes.image_bytes import image_bytes
-from hiddennodes.interpret.node_stats import (ablation_importance, activation_scale, class_contributions,
+from hiddennodes.interpret.node_stats import (ablation_importance, activation_scale, class_contributions, scatter_sample,
                                               class_quantiles, class_tuning, dead_nodes, extreme_items_of_all,
                                               selectivity_index)
 from hiddennodes.interpret.evidence import class_evidence
@@ -18,7 +18,6 @@ from hiddennodes.network.trained import Network
 from hiddennodes.words import describe_node
 
 EXTREME_IMAGES = 6  # most and least activating training images kept per node
-SCATTER_POINTS = 2000  # training digits kept to draw behind a one- or two-node layer
 
 
 def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarray, test_hidden: np.ndarray,
@@ -72,7 +71,7 @@ def interpret(network: Network, train_hidden: np.ndarray, train_labels: np.ndarr
     units = network.hidden_units
     evidence_digits, evidence_labels = (test_images, test_labels) if test_images is not None else (train_images, train_labels)
     mean_digits = class_tuning(train_images, train_labels, len(class_names)).T  # each class's mean training image
-    sample = np.random.default_rng(0).permutation(len(train_hidden))[:SCATTER_POINTS] if units <= 2 else np.arange(0)
+    sample = scatter_sample(len(train_hidden)) if units <= 2 else np.arange(0)
     return {
         "pixel_weights": pixel_weights.astype(np.float32),
         "preferred": preferred.astype(np.float32),

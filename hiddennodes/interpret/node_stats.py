@@ -10,6 +10,15 @@ from __future__ import annotations
 import numpy as np
 
 
+SCATTER_POINTS = 2000  # training digits kept to draw behind a one- or two-node layer
+
+
+def scatter_sample(count: int) -> np.ndarray:
+    """The training digits a layer of one or two nodes is scattered on in the explorer (the interpretation's
+    ``sample_hidden``): the same digits at every epoch."""
+    return np.random.default_rng(0).permutation(count)[:SCATTER_POINTS]
+
+
 def class_tuning(hidden: np.ndarray, labels: np.ndarray, num_classes: int) -> np.ndarray:
     """Mean activation of each node for each class, shape (nodes, classes)."""
     hidden = np.asarray(hidden, dtype=np.float64)

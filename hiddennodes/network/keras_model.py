@@ -132,3 +132,29 @@ class KeepBestWeights(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.best_weights is not None:
             self.model.set_weights(self.best_weights)
+
+
+class KeepSnapshots(keras.callbacks.Callback):
+    """The network's layers (``layer_parameters``) before training (epoch 0) and after each epoch in ``epochs``, and
+    after the last epoch it ran, to show the hidden nodes forming. It only reads the weights, between epochs: the
+    training is the same with it as without (``tests/test_snapshots.py``)."""
+
+    def __init__(self, epochs):
+        super().__init__()
+        self.epochs = set(epochs)
+        self.taken: dict[int, dict[str, np.ndarray]] = {}
+        self.last_epoch = 0
+
+    def on_train_begin(self, logs=None):
+        if 0 in self.epochs:
+            self.taken[0] = layer_parameters(self.model)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.last_epoch = epoch + 1
+        self.last = layer_parameters(self.model)  # the last epoch is kept whatever the list; early stopping may end anywhere
+        if epoch + 1 in self.epochs:
+            self.taken[epoch + 1] = self.last
+
+    def on_train_end(self, logs=None):
+        if self.last_epoch:
+            self.taken[self.last_epoch] = self.last

@@ -543,3 +543,57 @@ def width_sentences(sweep: Mapping) -> list[str]:
             said.append(f"The smallest width within half a point of the best, the noise of one run, is {enough}"
                         f" ({points_percentage(validation[enough])}); {chosen} is {'narrower' if chosen < enough else 'wider'}.")
     return said
+
+
+def epochs_index(numbers: Mapping, epoch: int) -> int:
+    return numbers["epochs"].index(epoch)
+
+
+def epochs_sentence(name: str, numbers: Mapping) -> str:
+    """How an experiment's hidden layer formed, from the epochs stage's numbers (``metrics/<exp>/epochs.json``): which
+    classes it learns first and last (the first snapshot reading a class at 90% of its final rate:
+    ``hiddennodes.interpret.epochs.learnt_epochs``), those it never learns, and when its nodes' preferred classes
+    settle (``settled_epoch``), or how far they are from settled along the way where that is only at the kept epoch."""
+    from hiddennodes.interpret.epochs import LEARNT, NEVER, SETTLED
+
+    names, learnt, kept = numbers["class_names"], numbers["learnt"], numbers["kept_epoch"]
+    items = [class_items(str(names[label])) for label in range(len(names))]
+    known = [epoch for epoch in learnt if epoch is not None]
+    share = f"each at {LEARNT:.0%} of its final validation accuracy"
+    if not known:
+        said = f"{name} over its epochs: it learns no class (each is read right less than {NEVER:.0%} of the time at the kept epoch)"
+    elif min(known) == max(known):
+        said = (f"{name} over its epochs: it reads every class {'it learns ' if None in learnt else ''}at {LEARNT:.0%} of its final "
+                f"validation accuracy by epoch {known[0]}")
+        rates = numbers["class_accuracy"]
+        now, final = rates[epochs_index(numbers, known[0])], rates[epochs_index(numbers, kept)]
+        behind = min((label for label in range(len(names)) if learnt[label] is not None and final[label]),
+                     key=lambda label: now[label] / final[label])
+        said += (f"; the furthest behind then: {items[behind]}, right {percentage(now[behind])} of the time against "
+                 f"{percentage(final[behind])} at the kept epoch ({kept})")
+    else:
+        first = [items[label] for label, epoch in enumerate(learnt) if epoch == min(known)]
+        last = [items[label] for label, epoch in enumerate(learnt) if epoch == max(known)]
+        said = (f"{name} over its epochs: it learns {english_list(first)} first ({share} by epoch {min(known)}) and "
+                f"{english_list(last)} last (by epoch {max(known)})")
+    never = [items[label] for label, epoch in enumerate(learnt) if epoch is None]
+    if never and known:
+        said += f"; it never learns {english_list(never)} (under {NEVER:.0%} right at the kept epoch, {kept})"
+    shares, epochs = numbers["final_class_shares"], numbers["epochs"]
+    alive = sum(1 for label in numbers["preferred"][epochs.index(kept)] if label >= 0)
+    if alive == 1:
+        subject, verb, they = "The class its node prefers", "settles", "it"
+    else:
+        subject, verb, they = f"The classes {'both its nodes' if alive == 2 else f'its {alive} firing nodes'} prefer", "settle", "they"
+    if numbers["settled"] < kept:
+        said += f". {subject} {verb} by epoch {numbers['settled']}"
+        if alive > 2:
+            said += f": from then on at least {SETTLED:.0%} of the nodes prefer the class they prefer at the kept epoch"
+    else:
+        along = [(epoch, share) for epoch, share in zip(epochs, shares) if 0 < epoch < kept]
+        picked = dict(along[:1] + along[len(along) // 2:len(along) // 2 + 1])
+        said += f". {subject} {verb} only at the kept epoch ({kept})"
+        if picked and alive > 2:
+            said += (": " + english_list([f"{percentage(share)} of them by epoch {epoch}" for epoch, share in picked.items()])
+                     + f" already prefer the class {they} prefer there")
+    return said + "."

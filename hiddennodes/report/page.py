@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
+
+from PIL import Image
 
 from hiddennodes.report.images import compact_image, png_size
 from hiddennodes.report.tables import COMPARISON_COLUMNS, COMPARISON_TEXT_COLUMNS, study_sources_text, table_cells
@@ -23,9 +26,10 @@ from hiddennodes.words import percentage, with_article
 @dataclass
 class Figure:
     caption: str
-    png: bytes
+    png: bytes  # or, with ``animation``, empty
     wide: bool = False  # may spread beyond the text column, up to the window's width
     half: bool = False  # half the text column, so two stand side by side
+    animation: bytes | None = None  # an animated WebP, embedded as it is
 
 
 @dataclass
@@ -217,8 +221,13 @@ def compact_images(pngs: Sequence[bytes]) -> dict[bytes, tuple[str, bytes]]:
 def figure_html(figure: Figure, encoded: Mapping[bytes, tuple[str, bytes]] | None = None) -> str:
     """A figure embedded whole, at its own size in CSS pixels (never wider than the page), with its caption.
     ``encoded``: its compact image already made (``compact_images``)."""
-    mime, data = encoded[figure.png] if encoded and figure.png in encoded else compact_image(figure.png)
-    width, height = png_size(figure.png)
+    if figure.animation is not None:
+        mime, data = "image/webp", figure.animation
+        with Image.open(io.BytesIO(figure.animation)) as image:
+            width, height = image.size
+    else:
+        mime, data = encoded[figure.png] if encoded and figure.png in encoded else compact_image(figure.png)
+        width, height = png_size(figure.png)
     caption = html.escape(figure.caption)
     kind = " class=wide" if figure.wide else " class=half" if figure.half else ""
     return (f'<figure{kind}><img src="data:{mime};base64,{base64.b64encode(data).decode("ascii")}" width="{width}" height="{height}" '
@@ -248,7 +257,8 @@ def render_html(title: str, introduction: str, summary: Sequence[str], compariso
     links = ([("answer", "Answer")] if answer else []) + [("summary", "Summary"), ("comparison", "Comparison")]
     links += [(section.anchor, section.short or section.title) for section in sections]
     contents = "".join(f'<a href="#{anchor}">{html.escape(name)}</a>' for anchor, name in links)
-    encoded = compact_images([part.png for section in sections for part in (*section.lead, *section.figures) if isinstance(part, Figure)]
+    encoded = compact_images([part.png for section in sections for part in (*section.lead, *section.figures)
+                              if isinstance(part, Figure) and part.animation is None]
                              + ([png for png, _ in answer.cards] if answer else []))
     parts = [
         "<!DOCTYPE html>",

@@ -579,7 +579,69 @@
     }
     exp.layout = gridLayout(exp.units);
     exp.sprite = weightSprite(exp);
+    exp.weightScale = payload.weight_scale;
+    if (payload.epochs) exp.epochs = await decodeEpochs(payload.epochs, exp);
     return exp;
+  }
+
+  /** The network at its earlier epochs (page.py's epochs_payload): decoded once; each epoch's network is made on demand. */
+  async function decodeEpochs(packed, exp) {
+    const names = ["hidden_kernel", "hidden_bias", "output_weights", "output_bias", "ink_weight"];
+    const arrays = await Promise.all(names.map((name) => unblob(packed[name])));
+    const epochs = { list: packed.epochs, kept: packed.kept, accuracy: packed.val_accuracy, scales: packed.kernel_scale, networks: [] };
+    names.forEach((name, i) => { epochs[name.replace(/_(\w)/g, (_, letter) => letter.toUpperCase())] = arrays[i]; });
+    if (packed.sample_hidden) epochs.sampleHidden = await unblob(packed.sample_hidden);
+    return epochs;
+  }
+
+  /** Experiment `exp` as it was after its `i`-th snapshot epoch: the same page state (switched-off nodes, words, rankings,
+   * which stay the kept epoch's), with that epoch's layers, node tiles (faded and on the kept epoch's colour scale, as in
+   * the report's frames), scattered training digits and attribution background. The last is the kept network itself. */
+  function networkAt(exp, i) {
+    const e = exp.epochs;
+    if (i >= e.list.length - 1) return exp;
+    if (e.networks[i]) return e.networks[i];
+    const units = exp.units, inputs = exp.numInputs, classes = exp.classes, size = inputs * units;
+    const net = { ...exp, epoch: e.list[i], epochs: null };
+    net.kernel = net.hiddenKernel = new Float32Array(size);
+    for (let k = 0; k < size; k++) net.kernel[k] = e.hiddenKernel[i * size + k] * e.scales[i];
+    net.hiddenBias = e.hiddenBias.subarray(i * units, (i + 1) * units);
+    net.outputWeights = e.outputWeights.subarray(i * units * classes, (i + 1) * units * classes);
+    net.outputBias = e.outputBias.subarray(i * classes, (i + 1) * classes);
+    if (e.sampleHidden) net.sampleHidden = e.sampleHidden.subarray(i * exp.sampleCount * units, (i + 1) * exp.sampleCount * units);
+    // Each node's weights on the pixels (through the PCA components or the selected pixels), faded as the tiles are.
+    net.weightImages = new Int8Array(units * PIXELS);
+    const pixel = new Float64Array(PIXELS);
+    for (let j = 0; j < units; j++) {
+      pixel.fill(0);
+      for (let k = 0; k < inputs; k++) {
+        const w = net.kernel[k * units + j];
+        if (exp.kind === "pixels") pixel[k] = w;
+        else if (exp.kind === "top_pixels") pixel[exp.indices[k]] = w;
+        else for (let p = 0; p < PIXELS; p++) pixel[p] += w * exp.components[k * PIXELS + p];
+      }
+      for (let p = 0; p < PIXELS; p++) {
+        net.weightImages[j * PIXELS + p] = Math.round(Math.max(-1, Math.min(1, pixel[p] * e.inkWeight[p] / exp.weightScale)) * 127);
+      }
+    }
+    net.sprite = weightSprite(net);
+    net.backgroundZ = new Float64Array(exp.backgroundCount * units);
+    for (let k = 0; k < exp.backgroundCount; k++) {
+      net.backgroundZ.set(forward(net, features(net, exp.background.subarray(k * PIXELS, (k + 1) * PIXELS)), null).z, k * units);
+    }
+    e.networks[i] = net;
+    return net;
+  }
+
+  function showEpoch(i) {
+    const exp = state.base, e = exp.epochs;
+    state.current = networkAt(exp, i);
+    $("epoch-label").textContent = `epoch ${e.list[i]}${i === e.list.length - 1 ? " (the kept epoch: the network the rest of the page describes)" : ""}` +
+      `, ${percent(e.accuracy[i])} right on the validation ${DATA.items}` +
+      (i === e.list.length - 1 ? "" : `; its weights here to 1/127 of the largest, the words and rankings the kept epoch's (${e.kept})`);
+    $("epoch").dataset.epoch = String(e.list[i]);
+    update();
+    renderNode();
   }
 
   /** A convolutional network's filters (page.py's conv_payload), with each layer's sizes. */
@@ -1170,8 +1232,17 @@
   function select(name) {
     const exp = state.experiments.get(name);
     if (!exp) throw new Error(`no experiment called ${name}`);
-    state.current = exp;
+    state.current = state.base = exp;
     state.node = Math.min(state.node, exp.units - 1);
+    const slider = $("epoch");
+    $("epoch-row").hidden = !exp.epochs;
+    if (exp.epochs) {
+      slider.max = String(exp.epochs.list.length - 1);
+      slider.value = slider.max;
+      $("epoch-label").textContent = `epoch ${exp.epochs.kept} (the kept epoch: the network the rest of the page describes), ` +
+        `${percent(exp.epochs.accuracy[exp.epochs.list.length - 1])} right on the validation ${DATA.items}`;
+      slider.dataset.epoch = String(exp.epochs.kept);
+    }
     state.nodeChosen = false;
     for (const button of $("experiments").children) button.setAttribute("aria-pressed", String(button.dataset.name === name));
     $("experiment-label").textContent = `${name}: ${exp.label} — ${exp.units} hidden node${exp.units === 1 ? "" : "s"} on ` +
@@ -1233,6 +1304,7 @@
       button.addEventListener("click", () => select(payload.name));
       nav.append(button);
     }
+    $("epoch").addEventListener("input", (event) => showEpoch(Number(event.target.value)));
     const classes = $("classes"), probabilities = $("probabilities"), legend = $("legend");
     DATA.class_names.forEach((name, c) => {
       const swatch = document.createElement("span");
@@ -1293,7 +1365,7 @@
     state() {
       const exp = state.current, result = state.result;
       return {
-        experiment: exp.name, node: state.node, classIndex: state.classIndex, off: Array.from(exp.off),
+        experiment: exp.name, epoch: exp.epochs ? exp.epochs.kept : (exp.epoch ?? null), node: state.node, classIndex: state.classIndex, off: Array.from(exp.off),
         digit: state.digit ? Array.from(state.digit) : null, redrawn: Boolean(state.redrawn),
         predicted: result ? result.predicted : null,
         probabilities: result ? Array.from(result.probabilities) : null,
