@@ -30,7 +30,7 @@ from hiddennodes.interpret.regions import faded
 from hiddennodes.network.snapshots import load_snapshots
 from hiddennodes.network.trained import load_network
 
-SCATTER_POINTS = 5000  # training images in each scatter frame: the same seeded sample at every epoch
+FRAME_POINTS = 5000  # training images in each scatter frame: the same seeded sample at every epoch
 NODES = 16  # the most important nodes drawn for a wide layer
 
 
@@ -69,7 +69,7 @@ def main() -> None:
             sample = features[scatter_sample(len(labels))]
             scattered = np.stack([each.run(sample)[0] for each in networks]).astype(np.float32)
         if args.view == "scatter":
-            chosen = np.sort(np.random.default_rng(seed).choice(len(labels), min(SCATTER_POINTS, len(labels)), replace=False))
+            chosen = np.sort(np.random.default_rng(seed).choice(len(labels), min(FRAME_POINTS, len(labels)), replace=False))
             features, labels = features[chosen], labels[chosen]
         hidden = [each.run(features)[0] for each in networks]
         if args.view == "box":
@@ -122,7 +122,7 @@ def main() -> None:
                                                f"{numbers['val_accuracy'][epochs.index(epoch)]:.1%} right" for epoch in in_strip])))
     save_arrays(args.arrays, epochs=np.array(epochs, np.int32), kept_epoch=np.array(kept, np.int32),
                 val_accuracy=np.array(numbers["val_accuracy"], np.float32), sample_hidden=scattered)
-    write_json(args.json, {**numbers, "frames": kind, "nodes": shown, "strip": in_strip, "class_names": class_names})
+    write_json(args.json, {**numbers, "frames": kind, "nodes": shown, "points": len(labels) if args.view == "scatter" else None, "strip": in_strip, "class_names": class_names})
     print(f"{args.experiment}: {len(epochs)} snapshots (epochs {', '.join(map(str, epochs))}; kept {kept}); classes learnt by "
           f"{numbers['learnt']}; preferred classes settled by epoch {numbers['settled']}")
 

@@ -186,7 +186,7 @@ def narrow_layers(experiments, nodes):
 
 # What a frame of the hidden layer over its epochs shows, by the kind the epochs stage drew.
 FRAMES = {"box": "the node's activation per class on the training {items}",
-          "scatter": "the two nodes' activations on a seeded 5,000 training {items}, over the output layer's regions at that epoch",
+          "scatter": "the two nodes' activations on a seeded {points:,} training {items}, over the output layer's regions at that epoch",
           "weights": "the 16 most important nodes' incoming weights (the kept epoch's ranking), faded where training {items} hardly ever ink",
           "tuning": "the 16 most important nodes' mean activation per class"}
 
@@ -194,7 +194,7 @@ FRAMES = {"box": "the node's activation per class on the training {items}",
 def epoch_figures(name: str, forming, plots: Path, items: str) -> list[Figure]:
     """The hidden layer forming (the epochs stage's animation and four of its frames), each at half the column."""
     caption = (f"{name}'s hidden layer at each snapshot of its training (epochs {english_list([str(epoch) for epoch in forming['epochs']])}: "
-               f"params.yaml's snapshots.epochs, the kept and the last): {FRAMES[forming['frames']].format(items=items)}; every frame "
+               f"params.yaml's snapshots.epochs, the kept and the last): {FRAMES[forming['frames']].format(items=items, points=forming.get('points') or 0)}; every frame "
                "on the same scales, its epoch and validation accuracy in its title.")
     still = (f"Epochs {english_list([str(epoch) for epoch in forming['strip']])} of the same, still; every frame is an image step in "
              f"dvclive/{name}-epochs, for dvc plots show and the editors.")

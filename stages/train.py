@@ -38,6 +38,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from common import atomic_path, load_arrays, load_splits, read_json, run, write_json  # noqa: E402
 from settings import load_params  # noqa: E402
 
+from hiddennodes import PipelineError  # noqa: E402
 from hiddennodes.config.experiments import INPUT_KINDS, TRAINING_SECTIONS, check_fits, machine_memory  # noqa: E402
 
 
@@ -134,6 +135,9 @@ def main() -> None:
     # dvcyaml=False: DVCLive must not rewrite the project's dvc.yaml from inside a stage.
     with Live(str(args.live), dvcyaml=False, save_dvc_exp=False) as live:
         model, runner, training_seconds, best_epoch = train_once(params.seed, live)
+    if best_epoch == 0:  # KeepBestWeights saw no validation loss below infinity: every epoch's was NaN
+        raise PipelineError(f"{args.experiment}: the validation loss was not a number at any epoch, so no epoch can be kept; lower "
+                            f"{args.section}.learning_rate (params.yaml) and run again.")
     snapshots.taken.setdefault(best_epoch, layer_parameters(model))  # the kept weights, restored when training ended
 
     metrics = {

@@ -57,7 +57,7 @@ def main() -> None:
     save_figure(args.figure, width_figure(summary))
     print(f"{args.json}: {len(record['rows'])} widths, best on validation {record['best']}, this run's {chosen}; "
           + ("the sweep was made under this run's settings" if not differences else
-             f"the sweep does not apply: {len(differences)} setting{'s' if len(differences) > 1 else ''} differ"))
+             f"the sweep does not apply: {len(differences)} setting{'s differ' if len(differences) > 1 else ' differs'}"))
 
 
 if __name__ == "__main__":

@@ -57,9 +57,10 @@ def test_the_words_say_how_far_this_width_is_from_the_best_and_at_what_cost():
     assert said[2] == ("This run's 128 hidden nodes are 0.30 points below the best on validation, outside the best's 95% interval "
                        "(98.20% to 98.60%); 128 nodes train in 9 s, 512 in 28 s.")
     # 98.1% is within half a point of 98.4%, and 32's 96.5% is not: 128 is the best width as the report means it.
-    assert said[3] == "128 is the smallest width within half a point of the best, the noise of one run: the best width in the sense this report uses."
-    assert width_sentences(summary(chosen=32))[3] == ("The smallest width within half a point of the best, the noise of one run, is 128 "
-                                                      "(98.10%); 32 is narrower.")
+    assert said[3] == ("128 is the smallest width within half a point of the best, the gap under which this report calls a difference "
+                       "too small to matter: the best width in that sense.")
+    assert width_sentences(summary(chosen=32))[3] == ("The smallest width within half a point of the best (the gap under which this report "
+                                                      "calls a difference too small to matter) is 128 (98.10%); 32 is narrower.")
     inside = [dict(item) for item in ROWS]
     inside[3]["val_accuracy_ci95"] = {"low": 0.979, "high": 0.989}
     assert "inside the best's 95% interval (97.90% to 98.90%): the sweep cannot tell the two apart" in width_sentences(summary(rows=inside))[2]
@@ -72,7 +73,7 @@ def test_a_sweep_made_under_other_settings_is_named_and_not_shown():
     (said,) = width_sentences(summary(applicable=False, differences=differences))
     assert said.startswith("No width sweep backs this run's 128 hidden nodes: the one recorded in sweeps/width.json was made with "
                            "data.dataset mnist (this run: fashion_mnist) and model.epochs 30 (this run: 20).")
-    assert "hiddennodes-sweep --record sweeps/width.json" in said
+    assert "hiddennodes-sweep --key model.hidden --record sweeps/width.json" in said
 
 
 def test_the_figure_marks_this_runs_width_and_the_best():

@@ -183,9 +183,17 @@ def sweep_record(records: list[dict], rows: list[dict], key: str, experiment: st
     its accuracies and training seconds."""
     names = {row["name"] for row in rows}
     used = [record for record in records if record["name"] in names]
-    shared = {name: value for name, value in used[0]["params"].items()
-              if name != key and not name.startswith("data.mirror")
-              and all(json.dumps(record["params"].get(name)) == json.dumps(value) for record in used)}
+    values = [json.dumps(row[key]) for row in rows]
+    repeated = sorted({value for value in values if values.count(value) > 1})
+    if repeated:
+        raise SweepError(f"{key} = {', '.join(repeated)} was run more than once; remove the extra runs (`dvc exp remove <name>`) "
+                         "so that the record holds one run a value.")
+    varied = sorted({name for record in used for name in record["params"] if name != key and not name.startswith("data.mirror")
+                     and len({json.dumps(other["params"].get(name)) for other in used}) > 1})
+    if varied:
+        raise SweepError(f"the runs differ in {', '.join(varied)} besides {key}; a record keeps a sweep of one key under one set "
+                         "of settings, so gather those runs apart (--key, or remove the others).")
+    shared = {name: value for name, value in used[0]["params"].items() if name != key and not name.startswith("data.mirror")}
     return {"key": key, "experiment": experiment, "chosen_on": choice_metric(rows), "best": best_row(rows)[key],
             "settings": shared, "rows": [{key: row[key], **{column: row[column] for column in RECORDED if column in row}}
                                          for row in rows]}

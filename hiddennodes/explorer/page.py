@@ -125,7 +125,7 @@ def epochs_payload(snapshots, arrays: Mapping[str, np.ndarray], mean_ink: np.nda
     kept = int(snapshots.kept_epoch)
     rows = [snapshots.index(int(epoch)) for epoch in snapshots.epochs if epoch < kept]
     kernels = np.asarray(snapshots.layers["hidden_kernel"][rows], dtype=np.float64)
-    scales = np.maximum(np.abs(kernels).reshape(len(rows), -1).max(axis=1, initial=0.0), 1e-12) / 127
+    scales = np.maximum(np.abs(kernels).reshape(len(rows), kernels[0].size if rows else 0).max(axis=1, initial=0.0), 1e-12) / 127
     quantized = np.round(kernels / scales[:, None, None]).astype(np.int8)
     accuracy = dict(zip(np.asarray(arrays["epochs"]).tolist(), np.asarray(arrays["val_accuracy"]).tolist()))
     epochs = [int(snapshots.epochs[row]) for row in rows] + [kept]

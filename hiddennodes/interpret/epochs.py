@@ -35,8 +35,10 @@ def epoch_numbers(network, snapshots, features: np.ndarray, labels: np.ndarray) 
 
 
 def learnt_epochs(numbers: dict) -> list[int | None]:
-    """Per class, the first snapshot epoch at which it is read right at least ``LEARNT`` of its rate at the kept
-    epoch; None for a class read right less than ``NEVER`` of the time at the kept epoch (never learnt)."""
+    """Per class, the first snapshot epoch from which it is read right at least ``LEARNT`` of its rate at the kept
+    epoch at every snapshot up to the kept one (a class an untrained layer happens to answer for everything, then
+    loses, is learnt when it comes back); None for a class read right less than ``NEVER`` of the time at the kept
+    epoch (never learnt)."""
     epochs, kept = numbers["epochs"], numbers["epochs"].index(numbers["kept_epoch"])
     rates = np.array([[np.nan if value is None else value for value in row] for row in numbers["class_accuracy"]], dtype=float)
     learnt = []
@@ -45,8 +47,9 @@ def learnt_epochs(numbers: dict) -> list[int | None]:
         if not final >= NEVER:
             learnt.append(None)
             continue
-        reached = np.flatnonzero(rates[: kept + 1, label] >= LEARNT * final)
-        learnt.append(int(epochs[reached[0]]))
+        above = rates[: kept + 1, label] >= LEARNT * final
+        staying = np.flip(np.cumprod(np.flip(above))).astype(bool)  # above from each snapshot on, to the kept epoch
+        learnt.append(int(epochs[np.flatnonzero(staying)[0]]))
     return learnt
 
 

@@ -56,7 +56,9 @@ def load_snapshots(path: str | Path) -> Snapshots:
                          f"{restore_hint(Path(path))}.")
     epochs = np.asarray(arrays.pop("epochs"))
     kept = int(arrays.pop("kept_epoch"))
-    if kept not in epochs or any(len(value) != len(epochs) for name, value in arrays.items() if name not in FIXED):
-        raise SetupError(f"{path} holds {len(epochs)} epochs but layers of other lengths, or not its kept epoch {kept}; "
-                         f"{restore_hint(Path(path))}.")
+    uneven = sorted(name for name, value in arrays.items() if name not in FIXED and len(value) != len(epochs))
+    if uneven:
+        raise SetupError(f"{path} holds {len(epochs)} epochs but {', '.join(uneven)} of another length; {restore_hint(Path(path))}.")
+    if kept not in epochs:
+        raise SetupError(f"{path} does not hold its kept epoch, {kept}, among its epochs; {restore_hint(Path(path))}.")
     return Snapshots(epochs=epochs, kept_epoch=kept, layers=arrays)

@@ -501,7 +501,7 @@ def width_sentences(sweep: Mapping) -> list[str]:
         shown = differences[:3] + ([f"{len(differences) - 3} more"] if len(differences) > 3 else [])
         return [f"No width sweep backs this run's {nodes}: the one recorded in sweeps/width.json was made with "
                 f"{english_list(shown)}. Sweep the width again under these settings (docs/experiments.md) and record it "
-                "with hiddennodes-sweep --record sweeps/width.json."]
+                "with hiddennodes-sweep --key model.hidden --record sweeps/width.json."]
     rows = sorted(sweep["rows"], key=lambda row: row[key])
     repeated = sweep["chosen_on"] == "val_accuracy_mean"
     validation = {row[key]: row[sweep["chosen_on"]] for row in rows}
@@ -537,11 +537,12 @@ def width_sentences(sweep: Mapping) -> list[str]:
         said.append(f"This run's {nodes} {be} {gap:.2f} points below the best on validation{where}{cost}.")
     if chosen != best and chosen in validation:
         if chosen == enough:
-            said.append(f"{chosen} is the smallest width within half a point of the best, the noise of one run: the best width "
-                        "in the sense this report uses.")
+            said.append(f"{chosen} is the smallest width within half a point of the best, the gap under which this report "
+                        "calls a difference too small to matter: the best width in that sense.")
         else:
-            said.append(f"The smallest width within half a point of the best, the noise of one run, is {enough}"
-                        f" ({points_percentage(validation[enough])}); {chosen} is {'narrower' if chosen < enough else 'wider'}.")
+            said.append(f"The smallest width within half a point of the best (the gap under which this report calls a difference "
+                        f"too small to matter) is {enough} ({points_percentage(validation[enough])}); {chosen} is "
+                        f"{'narrower' if chosen < enough else 'wider'}.")
     return said
 
 
@@ -551,7 +552,7 @@ def epochs_index(numbers: Mapping, epoch: int) -> int:
 
 def epochs_sentence(name: str, numbers: Mapping) -> str:
     """How an experiment's hidden layer formed, from the epochs stage's numbers (``metrics/<exp>/epochs.json``): which
-    classes it learns first and last (the first snapshot reading a class at 90% of its final rate:
+    classes it learns first and last (the first snapshot from which a class stays at 90% of its final rate:
     ``hiddennodes.interpret.epochs.learnt_epochs``), those it never learns, and when its nodes' preferred classes
     settle (``settled_epoch``), or how far they are from settled along the way where that is only at the kept epoch."""
     from hiddennodes.interpret.epochs import LEARNT, NEVER, SETTLED
@@ -559,34 +560,46 @@ def epochs_sentence(name: str, numbers: Mapping) -> str:
     names, learnt, kept = numbers["class_names"], numbers["learnt"], numbers["kept_epoch"]
     items = [class_items(str(names[label])) for label in range(len(names))]
     known = [epoch for epoch in learnt if epoch is not None]
-    share = f"each at {LEARNT:.0%} of its final validation accuracy"
+
+    def by(epoch: int) -> str:
+        return "before any training (epoch 0)" if epoch == 0 else f"by epoch {epoch}"
+
     if not known:
         said = f"{name} over its epochs: it learns no class (each is read right less than {NEVER:.0%} of the time at the kept epoch)"
     elif min(known) == max(known):
         said = (f"{name} over its epochs: it reads every class {'it learns ' if None in learnt else ''}at {LEARNT:.0%} of its final "
-                f"validation accuracy by epoch {known[0]}")
+                f"validation accuracy {by(known[0])}")
         rates = numbers["class_accuracy"]
         now, final = rates[epochs_index(numbers, known[0])], rates[epochs_index(numbers, kept)]
         behind = min((label for label in range(len(names)) if learnt[label] is not None and final[label]),
                      key=lambda label: now[label] / final[label])
-        said += (f"; the furthest behind then: {items[behind]}, right {percentage(now[behind])} of the time against "
-                 f"{percentage(final[behind])} at the kept epoch ({kept})")
+        if known[0] != kept and now[behind] < final[behind]:
+            said += (f"; the furthest behind then: {items[behind]}, right {percentage(now[behind])} of the time against "
+                     f"{percentage(final[behind])} at the kept epoch ({kept})")
     else:
         first = [items[label] for label, epoch in enumerate(learnt) if epoch == min(known)]
         last = [items[label] for label, epoch in enumerate(learnt) if epoch == max(known)]
-        said = (f"{name} over its epochs: it learns {english_list(first)} first ({share} by epoch {min(known)}) and "
-                f"{english_list(last)} last (by epoch {max(known)})")
+        share = f"{'each ' if len(first) > 1 else ''}at {LEARNT:.0%} of its final validation accuracy from then on"
+        said = (f"{name} over its epochs: it learns {english_list(first)} first ({share}, {by(min(known))}) and "
+                f"{english_list(last)} last ({by(max(known))})")
     never = [items[label] for label, epoch in enumerate(learnt) if epoch is None]
     if never and known:
         said += f"; it never learns {english_list(never)} (under {NEVER:.0%} right at the kept epoch, {kept})"
     shares, epochs = numbers["final_class_shares"], numbers["epochs"]
-    alive = sum(1 for label in numbers["preferred"][epochs.index(kept)] if label >= 0)
-    if alive == 1:
+    preferred = numbers["preferred"][epochs.index(kept)]
+    alive, width = sum(1 for label in preferred if label >= 0), len(preferred)
+    if alive == 0:
+        return said + f". {'Its node never fires' if width == 1 else 'None of its nodes fires'} on the validation images."
+    if width == 1:
         subject, verb, they = "The class its node prefers", "settles", "it"
+    elif width == 2 and alive == 2:
+        subject, verb, they = "The classes both its nodes prefer", "settle", "they"
     else:
-        subject, verb, they = f"The classes {'both its nodes' if alive == 2 else f'its {alive} firing nodes'} prefer", "settle", "they"
+        firing = f"its {alive} firing node{'s' if alive > 1 else ''}" + (f" (of {width})" if alive < width else "")
+        subject, verb, they = (f"The class{'es' if alive > 1 else ''} {firing} prefer{'' if alive > 1 else 's'}",
+                               "settle" if alive > 1 else "settles", "they" if alive > 1 else "it")
     if numbers["settled"] < kept:
-        said += f". {subject} {verb} by epoch {numbers['settled']}"
+        said += f". {subject} {verb} {by(numbers['settled'])}"
         if alive > 2:
             said += f": from then on at least {SETTLED:.0%} of the nodes prefer the class they prefer at the kept epoch"
     else:

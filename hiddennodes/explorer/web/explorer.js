@@ -594,9 +594,10 @@
     return epochs;
   }
 
-  /** Experiment `exp` as it was after its `i`-th snapshot epoch: the same page state (switched-off nodes, words, rankings,
-   * which stay the kept epoch's), with that epoch's layers, node tiles (faded and on the kept epoch's colour scale, as in
-   * the report's frames), scattered training digits and attribution background. The last is the kept network itself. */
+  /** Experiment `exp` as it was at its `i`-th snapshot epoch: the same page state (switched-off nodes, words, rankings,
+   * which stay the kept epoch's), with that epoch's layers, node tiles (faded, on the kept network's colour scale, so an
+   * early layer looks pale), scattered training digits (and, for one node, its boxes per class from them) and attribution
+   * background. The last is the kept network itself. */
   function networkAt(exp, i) {
     const e = exp.epochs;
     if (i >= e.list.length - 1) return exp;
@@ -608,7 +609,10 @@
     net.hiddenBias = e.hiddenBias.subarray(i * units, (i + 1) * units);
     net.outputWeights = e.outputWeights.subarray(i * units * classes, (i + 1) * units * classes);
     net.outputBias = e.outputBias.subarray(i * classes, (i + 1) * classes);
-    if (e.sampleHidden) net.sampleHidden = e.sampleHidden.subarray(i * exp.sampleCount * units, (i + 1) * exp.sampleCount * units);
+    if (e.sampleHidden) {
+      net.sampleHidden = e.sampleHidden.subarray(i * exp.sampleCount * units, (i + 1) * exp.sampleCount * units);
+      Object.assign(net, classBoxes(net.sampleHidden, exp.sampleLabels, units, classes));
+    }
     // Each node's weights on the pixels (through the PCA components or the selected pixels), faded as the tiles are.
     net.weightImages = new Int8Array(units * PIXELS);
     const pixel = new Float64Array(PIXELS);
@@ -633,12 +637,33 @@
     return net;
   }
 
+  /** Each node's box per class (the 5th, 25th, 50th, 75th and 95th percentiles, as NumPy interpolates them) and mean
+   * per class, of the scattered training digits: the one-node view's boxes at an earlier epoch. */
+  function classBoxes(hidden, labels, units, classes) {
+    const quantiles = new Float32Array(units * classes * 5), tuning = new Float32Array(units * classes);
+    for (let j = 0; j < units; j++) {
+      for (let c = 0; c < classes; c++) {
+        const values = [];
+        for (let n = 0; n < labels.length; n++) if (labels[n] === c) values.push(hidden[n * units + j]);
+        values.sort((a, b) => a - b);
+        [5, 25, 50, 75, 95].forEach((percent, k) => {
+          const at = (values.length - 1) * percent / 100, below = Math.floor(at), above = Math.min(below + 1, values.length - 1);
+          quantiles[(j * classes + c) * 5 + k] = values.length ? values[below] + (values[above] - values[below]) * (at - below) : NaN;
+        });
+        tuning[j * classes + c] = values.length ? values.reduce((sum, v) => sum + v, 0) / values.length : 0;
+      }
+    }
+    return { quantiles, tuning };
+  }
+
   function showEpoch(i) {
     const exp = state.base, e = exp.epochs;
     state.current = networkAt(exp, i);
-    $("epoch-label").textContent = `epoch ${e.list[i]}${i === e.list.length - 1 ? " (the kept epoch: the network the rest of the page describes)" : ""}` +
+    $("epoch-label").textContent = `epoch ${e.list[i]}${e.list[i] === 0 ? " (before any training)" : ""}` +
+      `${i === e.list.length - 1 ? " (the kept epoch: the network the rest of the page describes)" : ""}` +
       `, ${percent(e.accuracy[i])} right on the validation ${DATA.items}` +
-      (i === e.list.length - 1 ? "" : `; its weights here to 1/127 of the largest, the words and rankings the kept epoch's (${e.kept})`);
+      (i === e.list.length - 1 ? "" : `; its weights here to 1/127 of the largest, the words and rankings the kept epoch's (${e.kept})` +
+        (exp.units === 1 ? `, the boxes from ${exp.sampleCount} training ${DATA.items}` : ""));
     $("epoch").dataset.epoch = String(e.list[i]);
     update();
     renderNode();
