@@ -114,3 +114,18 @@ def test_frames_are_drawn_on_one_scale_and_the_animation_loops():
     assert strip(frames * 2, ["a", "b", "c", "d"]).size == (frames[0].size[0], frames[0].size[1] + 2 * 22)
     assert strip_epochs([0, 1, 2, 3, 5, 8, 11, 13, 21, 30], 11) == [0, 1, 5, 11]  # evenly apart on a log scale
     assert strip_epochs([0, 1, 26, 30], 26) == [0, 1, 26]
+
+
+def test_the_snapshot_epochs_are_checked_with_the_key_and_the_fix_named():
+    from pathlib import Path
+
+    import yaml
+
+    from hiddennodes.config.params import ParamsError, parse_params
+
+    raw = yaml.safe_load((Path(__file__).resolve().parent.parent / "params.yaml").read_text())
+    assert parse_params(raw).snapshots.epochs == (0, 1, 2, 3, 5, 8, 13, 21, 30)
+    assert parse_params({**raw, "snapshots": {"epochs": [5, 0, 5]}}).snapshots.epochs == (0, 5)  # sorted, once each
+    for bad in ([], [-1], "all", [1.5], [True]):
+        with pytest.raises(ParamsError, match=r"snapshots.epochs is .*; it must be a list of whole numbers of at least 0"):
+            parse_params({**raw, "snapshots": {"epochs": bad}})
