@@ -55,9 +55,9 @@ def amount(value: float, unit: str) -> str:
     return f"{value:g} {unit}"
 
 
-def percentage(value: float | None) -> str:
-    """A share as a percentage with one decimal; "n/a" for a missing value."""
-    return "n/a" if value is None else f"{value:.1%}"
+def percentage(value: float | None, decimals: int = 1) -> str:
+    """A share as a percentage with ``decimals`` decimals (one by default); "n/a" for a missing value."""
+    return "n/a" if value is None else f"{value:.{decimals}%}"
 
 
 def interval_text(interval: Mapping[str, float]) -> str:

@@ -127,7 +127,8 @@ def epochs_payload(snapshots, arrays: Mapping[str, np.ndarray], mean_ink: np.nda
     kernels = np.asarray(snapshots.layers["hidden_kernel"][rows], dtype=np.float64)
     scales = np.maximum(np.abs(kernels).reshape(len(rows), kernels[0].size if rows else 0).max(axis=1, initial=0.0), 1e-12) / 127
     quantized = np.round(kernels / scales[:, None, None]).astype(np.int8)
-    accuracy = dict(zip(np.asarray(arrays["epochs"]).tolist(), np.asarray(arrays["val_accuracy"]).tolist()))
+    stored = np.asarray(arrays["epochs"]).tolist()  # the epochs stage's order of the snapshots
+    accuracy = dict(zip(stored, np.asarray(arrays["val_accuracy"]).tolist()))
     epochs = [int(snapshots.epochs[row]) for row in rows] + [kept]
     payload = {"epochs": epochs, "kept": kept, "val_accuracy": [round(float(accuracy[epoch]), 6) for epoch in epochs],
                "hidden_kernel": blob(quantized, "i8"), "kernel_scale": [float(scale) for scale in scales],
@@ -137,7 +138,7 @@ def epochs_payload(snapshots, arrays: Mapping[str, np.ndarray], mean_ink: np.nda
                "ink_weight": blob(ink_weight(mean_ink), "f32")}
     sample = np.asarray(arrays["sample_hidden"])
     if sample.shape[1]:
-        order = [np.asarray(arrays["epochs"]).tolist().index(epoch) for epoch in epochs[:-1]]
+        order = [stored.index(epoch) for epoch in epochs[:-1]]
         payload["sample_hidden"] = blob(sample[order], "f32")
     return payload
 

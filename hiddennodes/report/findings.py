@@ -483,11 +483,6 @@ def management_paragraphs(customers: Mapping, calibration: Mapping, realworld: M
     return [train, judge, drawn]
 
 
-def points_percentage(share: float) -> str:
-    """A share as a percentage to a hundredth of a point, for widths whose accuracies differ by tenths."""
-    return f"{share:.2%}"
-
-
 def width_sentences(sweep: Mapping) -> list[str]:
     """Why the reference has its width, from the width_sweep stage's summary (``metrics/width_sweep.json``): what the
     recorded sweep measured, how far this run's width is from its best on validation and at what training time, and
@@ -502,7 +497,7 @@ def width_sentences(sweep: Mapping) -> list[str]:
         return [f"No width sweep backs this run's {nodes}: the one recorded in sweeps/width.json was made with "
                 f"{english_list(shown)}. Sweep the width again under these settings (docs/experiments.md) and record it "
                 "with hiddennodes-sweep --key model.hidden --record sweeps/width.json."]
-    rows = sorted(sweep["rows"], key=lambda row: row[key])
+    rows = sorted(sweep["rows"], key=lambda row: row[key])  # widths' accuracies differ by tenths: hundredths of a point below
     repeated = sweep["chosen_on"] == "val_accuracy_mean"
     validation = {row[key]: row[sweep["chosen_on"]] for row in rows}
     by_width = {row[key]: row for row in rows}
@@ -514,10 +509,10 @@ def width_sentences(sweep: Mapping) -> list[str]:
             f"{rows[-1][key]}, each with {seeds}, under this run's settings (sweeps/width.json{', recorded ' + date if date else ''}; "
             "dvc repro reads it back and does not train it again)."]
     knee = next(width for width, accuracy in validation.items() if accuracy >= validation[best] - 0.01)
-    rise = f"its {mean} is {points_percentage(validation[smallest])} with {smallest} node{'s' if smallest != 1 else ''}"
+    rise = f"its {mean} is {percentage(validation[smallest], 2)} with {smallest} node{'s' if smallest != 1 else ''}"
     if knee not in (best, smallest):
-        rise += f", within a point of the best from {knee} nodes on ({points_percentage(validation[knee])})"
-    said.append(f"Chosen on validation, never on test: {rise}, and highest with {best} nodes ({points_percentage(validation[best])}).")
+        rise += f", within a point of the best from {knee} nodes on ({percentage(validation[knee], 2)})"
+    said.append(f"Chosen on validation, never on test: {rise}, and highest with {best} nodes ({percentage(validation[best], 2)}).")
     # The best width as the report means it: the smallest within the noise of one run of the best.
     enough = next(width for width, accuracy in validation.items() if accuracy >= validation[best] - HALF_A_POINT)
     seconds, be = "training_seconds", "is" if chosen == 1 else "are"
@@ -529,9 +524,9 @@ def width_sentences(sweep: Mapping) -> list[str]:
         gap = 100 * (validation[best] - validation[chosen])
         interval = by_width[best].get("val_accuracy_ci95")
         inside = interval is not None and validation[chosen] >= interval["low"]
-        where = (f", inside the best's 95% interval ({points_percentage(interval['low'])} to {points_percentage(interval['high'])}): the sweep "
+        where = (f", inside the best's 95% interval ({percentage(interval['low'], 2)} to {percentage(interval['high'], 2)}): the sweep "
                  "cannot tell the two apart" if inside else
-                 f", outside the best's 95% interval ({points_percentage(interval['low'])} to {points_percentage(interval['high'])})" if interval else "")
+                 f", outside the best's 95% interval ({percentage(interval['low'], 2)} to {percentage(interval['high'], 2)})" if interval else "")
         cost = (f"; {chosen} nodes train in {by_width[chosen][seconds]:.0f} s, {best} in {by_width[best][seconds]:.0f} s"
                 if seconds in by_width[chosen] and seconds in by_width[best] else "")
         said.append(f"This run's {nodes} {be} {gap:.2f} points below the best on validation{where}{cost}.")
@@ -541,7 +536,7 @@ def width_sentences(sweep: Mapping) -> list[str]:
                         "calls a difference too small to matter: the best width in that sense.")
         else:
             said.append(f"The smallest width within half a point of the best (the gap under which this report calls a difference "
-                        f"too small to matter) is {enough} ({points_percentage(validation[enough])}); {chosen} is "
+                        f"too small to matter) is {enough} ({percentage(validation[enough], 2)}); {chosen} is "
                         f"{'narrower' if chosen < enough else 'wider'}.")
     return said
 
