@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--train-metrics", required=True, type=Path, help="folder of each experiment's train metrics (<experiment>.json)")
     parser.add_argument("--dataset-info", required=True, type=Path)
     parser.add_argument("--epochs", required=True, type=Path,
-                        help="folder of the epochs stage's arrays (<experiment>.npz), for the epoch slider of the narrow layers and the reference")
+                        help="folder of the interpret stage's arrays of the epochs (<experiment>.npz), for the epoch slider of the narrow layers and the reference")
     parser.add_argument("--web", required=True, type=Path, help="folder with the page's explorer.html, explorer.js and explorer.css")
     parser.add_argument("--out", required=True, type=Path)
     args = parser.parse_args()

@@ -16,7 +16,7 @@ First of all, what carries each class (``--classes-png``): a row per class with
 its preferred input, the few nodes that add most to its score on its own test
 digits (their mean activation times their weight to it), and its test digit most
 confidently taken for the class it is most often confused with. The weight
-images of all nodes come in figures of at most 64 (``--weights``, a folder:
+images of the 256 most important nodes come in figures of 32 (``--weights``, a folder:
 ``1.png`` the most important nodes, ``2.png`` the next and so on), each ordered
 by preferred class and then importance, on a colour scale clipped at the 99th
 percentile of the weights' sizes, so that a few extreme weights do not leave
@@ -34,6 +34,12 @@ Besides the figures and ``nodes.json``, the numbers behind them go into one
 arrays file (``--arrays``) that the explorer page is built from: every node's
 weight image, preferred input, per-class mean and box-plot percentiles, its
 most and least activating training images, and each class's contributions.
+
+Last, the hidden layer over its epochs (``write_forming``): the snapshots the training kept, each run on the
+validation images and drawn as the experiment's ``view`` says, for DVCLive's image steps, the report's animation
+and strip, and the explorer's epoch slider. It is part of this stage rather than one of its own because it reads
+what this stage computes (the nodes' importance) and because every stage costs DVC about two seconds of its own
+(docs/performance.md).
 """
 
 from __future__ import annotations
@@ -44,15 +50,19 @@ from pathlib import Path
 
 import numpy as np
 from common import atomic_path, load_arrays, run, save_arrays, write_json
+from settings import load_params
 
 from hiddennodes.figures.attributions import colour_limit
+from hiddennodes.figures.epochs import animation, layer_frames, png_bytes, strip, strip_epochs
 from hiddennodes.figures.evidence import evidence_figure
 from hiddennodes.figures.filters import filter_lit_figure, filter_responses_figure, filters_figure
 from hiddennodes.figures.grid import WEIGHT_PERCENTILE, clipped_limit, image_grid_figure
 from hiddennodes.figures.nodes import class_carriers_figure, class_preferred_figure, node_gallery_figure, tuning_heatmap_figure
 from hiddennodes.interpret.arrays import interpret
+from hiddennodes.interpret.epochs import epoch_numbers, final_class_shares, learnt_epochs, settled_epoch
 from hiddennodes.interpret.regions import evidence_words, faded
 from hiddennodes.interpret.node_stats import class_carriers, class_confusions, weight_pages
+from hiddennodes.network.snapshots import load_snapshots
 from hiddennodes.network.trained import load_network
 from hiddennodes.parallel import save_figures
 from hiddennodes.words import class_items, items_of
@@ -62,7 +72,7 @@ TOP_IMAGES = 6
 SILENT_IMAGES = 3
 CARRIERS = 4  # nodes shown per class: what carries it
 PER_FIGURE = 32  # weight images per figure: large enough to see strokes on a screen, four rows of eight
-WEIGHT_FIGURES = 32  # at most this many (1,024 nodes); the explorer page shows every node of wider layers
+WEIGHT_FIGURES = 8  # at most this many (256 nodes): drawing 22 at 700 nodes cost 6 s; the explorer shows every node
 
 
 def off_label(loss: float) -> str:
@@ -115,7 +125,7 @@ def main() -> None:
     parser.add_argument("--test-images", required=True, type=Path, help="prepared test.npz: each class's example mistake")
     parser.add_argument("--nodes-json", required=True, type=Path)
     parser.add_argument("--classes-png", required=True, type=Path, help="what carries each class, a row per class")
-    parser.add_argument("--weights", required=True, type=Path, help="a folder: the weight images, 64 nodes a figure")
+    parser.add_argument("--weights", required=True, type=Path, help="a folder: the weight images, 32 nodes a figure, the 256 most important")
     parser.add_argument("--tuning-png", required=True, type=Path)
     parser.add_argument("--selective-png", required=True, type=Path)
     parser.add_argument("--important-png", required=True, type=Path)
@@ -125,6 +135,17 @@ def main() -> None:
                         help="a folder: per class (<label>.png), where ink raises its score (red) and lowers it (blue)")
     parser.add_argument("--filters", required=True, type=Path,
                         help="a folder: a convolutional network's filter figures (empty for a dense network)")
+    forming = parser.add_argument_group("the hidden layer over its epochs")
+    forming.add_argument("--view", required=True, choices=("box", "scatter", "map"), help="how the experiment's layer is drawn")
+    forming.add_argument("--snapshots", required=True, type=Path, help="the layers the training kept at its snapshot epochs")
+    forming.add_argument("--inputs", required=True, type=Path, help="the network's inputs: train.npz and val.npz")
+    forming.add_argument("--live", required=True, type=Path, help="DVCLive folder for the frames, one image per epoch")
+    forming.add_argument("--epochs-json", required=True, type=Path)
+    forming.add_argument("--animation", required=True, type=Path, help="the frames as an animated WebP")
+    forming.add_argument("--strip", required=True, type=Path, help="four frames side by side (PNG)")
+    forming.add_argument("--epochs-arrays", required=True, type=Path,
+                         help="for the explorer's epoch slider: each snapshot's validation accuracy and, for a layer of one or two "
+                              "nodes, its activations of the training images the explorer scatters (.npz)")
     args = parser.parse_args()
 
     network = load_network(args.network)
@@ -264,6 +285,57 @@ def main() -> None:
     ranked = sorted(nodes, key=lambda node: -node["selectivity"])[:5]
     for node in ranked:
         print(f"node {node['node']}: selectivity {node['selectivity']}, importance {node['importance']}: {node['description']}")
+    write_forming(args, network, arrays["importance"], arrays["mean_ink"],
+                  train_images if args.images == args.inputs / "train.npz" else None)
+
+
+def write_forming(args, network, importance: np.ndarray, mean_ink: np.ndarray, train_features: np.ndarray | None) -> None:
+    """The hidden layer over its epochs, from the snapshots the training kept (params.yaml's ``snapshots.epochs``, the
+    kept and the last epoch): each run on the validation images (``hiddennodes.interpret.epochs``), with which classes
+    the network learns first and last and when its nodes' preferred classes settle (``--epochs-json``); a frame each
+    (``hiddennodes.figures.epochs.layer_frames``) to DVCLive as images named by their epoch (``<kind>/<epoch>.png``
+    under ``--live``: ``dvc plots show`` draws them, and the editors that read DVCLive step through them), and to an
+    animated WebP and a strip of four for the report. ``train_features``: the network's training inputs, when already
+    loaded."""
+    from dvclive import Live
+
+    seed = load_params().seed
+    snapshots = load_snapshots(args.snapshots)
+    class_names = list(network.class_names)
+    val = load_arrays(args.inputs / "val.npz")
+    numbers = epoch_numbers(network, snapshots, val["features"], val["labels"])
+    numbers.update(learnt=learnt_epochs(numbers), settled=settled_epoch(numbers), final_class_shares=final_class_shares(numbers))
+    epochs, kept = numbers["epochs"], numbers["kept_epoch"]
+    titles = [f"{args.experiment}, epoch {epoch}{' (kept)' if epoch == kept else ''}: validation {accuracy:.1%}"
+              for epoch, accuracy in zip(epochs, numbers["val_accuracy"])]
+    train = (np.empty((0, network.num_inputs), np.float32), np.empty(0, np.int64))
+    if args.view != "map":
+        labels = load_arrays(args.inputs / "train.npz", keys=("labels",))["labels"]
+        features = train_features if train_features is not None else load_arrays(args.inputs / "train.npz", keys=("features",))["features"]
+        train = (features, labels)
+    frames = layer_frames(args.view, [snapshots.network_at(network, epoch) for epoch in epochs], titles, class_names, train,
+                          (val["features"], val["labels"]), importance, mean_ink, seed)
+
+    # dvcyaml=False: DVCLive must not rewrite the project's dvc.yaml from inside a stage.
+    with Live(str(args.live), dvcyaml=False, save_dvc_exp=False) as live:
+        for epoch, image in zip(epochs, frames.images):
+            live.log_image(f"{frames.kind}/{epoch}.png", image)
+    summary = args.live / "metrics.json"
+    if summary.is_file() and summary.read_text().strip() == "{}":  # no metric is logged: `dvc plots show` would draw it empty
+        summary.unlink()
+    with atomic_path(args.animation, suffix=".webp") as temporary:
+        temporary.write_bytes(animation(frames.images))
+    in_strip = strip_epochs(epochs, kept)
+    with atomic_path(args.strip, suffix=".png") as temporary:
+        temporary.write_bytes(png_bytes(strip([frames.images[epochs.index(epoch)] for epoch in in_strip],
+                                              [f"epoch {epoch}{' (kept)' if epoch == kept else ''}: "
+                                               f"{numbers['val_accuracy'][epochs.index(epoch)]:.1%} right" for epoch in in_strip])))
+    save_arrays(args.epochs_arrays, epochs=np.array(epochs, np.int32), kept_epoch=np.array(kept, np.int32),
+                val_accuracy=np.array(numbers["val_accuracy"], np.float32), sample_hidden=frames.sample_hidden)
+    write_json(args.epochs_json, {**numbers, "frames": frames.kind, "nodes": frames.nodes, "points": frames.points, "strip": in_strip,
+                                  "class_names": class_names})
+    print(f"{args.experiment}: {len(epochs)} snapshots (epochs {', '.join(map(str, epochs))}; kept {kept}); classes learnt by "
+          f"{numbers['learnt']}; preferred classes settled by epoch {numbers['settled']}")
 
 
 if __name__ == "__main__":

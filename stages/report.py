@@ -62,7 +62,7 @@ FILTER_FIGURES = (
     ("filters/lit.png", "Each first-layer filter with the test images its map responds to most."),
 )
 # Figures kept out of the page to keep it small, named in each section: they are in plots/ and in `dvc plots show`.
-MORE_FIGURES = ("nodes/weights/ ({per_figure} nodes a figure, up to 1,024)", "nodes/tuning.png", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png",
+MORE_FIGURES = ("nodes/tuning.png", "nodes/class_preferred.png", "nodes/selective.png", "errors/confused_pairs.png",
                 "errors/confident_mistakes.png")
 # The hidden stage's figures of each view, under plots/<experiment>/hidden/; the maps' PCA twin stays in plots/.
 VIEW_FIGURES = {
@@ -103,6 +103,17 @@ DATA_FIGURES = (
 HALF = ("data/samples.png", "data/mean_images.png", "data/class_counts.png", "hidden/tsne.png", "nodes/tuning.png", "learning_curves.png", "confusion.png",
         "robustness/curves.png", "robustness/examples.png", "boxplot_predicted.png", "boxplot_true.png", "scatter_predicted.png",
         "scatter_true.png")
+
+
+def weights_folder(settings: dict, hidden_units: int) -> str:
+    """The weight figures' folder and whom they show: the interpret stage draws the most important nodes, a few figures' worth."""
+    shown = min(hidden_units, settings["figures"] * settings["per_figure"])
+    if shown < hidden_units:
+        whom = f"its {shown:,} most important nodes of {hidden_units:,}"
+    else:
+        whom = {1: "its one node", 2: "both its nodes"}.get(hidden_units, f"all {hidden_units:,} nodes")
+    per_figure = f", {settings['per_figure']} a figure" if hidden_units > settings["per_figure"] else ""
+    return f"nodes/weights/ ({whom}{per_figure})"
 
 
 # How an experiment's inputs are drawn as 28x28 weight images, said in its weights' caption.
@@ -184,7 +195,7 @@ def narrow_layers(experiments, nodes):
     return tuple(next((e for e in experiments if nodes[e.name]["hidden_units"] == width), None) for width in (1, 2))
 
 
-# What a frame of the hidden layer over its epochs shows, by the kind the epochs stage drew.
+# What a frame of the hidden layer over its epochs shows, by the kind the interpret stage drew.
 FRAMES = {"box": "the node's activation per class on the training {items}",
           "scatter": "the two nodes' activations on a seeded {points:,} training {items}, over the output layer's regions at that epoch",
           "weights": "the 16 most important nodes' incoming weights (the kept epoch's ranking), faded where training {items} hardly ever ink",
@@ -192,7 +203,7 @@ FRAMES = {"box": "the node's activation per class on the training {items}",
 
 
 def epoch_figures(name: str, forming, plots: Path, items: str) -> list[Figure]:
-    """The hidden layer forming (the epochs stage's animation and four of its frames), each at half the column."""
+    """The hidden layer forming (the interpret stage's animation and four of its frames), each at half the column."""
     caption = (f"{name}'s hidden layer at each snapshot of its training (epochs {english_list([str(epoch) for epoch in forming['epochs']])}: "
                f"params.yaml's snapshots.epochs, the kept and the last): {FRAMES[forming['frames']].format(items=items, points=forming.get('points') or 0)}; every frame "
                "on the same scales, its epoch and validation accuracy in its title.")
@@ -299,7 +310,8 @@ def main() -> None:
             figures[place:place] = epoch_figures(e.name, forming, args.plots, items)
         left_out = [] if full else [path.split("/", 1)[1] for path, _ in experiment_figures(e, e.name in convolutional)
                                     if path.endswith(REFERENCE_ONLY) and not path.startswith("attributions/")]
-        more = [f"plots/{e.name}/{name.format(**settings)}" for name in (*([] if full else ["nodes/classes.png"]), *left_out, *MORE_FIGURES,
+        more = [f"plots/{e.name}/{name.format(**settings)}" for name in (*([] if full else ["nodes/classes.png"]), *left_out,
+                                                                        weights_folder(settings, row["hidden_units"]), *MORE_FIGURES,
                                                       *MORE_VIEW_FIGURES.get(e.view, ()))] + [f"plots/attributions/{e.name}/mistakes.png"] * full
         closing = [f"More figures of {e.name}, left out of this page to keep it small: {', '.join(more)}; the explorer page "
                    "shows every node."]

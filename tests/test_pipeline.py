@@ -29,7 +29,7 @@ def test_first_repro_runs_every_stage(project):
     expected = {"check_params", "download", "prepare", "overview", "pca", "select_pixels", "compare", "realworld",
                 "robustness", "calibration", "baseline", "familiarity", "customer_pictures", "customers", "attributions", "headline", "report", "explorer",
                 "width_sweep"}
-    expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden", "epochs") for name in experiments}
+    expected |= {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden") for name in experiments}
     assert ran == expected
 
 
@@ -176,7 +176,7 @@ def test_plots_show_draws_every_declared_plot_offline(project, tmp_path, browser
 
 
 def test_the_hidden_layer_over_its_epochs(project):
-    """Each training keeps its layers at the snapshot epochs (the network file's at the kept one), and the epochs stage
+    """Each training keeps its layers at the snapshot epochs (the network file's at the kept one), and the interpret stage
     reads and draws each: the numbers, a DVCLive image per epoch, an animation under 300 KB, the report's sentence."""
     import io
 
@@ -271,7 +271,7 @@ def test_no_number_is_lost_and_none_stands_in_two_metrics_files(project):
 
 def test_width_change_reruns_only_what_reads_it(project):
     # DVC's own reckoning (the queued sweep below runs width changes for real, and `dvc metrics diff` on one).
-    expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden", "epochs")
+    expected = {f"{stage}@{name}" for stage in ("train", "activations", "evaluate", "interpret", "hidden")
                 for name in ("exp3", "exp4", "exp5", "exp6")} | {"attributions"}
     # width_sweep compares the recorded sweep with the model section, and marks the width on its figure.
     assert would_rerun(project, {"model.hidden": 3}) == expected | {"check_params", "compare", "realworld", "robustness", "calibration",
@@ -280,7 +280,7 @@ def test_width_change_reruns_only_what_reads_it(project):
 
 def test_pca_variance_change_reruns_pca_and_exp4_only(project):
     assert would_rerun(project, {"pca.variance": 0.8}) == {"check_params", "pca", "train@exp4", "activations@exp4", "evaluate@exp4", "interpret@exp4",
-                                         "hidden@exp4", "epochs@exp4", "attributions", "baseline", "compare", "realworld", "robustness", "calibration",
+                                         "hidden@exp4", "attributions", "baseline", "compare", "realworld", "robustness", "calibration",
                                          "familiarity", "customers", "headline", "report", "explorer"}
 
 

@@ -119,7 +119,7 @@ def epochs_payload(snapshots, arrays: Mapping[str, np.ndarray], mean_ink: np.nda
     """A dense network at each snapshot epoch before its kept one, for the page's epoch slider (the kept epoch is the
     page's network itself): each epoch's hidden kernel in signed bytes on its own scale (a hundred-and-twenty-seventh of
     its largest weight: the page's readings at those epochs are that close, not bit for bit), its biases and output
-    layer, the validation accuracy of every epoch (the epochs stage's ``arrays``), how much each pixel counts in the
+    layer, the validation accuracy of every epoch (the interpret stage's ``--epochs-arrays``), how much each pixel counts in the
     node tiles (``ink_weight`` of the training digits' mean ink), and for a layer of one or two nodes its activations
     of the training digits the page scatters."""
     kept = int(snapshots.kept_epoch)
@@ -127,7 +127,7 @@ def epochs_payload(snapshots, arrays: Mapping[str, np.ndarray], mean_ink: np.nda
     kernels = np.asarray(snapshots.layers["hidden_kernel"][rows], dtype=np.float64)
     scales = np.maximum(np.abs(kernels).reshape(len(rows), kernels[0].size if rows else 0).max(axis=1, initial=0.0), 1e-12) / 127
     quantized = np.round(kernels / scales[:, None, None]).astype(np.int8)
-    stored = np.asarray(arrays["epochs"]).tolist()  # the epochs stage's order of the snapshots
+    stored = np.asarray(arrays["epochs"]).tolist()  # the order of the snapshots in the interpret stage's arrays
     accuracy = dict(zip(stored, np.asarray(arrays["val_accuracy"]).tolist()))
     epochs = [int(snapshots.epochs[row]) for row in rows] + [kept]
     payload = {"epochs": epochs, "kept": kept, "val_accuracy": [round(float(accuracy[epoch]), 6) for epoch in epochs],

@@ -7,6 +7,7 @@ frames as an animation and as a strip of a few of them.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -137,3 +138,73 @@ def strip_epochs(epochs: Sequence[int], kept: int, count: int = 4) -> list[int]:
     targets = np.geomspace(1, kept + 1, count)[1:-1] - 1
     middle = [min(shown[1:-1], key=lambda epoch: abs(np.log1p(epoch) - np.log1p(target))) for target in targets]
     return sorted({shown[0], *middle, kept})
+
+
+FRAME_POINTS = 5000  # training images in each scatter frame: the same seeded sample at every epoch
+FRAME_NODES = 16  # the most important nodes drawn for a wide layer
+
+
+@dataclass(frozen=True)
+class LayerFrames:
+    images: list[Image.Image]  # one per snapshot, in the snapshots' order
+    kind: str  # box, scatter, weights or tuning: the DVCLive image folder
+    nodes: list[int]  # the nodes drawn
+    points: int | None  # training images in each scatter frame
+    sample_hidden: np.ndarray  # (epochs, images, nodes): a layer of one or two nodes on the explorer's scatter sample
+
+
+def layer_frames(view: str, networks: Sequence, titles: Sequence[str], class_names: Sequence[str], train: tuple[np.ndarray, np.ndarray],
+                 val: tuple[np.ndarray, np.ndarray], importance: np.ndarray, mean_ink: np.ndarray, seed: int) -> LayerFrames:
+    """The hidden layer at each snapshot (``networks``, each titled) drawn as the experiment's ``view`` says, on
+    scales fixed across the epochs: the one node's activation per class on the training images (box), the two
+    nodes' over the output layer's regions on a seeded 5,000 of them (scatter), or the 16 most important nodes'
+    incoming weights as 28x28 images, faded where training images hardly ever ink (map; a convolutional network's
+    nodes' mean activation per class on the validation images instead)."""
+    from hiddennodes.figures.grid import clipped_limit
+    from hiddennodes.interpret.node_stats import class_tuning, decision_regions, scatter_sample
+    from hiddennodes.interpret.regions import faded
+
+    network = networks[-1]  # every snapshot has the same shape and input map
+    scattered = np.zeros((len(networks), 0, network.hidden_units), np.float32)
+    points = None
+    if view in ("box", "scatter"):
+        features, labels = train
+        if network.hidden_units <= 2:  # what the explorer scatters behind a drawing, at each epoch
+            sample = features[scatter_sample(len(labels))]
+            scattered = np.stack([each.run(sample)[0] for each in networks]).astype(np.float32)
+        if view == "scatter":
+            chosen = np.sort(np.random.default_rng(seed).choice(len(labels), min(FRAME_POINTS, len(labels)), replace=False))
+            features, labels = features[chosen], labels[chosen]
+            points = len(labels)
+        hidden = [each.run(features)[0] for each in networks]
+        if view == "box":
+            low = min(float(np.percentile(values, 0.5)) for values in hidden)
+            high = max(float(np.percentile(values, 99.5)) for values in hidden)
+            pad = 0.05 * (high - low or 1.0)
+            frames = [box_frame(values[:, 0], labels, class_names, (low - pad, high + pad), title) for values, title in zip(hidden, titles)]
+        else:
+            edges = np.array([[np.percentile(values[:, axis], (0.5, 99.5)) for axis in (0, 1)] for values in hidden])
+            low, high = edges[:, :, 0].min(axis=0), edges[:, :, 1].max(axis=0)
+            pad = 0.05 * np.maximum(high - low, 1e-6)
+            limits = (low[0] - pad[0], high[0] + pad[0], low[1] - pad[1], high[1] + pad[1])
+            frames = [scatter_frame(values, labels, class_names,
+                                    decision_regions(each.layers["output_weights"], each.layers["output_bias"], limits[:2], limits[2:], steps=200),
+                                    limits, title) for each, values, title in zip(networks, hidden, titles)]
+        shown = list(range(network.hidden_units))
+    else:
+        shown = [int(node) for node in np.argsort(-importance, kind="stable")[:FRAME_NODES]]
+        if network.convolutional:
+            tunings = [class_tuning(each.run(val[0])[0][:, shown], val[1], len(class_names)) for each in networks]
+            limit = max(float(np.percentile(tuning, 99)) for tuning in tunings) or 1.0
+            frames = [tuning_frame(tuning, shown, class_names, limit, title) for tuning, title in zip(tunings, titles)]
+        else:
+            # Each node's weights on the pixels: through the map from pixels to the inputs (PCA components, selected pixels).
+            weights = [faded((each.layers["hidden_kernel"][:, shown] if network.matrix is None
+                              else network.matrix @ each.layers["hidden_kernel"][:, shown]).T, mean_ink)
+                       for each in networks]
+            limit = clipped_limit(np.stack(weights))
+            frames = [weights_frame(pixels, shown, limit, f"{title}\nthe {len(shown)} most important nodes' weights, one colour scale for every epoch (±{limit:.3g})")
+                      for pixels, title in zip(weights, titles)]
+    kind = {"box": "box", "scatter": "scatter", "map": "tuning" if network.convolutional else "weights"}[view]
+    return LayerFrames(images=[frame if isinstance(frame, Image.Image) else picture(frame) for frame in frames], kind=kind,
+                       nodes=shown, points=points, sample_hidden=scattered)

@@ -546,7 +546,7 @@ def epochs_index(numbers: Mapping, epoch: int) -> int:
 
 
 def epochs_sentence(name: str, numbers: Mapping) -> str:
-    """How an experiment's hidden layer formed, from the epochs stage's numbers (``metrics/<exp>/epochs.json``): which
+    """How an experiment's hidden layer formed, from the interpret stage's numbers (``metrics/<exp>/epochs.json``): which
     classes it learns first and last (the first snapshot from which a class stays at 90% of its final rate:
     ``hiddennodes.interpret.epochs.learnt_epochs``), those it never learns, and when its nodes' preferred classes
     settle (``settled_epoch``), or how far they are from settled along the way where that is only at the kept epoch."""
