@@ -16,6 +16,9 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from hiddennodes.figures.colours import CLASS_COLOURS
+from hiddennodes.figures.grid import clipped_limit
+from hiddennodes.interpret.node_stats import class_tuning, decision_regions, scatter_sample
+from hiddennodes.interpret.regions import faded
 
 SIZE = (6.4, 4.4)  # inches of a frame
 DPI = 80
@@ -160,10 +163,6 @@ def layer_frames(view: str, networks: Sequence, titles: Sequence[str], class_nam
     nodes' over the output layer's regions on a seeded 5,000 of them (scatter), or the 16 most important nodes'
     incoming weights as 28x28 images, faded where training images hardly ever ink (map; a convolutional network's
     nodes' mean activation per class on the validation images instead)."""
-    from hiddennodes.figures.grid import clipped_limit
-    from hiddennodes.interpret.node_stats import class_tuning, decision_regions, scatter_sample
-    from hiddennodes.interpret.regions import faded
-
     network = networks[-1]  # every snapshot has the same shape and input map
     scattered = np.zeros((len(networks), 0, network.hidden_units), np.float32)
     points = None
