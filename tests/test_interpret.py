@@ -106,6 +106,33 @@ def test_extreme_items_are_the_head_and_tail_of_a_stable_sort():
     assert [silents[node].tolist() for node in range(2)] == [extreme_items(hidden, node, 3)[1].tolist() for node in range(2)]
 
 
+def test_a_wide_layers_extreme_items_are_shared_out_and_come_back_in_order(monkeypatch):
+    import os
+
+    import hiddennodes.interpret.node_stats as node_stats
+
+    # Ties (a ReLU's zeros) and enough nodes for several processes.
+    hidden = np.maximum(np.random.default_rng(3).normal(size=(500, 200)), 0).astype(np.float32)
+    serial = node_stats.extreme_items
+    here = []  # the nodes this process worked out: the helpers' calls are not seen here
+
+    def noting(values, node, count):
+        here.append(node)
+        return serial(values, node, count)
+
+    monkeypatch.setattr(node_stats, "extreme_items", noting)
+    tops, silents = extreme_items_of_all(hidden, 4)
+    expected = [serial(hidden, node, 4) for node in range(200)]
+    assert tops.tolist() == [top.tolist() for top, _ in expected] and silents.tolist() == [silent.tolist() for _, silent in expected]
+    if (os.cpu_count() or 1) > 1:
+        assert 0 < len(here) < 200
+    # Each node's usual top activation, shared out the same way: NumPy's percentile of each column, bit for bit.
+    hidden[:, 7] = 0  # a node that never fires: 1
+    expected_scale = np.percentile(hidden.astype(np.float64), 99, axis=0)
+    expected_scale = np.where(expected_scale > 0, expected_scale, hidden.max(axis=0))
+    assert node_stats.activation_scale(hidden).tobytes() == np.where(expected_scale > 0, expected_scale, 1.0).astype(np.float32).tobytes()
+
+
 def test_interval_overlap_by_hand():
     # class 0 spans 0..4, class 1 spans 2..6 (quartiles of evenly spaced values), class 2 sits at 10..12
     values = np.concatenate([np.linspace(-2, 6, 5), np.linspace(0, 8, 5), np.linspace(9, 13, 5)])
