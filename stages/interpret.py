@@ -38,8 +38,8 @@ most and least activating training images, and each class's contributions.
 Last, the hidden layer over its epochs (``write_forming``): the snapshots the training kept, each run on the
 validation images and drawn as the experiment's ``view`` says, for DVCLive's image steps, the report's animation
 and strip, and the explorer's epoch slider. It is part of this stage rather than one of its own because it reads
-what this stage computes (the nodes' importance) and because every stage costs DVC about two seconds of its own
-(docs/performance.md).
+what this stage computes (the nodes' importance) and because every stage costs DVC time of its own: about a second
+in `dvc repro`, two in `dvc exp run` (docs/performance.md).
 """
 
 from __future__ import annotations
