@@ -113,13 +113,18 @@ def class_contributions(hidden: np.ndarray, labels: np.ndarray, output_weights: 
     return (tuning * np.asarray(output_weights, dtype=np.float64)).T
 
 
+def _node_chunks(nodes: int) -> list[np.ndarray]:
+    """A layer's nodes in chunks for ``side_by_side``: one chunk (no fork) below ``2 * PARALLEL_NODES``, at most 8."""
+    return np.array_split(np.arange(nodes), max(1, min(nodes // PARALLEL_NODES, 8)))
+
+
 def activation_scale(hidden: np.ndarray, percentile: float = 99) -> np.ndarray:
     """Each node's usual top activation (its ``percentile`` over the items; the largest when that is zero, 1 when
     it never fires): what "fully lit" means for that node."""
     hidden = np.asarray(hidden)
     # Each node's column on its own (a wide layer's shared out to one process a core): the same numbers as at once.
-    chunks = np.array_split(np.arange(hidden.shape[1]), max(1, min(hidden.shape[1] // PARALLEL_NODES, 8)))
-    scale = np.concatenate(side_by_side(lambda nodes: np.percentile(hidden[:, nodes].astype(np.float64), percentile, axis=0), chunks))
+    scale = np.concatenate(side_by_side(lambda nodes: np.percentile(hidden[:, nodes].astype(np.float64), percentile, axis=0),
+                                        _node_chunks(hidden.shape[1])))
     scale = np.where(scale > 0, scale, hidden.max(axis=0))
     return np.where(scale > 0, scale, 1.0).astype(np.float32)
 
@@ -128,8 +133,8 @@ def extreme_items_of_all(hidden: np.ndarray, count: int) -> tuple[np.ndarray, np
     """:func:`extreme_items` for every node at once: two (nodes, count) index arrays. A wide layer's nodes are shared
     out to one process a core (700 nodes of 55,000 training images took 3 s on one)."""
     by_node = np.ascontiguousarray(np.asarray(hidden).T)[:, :, None]  # each node's column read once, contiguously
-    chunks = np.array_split(np.arange(len(by_node)), max(1, min(len(by_node) // PARALLEL_NODES, 8)))
-    pairs = [pair for chunk in side_by_side(lambda nodes: [extreme_items(by_node[node], 0, count) for node in nodes], chunks)
+    pairs = [pair for chunk in side_by_side(lambda nodes: [extreme_items(by_node[node], 0, count) for node in nodes],
+                                            _node_chunks(len(by_node)))
              for pair in chunk]
     return np.stack([top for top, _ in pairs]), np.stack([silent for _, silent in pairs])
 
